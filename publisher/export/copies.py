@@ -1,0 +1,21 @@
+"""The ontology and shapes travel with the release, byte for byte, so it can be re-validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.export import Exporter, Release, register, write_bytes
+
+
+@register
+class SourceFilesExporter(Exporter):
+    name = "copies"
+    media_type = "text/turtle"
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        written = []
+        for subfolder, files in (("ontology", release.dataset.ontology_files),
+                                 ("shapes", release.dataset.shape_files)):
+            for file in files:
+                written.append(write_bytes(folder / subfolder / file.name, file.read_bytes()))
+        return written

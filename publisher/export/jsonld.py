@@ -1,0 +1,121 @@
+"""JSON-LD: a local, versioned context made from the ontology, and the dump compacted with it.
+
+pyld does the compaction; its document loader is replaced by one that refuses every
+URL, so no remote context can ever be fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from pyld import jsonld
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from publisher.errors import InputError
+from publisher.export import Exporter, Release, register, write_bytes
+from publisher.graph import serialize_text
+from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
+
+CONTEXT_FILE = "context.jsonld"
+ID_PREFIX = "nid"
+
+# Terms from other vocabularies that every record uses.
+FOREIGN_TERMS: dict[str, tuple[str, str | None]] = {
+    "title": ("dct:title", None),
+    "alternative": ("dct:alternative", None),
+    "publisher": ("dct:publisher", "@id"),
+    "language": ("dct:language", "xsd:language"),
+    "issued": ("dct:issued", "xsd:date"),
+    "date": ("dct:date", "xsd:date"),
+    "isPartOf": ("dct:isPartOf", "@id"),
+    "license": ("dct:license", "@id"),
+    "wasDerivedFrom": ("prov:wasDerivedFrom", "@id"),
+    "prefLabel": ("skos:prefLabel", None),
+    "altLabel": ("skos:altLabel", None),
+    "definition": ("skos:definition", None),
+    "editorialNote": ("skos:editorialNote", None),
+    "inScheme": ("skos:inScheme", "@id"),
+    "sameAs": ("owl:sameAs", "@id"),
+    "label": ("rdfs:label", None),
+    "comment": ("rdfs:comment", None),
+    "encodingFormat": ("schema:encodingFormat", None),
+    "containedInPlace": ("schema:containedInPlace", "@id"),
+    "subOrganizationOf": ("org:subOrganizationOf", "@id"),
+    "postIn": ("org:postIn", "@id"),
+}
+
+
+def refuse_remote(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    raise InputError(f"refusing to load remote JSON-LD document {url}; nida never fetches")
+
+
+jsonld.set_document_loader(refuse_remote)
+
+
+def _term(iri: str, kind: str | None) -> dict[str, str] | str:
+    return {"@id": iri, "@type": kind} if kind else iri
+
+
+def build_context(ontology: Graph) -> dict[str, Any]:
+    """A JSON-LD 1.1 context: prefixes, then one term per nida class and property."""
+    context: dict[str, Any] = {"@version": 1.1, "id": "@id", "type": "@type"}
+    context.update(PREFIXES)
+    context[ID_PREFIX] = DATA_BASE
+    for name, (iri, kind) in FOREIGN_TERMS.items():
+        context[name] = _term(iri, kind)
+    terms = {s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(ONTOLOGY_NS)}
+    for subject in sorted(terms):
+        local = str(subject)[len(ONTOLOGY_NS):]
+        types = set(ontology.objects(subject, RDF.type))
+        curie = f"nida:{local}"
+        if OWL.Class in types:
+            context[local] = curie
+        elif OWL.ObjectProperty in types:
+            context[local] = _term(curie, "@id")
+        elif OWL.DatatypeProperty in types:
+            range_ = ontology.value(subject, RDFS.range)
+            datatype = None
+            if isinstance(range_, URIRef) and str(range_).startswith(str(XSD)) and range_ != XSD.string:
+                datatype = "xsd:" + str(range_)[len(str(XSD)):]
+            context[local] = _term(curie, datatype)
+    return context
+
+
+def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
+    nquads = serialize_text(triples, ox.RdfFormat.N_TRIPLES)
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
+    document: dict[str, Any] = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
+    graph = document.get("@graph")
+    if isinstance(graph, list):
+        graph.sort(key=lambda node: str(node.get("id", "")))
+    return document
+
+
+def dump_json(document: Any) -> bytes:
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def ontology_version(ontology: Graph) -> str:
+    version = ontology.value(URIRef(ONTOLOGY_NS.rstrip("#")), OWL.versionInfo)
+    return str(version) if version is not None else "0"
+
+
+@register
+class JsonLdExporter(Exporter):
+    name = "jsonld"
+    media_type = "application/ld+json"
+    filename = "nida.jsonld"
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        ontology = release.dataset.ontology
+        context = build_context(ontology)
+        document = compact(release.triples, context)
+        versioned = {"@context": context, "owl:versionInfo": ontology_version(ontology)}
+        return [
+            write_bytes(folder / CONTEXT_FILE, dump_json(versioned)),
+            write_bytes(folder / self.filename, dump_json(document)),
+        ]

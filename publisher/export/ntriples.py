@@ -1,0 +1,26 @@
+"""Canonical N-Triples: one triple per line, lines sorted, pyoxigraph's canonical escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher.export import Exporter, Release, register, write_bytes
+from publisher.graph import serialize_text
+
+
+def canonical_ntriples(triples: list[ox.Triple]) -> bytes:
+    text = serialize_text(triples, ox.RdfFormat.N_TRIPLES)
+    lines = sorted(set(text.splitlines()))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+@register
+class NTriplesExporter(Exporter):
+    name = "ntriples"
+    media_type = "application/n-triples"
+    filename = "nida.nt"
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        return [write_bytes(folder / self.filename, canonical_ntriples(release.triples))]

@@ -1,0 +1,251 @@
+"""Read ontology, data and shapes into graphs, remembering where each subject is written.
+
+Files are parsed with pyoxigraph (strict, fast, errors with line numbers) and handed
+to rdflib, which pySHACL needs. Nothing is ever fetched: there is no `owl:imports`
+resolution and no remote context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from publisher.errors import InputError
+from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
+
+NIDA = Namespace(ONTOLOGY_NS)
+RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+SOURCE_FILE = "source.txt"
+STATEMENT_FILE = "statement.ttl"
+
+
+@dataclass(frozen=True)
+class Location:
+    """The file (relative to the project root where possible) and line of a subject."""
+
+    file: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class StatementSource:
+    slug: str
+    folder: Path
+    text: str
+
+    @property
+    def iri(self) -> URIRef:
+        return URIRef(f"{DATA_BASE}source/{self.slug}")
+
+
+@dataclass
+class Dataset:
+    """Everything validation and publishing read, as graphs, with file locations."""
+
+    data: Graph
+    ontology: Graph
+    shapes: Graph
+    locations: dict[URIRef, Location] = field(default_factory=dict)
+    sources: list[StatementSource] = field(default_factory=list)
+    data_files: list[Path] = field(default_factory=list)
+    ontology_files: list[Path] = field(default_factory=list)
+    shape_files: list[Path] = field(default_factory=list)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Show paths relative to the project root, as users typed them."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path, root: Path) -> str:
+    """Read a UTF-8 file; a decoding error names the line of the first bad byte."""
+    shown = display_path(path, root)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", shown) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, expected a file", shown) from None
+    except PermissionError:
+        raise InputError("cannot read the file (permission denied); fix its permissions", shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", shown) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", shown, line
+        ) from None
+
+
+_SUBJECT_TOKEN = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)")
+
+
+def subject_lines(text: str, prefixes: dict[str, str], base: str | None) -> dict[str, int]:
+    """Map each subject IRI that starts a line (column 0) to its first line number."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _SUBJECT_TOKEN.match(line)
+        if not match or line.startswith("@") or line[:6].upper() in ("PREFIX", "BASE  "):
+            continue
+        token = match.group(1)
+        if token.startswith("<"):
+            iri = urljoin(base, token[1:-1]) if base else token[1:-1]
+        else:
+            prefix, _, local = token.partition(":")
+            if prefix not in prefixes:
+                continue
+            iri = prefixes[prefix] + local.replace("\\", "")
+        found.setdefault(iri, number)
+    return found
+
+
+def _to_rdflib(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _blank_node_line(text: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.search(r"(^|[\s,;])(\[|_:)", line.split("#", 1)[0]):
+            return number
+    return None
+
+
+def parse_rdf(path: Path, root: Path, allow_blank_nodes: bool = False) -> tuple[Graph, dict[str, int]]:
+    """Parse one RDF file into a graph; return it with the line of each subject."""
+    shown = display_path(path, root)
+    text = read_text(path, root)
+    if not text.strip():
+        raise InputError("the file is empty; add triples or remove it", shown)
+    graph = Graph()
+    try:
+        parser = ox.parse(text, RDF_FORMATS[path.suffix], base_iri=None)
+        for triple in parser:
+            s, p, o = triple.subject, triple.predicate, triple.object
+            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+                if allow_blank_nodes:
+                    graph.add(_bnode_triple(s, p, o))
+                    continue
+                raise InputError(
+                    "blank node in data; give the node an IRI under " + DATA_BASE,
+                    shown,
+                    _blank_node_line(text),
+                )
+            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+                raise InputError("RDF-star quoted triples are not supported", shown)
+            graph.add((_to_rdflib(s), URIRef(p.value), _to_rdflib(o)))
+    except SyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        raise InputError(f"invalid {path.suffix[1:]} syntax: {_syntax_message(exc)}", shown, line) from None
+    prefixes = dict(parser.prefixes) if hasattr(parser, "prefixes") else {}
+    base = getattr(parser, "base_iri", None)
+    for prefix, namespace in sorted(prefixes.items()):
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph, subject_lines(text, prefixes, base)
+
+
+def _syntax_message(exc: SyntaxError) -> str:
+    message = str(exc.msg) if exc.msg else str(exc)
+    message = re.sub(r"\s*\([^()]*, line \d+\)\s*$", "", message)
+    return message.split("\n", 1)[0]
+
+
+def _bnode_triple(s: object, p: ox.NamedNode, o: object) -> tuple[Node, Node, Node]:
+    def convert(term: object) -> Node:
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        return _to_rdflib(term)  # type: ignore[arg-type]
+
+    return (convert(s), URIRef(p.value), convert(o))
+
+
+def rdf_files(path: Path, root: Path) -> list[Path]:
+    """The RDF files a path names: itself, or every RDF file below a folder."""
+    if not path.exists():
+        raise InputError("no such file or folder", display_path(path, root))
+    if path.is_file():
+        if path.suffix not in RDF_FORMATS:
+            raise InputError(
+                f"not an RDF file (expected {', '.join(sorted(RDF_FORMATS))})", display_path(path, root)
+            )
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.suffix in RDF_FORMATS and p.is_file())
+
+
+def statement_folders(files: Iterable[Path]) -> Iterator[Path]:
+    for file in files:
+        if file.name == STATEMENT_FILE:
+            yield file.parent
+
+
+def load_source(folder: Path, root: Path) -> StatementSource:
+    source = folder / SOURCE_FILE
+    if not source.exists():
+        raise InputError(
+            f"statement folder has no {SOURCE_FILE}; add the printed text byte for byte",
+            display_path(folder, root),
+        )
+    return StatementSource(slug=folder.name, folder=folder, text=read_text(source, root))
+
+
+def load_graph(files: Iterable[Path], root: Path, allow_blank_nodes: bool = False,
+               locations: dict[URIRef, Location] | None = None) -> Graph:
+    graph = Graph()
+    for file in files:
+        part, lines = parse_rdf(file, root, allow_blank_nodes)
+        graph += part
+        for prefix, namespace in part.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        if locations is not None:
+            shown = display_path(file, root)
+            for iri, line in lines.items():
+                locations.setdefault(URIRef(iri), Location(shown, line))
+    return graph
+
+
+def load_dataset(settings: Settings, paths: Iterable[Path] = (),
+                 shapes: Path | None = None, ontology: Path | None = None) -> Dataset:
+    """Load the data paths (default: the data folder), the ontology and the shapes."""
+    root = settings.root
+    data_paths = list(paths) or [settings.data_dir]
+    data_files = sorted({f for p in data_paths for f in rdf_files(p, root)})
+    if not data_files:
+        raise InputError("no RDF files found", ", ".join(display_path(p, root) for p in data_paths))
+    ontology_files = rdf_files(ontology or settings.ontology_dir, root)
+    shape_files = rdf_files(shapes or settings.shapes_dir, root)
+    if not ontology_files:
+        raise InputError("no ontology files found", display_path(ontology or settings.ontology_dir, root))
+    if not shape_files:
+        raise InputError("no shapes files found", display_path(shapes or settings.shapes_dir, root))
+
+    locations: dict[URIRef, Location] = {}
+    data = load_graph(data_files, root, locations=locations)
+    sources = [load_source(folder, root) for folder in statement_folders(data_files)]
+    for source in sources:
+        data.add((source.iri, NIDA.content, Literal(source.text)))
+        locations.setdefault(source.iri, Location(display_path(source.folder / SOURCE_FILE, root), None))
+    return Dataset(
+        data=data,
+        ontology=load_graph(ontology_files, root, locations=locations),
+        shapes=load_graph(shape_files, root, allow_blank_nodes=True),
+        locations=locations,
+        sources=sources,
+        data_files=data_files,
+        ontology_files=ontology_files,
+        shape_files=shape_files,
+    )

@@ -1,0 +1,121 @@
+"""Publish: validate, write every exporter's files into a temporary folder, checksum, swap in.
+
+The previous release is replaced in one atomic step (renameat2 RENAME_EXCHANGE where
+the kernel has it), so an interrupted publish leaves it exactly as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher.errors import InputError, NotConforming
+from publisher.export import Release, exporters
+from publisher.graph import release_triples
+from publisher.load import Dataset, display_path
+from publisher.settings import Settings
+from publisher.validate import Report, validate
+
+CHECKSUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class Published:
+    out: Path
+    files: list[Path]
+    triples: int
+    report: Report
+
+
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def write_checksums(folder: Path) -> Path:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
+    lines = [f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
+    target = folder / CHECKSUMS
+    target.write_text("".join(sorted(lines, key=lambda line: line[66:])), encoding="utf-8")
+    return target
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EPERM):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def swap_in(staged: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staged, out)
+        return
+    if _exchange(staged, out):
+        shutil.rmtree(staged)
+        return
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(out, old)
+    os.rename(staged, out)
+    shutil.rmtree(old)
+
+
+def prepare_out(out: Path, root: Path) -> None:
+    shown = display_path(out, root)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out exists and is not a folder; choose a folder", shown)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        message = f"cannot create the output folder: {exc.strerror}; choose another --out"
+        raise InputError(message, shown) from None
+    if not os.access(out.parent, os.W_OK):
+        raise InputError("cannot write the output folder (permission denied); choose another --out", shown)
+
+
+def write_release(dataset: Dataset, settings: Settings, out: Path) -> list[Path]:
+    release = Release(triples=release_triples(dataset), dataset=dataset, settings=settings)
+    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    staged.chmod(0o755)
+    try:
+        for exporter in exporters():
+            exporter.write(release, staged)
+        write_checksums(staged)
+        files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
+        swap_in(staged, out)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return [out / f for f in files]
+
+
+def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False) -> Published:
+    """Validate, then write the release; nothing is written when the data does not conform."""
+    report = validate(dataset)
+    if not report.conforms(strict):
+        raise NotConforming(report, "data does not conform to the shapes; nothing was written")
+    prepare_out(out, settings.root)
+    try:
+        files = write_release(dataset, settings, out)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",
+            display_path(out, settings.root),
+        ) from None
+    triples = sum(1 for _ in (out / "nida.nt").open("rb"))
+    return Published(out=out, files=files, triples=triples, report=report)
