@@ -12,7 +12,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from publisher.load import Dataset
+from publisher.load import GRAPH_BASE, Dataset
+from publisher.settings import DATA_BASE
+
+ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
+CONCEPTS_GRAPH = GRAPH_BASE + "concepts"
+CONCEPT_BASE = DATA_BASE + "concept/"
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -58,13 +63,34 @@ def sort_key(triple: ox.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
-def release_triples(dataset: Dataset) -> list[ox.Triple]:
-    """Every triple of the release, de-duplicated and in one fixed order."""
+def quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
+
+
+def _graph_for(name: str, triple: ox.Triple) -> ox.NamedNode:
+    if name == ONTOLOGY_GRAPH and str(triple.subject).startswith(CONCEPT_BASE):
+        return ox.NamedNode(CONCEPTS_GRAPH)
+    return ox.NamedNode(name)
+
+
+def release_quads(dataset: Dataset) -> list[ox.Quad]:
+    """Every quad of the release: one named graph per statement, registry, the ontology and
+    the concept schemes; inferred triples go to the graph of their subject."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(*t) for g in (dataset.ontology, dataset.data) for t in ox_triples(g))
+    home: dict[ox.NamedNode, ox.NamedNode] = {}
+    for name in sorted(dataset.parts):
+        for triple in ox_triples(dataset.parts[name]):
+            graph = _graph_for(name, triple)
+            home.setdefault(triple.subject, graph)  # type: ignore[arg-type]
+            store.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
     inferred: list[ox.Triple] = []
     for query in MATERIALIZE:
-        inferred.extend(store.query(query, prefixes=SPARQL_PREFIXES))  # type: ignore[arg-type]
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in inferred)
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store}
-    return sorted(triples, key=sort_key)
+        results = store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)
+        inferred.extend(results)  # type: ignore[arg-type]
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, home[t.subject]) for t in inferred)  # type: ignore[index]
+    return sorted(store, key=quad_key)
+
+
+def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The release as one graph: the union of its named graphs, sorted."""
+    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=sort_key)

@@ -22,6 +22,7 @@ from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
 
 NIDA = Namespace(ONTOLOGY_NS)
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+GRAPH_BASE = DATA_BASE + "graph/"
 SOURCE_FILE = "source.txt"
 STATEMENT_FILE = "statement.ttl"
 
@@ -57,6 +58,8 @@ class Dataset:
     data_files: list[Path] = field(default_factory=list)
     ontology_files: list[Path] = field(default_factory=list)
     shape_files: list[Path] = field(default_factory=list)
+    #: the triples of each named graph of the release (graph IRI -> graph)
+    parts: dict[str, Graph] = field(default_factory=dict)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -203,12 +206,24 @@ def load_source(folder: Path, root: Path) -> StatementSource:
     return StatementSource(slug=folder.name, folder=folder, text=read_text(source, root))
 
 
+def graph_name(file: Path, kind: str) -> str:
+    """The named graph a file's triples are published in: one per statement, registry, ontology."""
+    if kind == "ontology":
+        return GRAPH_BASE + "ontology"
+    if file.name == STATEMENT_FILE:
+        return f"{GRAPH_BASE}statement/{file.parent.name}"
+    return GRAPH_BASE + file.stem
+
+
 def load_graph(files: Iterable[Path], root: Path, allow_blank_nodes: bool = False,
-               locations: dict[URIRef, Location] | None = None) -> Graph:
+               locations: dict[URIRef, Location] | None = None,
+               parts: dict[str, Graph] | None = None, kind: str = "data") -> Graph:
     graph = Graph()
     for file in files:
         part, lines = parse_rdf(file, root, allow_blank_nodes)
         graph += part
+        if parts is not None:
+            parts.setdefault(graph_name(file, kind), Graph()).__iadd__(part)
         for prefix, namespace in part.namespaces():
             graph.bind(prefix, namespace, override=False)
         if locations is not None:
@@ -233,19 +248,37 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
     if not shape_files:
         raise InputError("no shapes files found", display_path(shapes or settings.shapes_dir, root))
 
+    check_unique_slugs(data_files, root)
     locations: dict[URIRef, Location] = {}
-    data = load_graph(data_files, root, locations=locations)
+    parts: dict[str, Graph] = {}
+    data = load_graph(data_files, root, locations=locations, parts=parts)
     sources = [load_source(folder, root) for folder in statement_folders(data_files)]
     for source in sources:
-        data.add((source.iri, NIDA.content, Literal(source.text)))
+        content = (source.iri, NIDA.content, Literal(source.text))
+        data.add(content)
+        parts[f"{GRAPH_BASE}statement/{source.slug}"].add(content)
         locations.setdefault(source.iri, Location(display_path(source.folder / SOURCE_FILE, root), None))
     return Dataset(
         data=data,
-        ontology=load_graph(ontology_files, root, locations=locations),
+        ontology=load_graph(ontology_files, root, locations=locations, parts=parts, kind="ontology"),
         shapes=load_graph(shape_files, root, allow_blank_nodes=True),
         locations=locations,
         sources=sources,
         data_files=data_files,
         ontology_files=ontology_files,
         shape_files=shape_files,
+        parts=parts,
     )
+
+
+def check_unique_slugs(files: Iterable[Path], root: Path) -> None:
+    """Two statement folders with one name would publish into one IRI."""
+    seen: dict[str, Path] = {}
+    for folder in statement_folders(files):
+        if folder.name in seen:
+            raise InputError(
+                f"duplicate statement slug {folder.name!r} (also {display_path(seen[folder.name], root)});"
+                " rename one folder",
+                display_path(folder, root),
+            )
+        seen[folder.name] = folder

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
 from publisher.export import Release, exporters
-from publisher.graph import release_triples
+from publisher.graph import release_quads, union_triples
 from publisher.load import Dataset, display_path
 from publisher.settings import Settings
 from publisher.validate import Report, validate
@@ -89,7 +89,8 @@ def prepare_out(out: Path, root: Path) -> None:
 
 
 def write_release(dataset: Dataset, settings: Settings, out: Path) -> list[Path]:
-    release = Release(triples=release_triples(dataset), dataset=dataset, settings=settings)
+    quads = release_quads(dataset)
+    release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     staged.chmod(0o755)
     try:

@@ -68,7 +68,10 @@ def _message(graph: Graph, result: Node) -> str:
 
 def read_results(graph: Graph, dataset: Dataset) -> list[Result]:
     results = []
+    nested = set(graph.objects(None, SH.detail))
     for node in graph.subjects(RDF.type, SH.ValidationResult):
+        if node in nested:  # reported through the result that carries it as sh:detail
+            continue
         focus = graph.value(node, SH.focusNode)
         location = dataset.locations.get(focus) if isinstance(focus, URIRef) else None
         results.append(
@@ -89,16 +92,24 @@ def read_results(graph: Graph, dataset: Dataset) -> list[Result]:
 
 
 def validate(dataset: Dataset) -> Report:
-    """Validate data against shapes with the ontology mixed in; never fetches anything."""
+    """Validate data and ontology together (concept schemes are data too); never fetches anything.
+
+    pySHACL mixes an `ont_graph` in only when it runs inference, so the union is built here,
+    in an Oxigraph-backed graph: pySHACL's SHACL-SPARQL rules on rdflib's own store grow with
+    the square of the data (12 s against 0.25 s on the seed alone).
+    """
+    combined = Graph(store="Oxigraph")
+    combined += dataset.data
+    combined += dataset.ontology
     _conforms, report_graph, _text_report = pyshacl.validate(
-        dataset.data,
+        combined,
         shacl_graph=dataset.shapes,
-        ont_graph=dataset.ontology,
         inference="none",
         advanced=True,
         allow_warnings=True,
         abort_on_first=False,
         meta_shacl=False,
         do_owl_imports=False,
+        inplace=True,
     )
     return Report(results=read_results(report_graph, dataset), graph=report_graph)

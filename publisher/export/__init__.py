@@ -17,6 +17,7 @@ from publisher.settings import Settings
 class Release:
     """What every exporter reads: the sorted triples and where they came from."""
 
+    quads: list[ox.Quad]
     triples: list[ox.Triple]
     dataset: Dataset
     settings: Settings
