@@ -74,7 +74,8 @@ def publish(out: Path | None, strict: bool) -> None:
 @cli.command()
 @click.argument("file", type=PathArg)
 @click.option("--slug", help="Folder and IRI name of the statement (default: from its title).")
-@click.option("--publisher", help="Publishing organization: slug, name or acronym (default: the ABOUT block).")
+@click.option("--publisher", help="Publishing organization: slug, name or acronym"
+              " (default: the ABOUT block).")
 @click.option("--force", is_flag=True, help="Overwrite an existing statement of that slug.")
 def ingest(file: Path, slug: str | None, publisher: str | None, force: bool) -> None:
     """Turn a statement's plain text into a draft data/statements/<slug>/ to review."""

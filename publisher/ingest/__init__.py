@@ -57,17 +57,27 @@ class IngestResult:
     actors_matched: list[Entry]
     actors_added: list[Entry]
     warnings: list[str] = field(default_factory=list)
+    draft_sections: int = 0
 
     def organizations(self, *kinds: str) -> list[Entry]:
-        """Distinct organizations whose (first) match is of one of these kinds."""
+        """Distinct organizations of the signatures and the publisher, by outcome: exact or
+        normalized (linked to the registry), added (new), flagged (new, possible duplicate)."""
         seen: dict[str, tuple[str, Entry]] = {}
-        for match in self.matches:
-            seen.setdefault(match.entry.iri, (match.kind, match.entry))
+        linked = [(m.kind, m.entry) for m in self.matches]
+        if self.publisher is not None:
+            linked.append(("exact", self.publisher))
+        for kind, entry in linked:
+            if entry.new:
+                kind = "flagged" if entry.notes else "added"
+            seen.setdefault(entry.iri, (kind, entry))
         return [entry for kind, entry in seen.values() if kind in kinds]
 
     @property
     def draft_nodes(self) -> int:
-        return 1 + self.positions + self.demands
+        """Nodes marked draft: the statement, its sentences, demands and sections with a new
+        addressee, new actors, and organizations flagged as possible duplicates."""
+        return (1 + self.positions + self.demands + self.draft_sections + len(self.actors_added)
+                + len(self.organizations("flagged")))
 
 
 def default_slug(title: str) -> str:
@@ -140,8 +150,9 @@ def build(text: str, layout: Layout, slug: str, organizations: Registry, actors:
             raise InputError("section heading names no addressee after 'To'", None, section.span.line)
         for printed, entry, new in resolved:
             if new:
-                warnings.append(f"section {section.ordinal} (line {section.span.line}): addressee {printed!r} "
-                                f"is not in data/actors.ttl; added as a new actor <{entry.iri}>, marked draft")
+                warnings.append(f"section {section.ordinal} (line {section.span.line}): addressee "
+                                f"{printed!r} is not in data/actors.ttl; added as a new actor <{entry.iri}>, "
+                                "marked draft")
             elif entry not in actors_matched:
                 actors_matched.append(entry)
         entries = list(dict.fromkeys(e.iri for _, e, _ in resolved))
@@ -192,7 +203,7 @@ def build(text: str, layout: Layout, slug: str, organizations: Registry, actors:
         sections=len(layout.sections), demands=sum(len(s.demands) for s in layout.sections),
         positions=len(layout.positions), signatures=len(layout.signatures), matches=matches,
         publisher=publisher, actors_matched=actors_matched, actors_added=actors.new_entries,
-        warnings=warnings,
+        warnings=warnings, draft_sections=sum(1 for s in sections if s.draft),
     )
     return model, result
 
@@ -209,7 +220,8 @@ def ingest(settings: Settings, file: Path, slug: str | None = None, publisher: s
     text = read_text(file, root)
     layout = parse_layout(text, shown)
     if slug is not None and not SLUG.match(slug):
-        raise InputError(f"--slug {slug!r}: use lowercase letters, digits and single '-' (e.g. 'halt-escalation')")
+        raise InputError(f"--slug {slug!r}: use lowercase letters, digits and single '-' "
+                         "(e.g. 'halt-escalation')")
     slug = slug or default_slug(layout.title.text)
     statements = settings.data_dir / "statements"
     folder = statements / slug
@@ -226,7 +238,8 @@ def ingest(settings: Settings, file: Path, slug: str | None = None, publisher: s
     statement = statement_turtle(model)
     org_added = registry_appendix(org_text, slug, organizations.new_entries, organizations.extended_entries,
                                   "nida:Organization")
-    actor_added = registry_appendix(actor_text, slug, actors.new_entries, actors.extended_entries, "nida:Actor")
+    actor_added = registry_appendix(actor_text, slug, actors.new_entries, actors.extended_entries,
+                                    "nida:Actor")
     for name, content in ((STATEMENT_FILE, statement), (ORGANIZATIONS_FILE, org_text + org_added),
                           (ACTORS_FILE, actor_text + actor_added)):
         _check_turtle(content, name)
@@ -247,7 +260,8 @@ def _check_turtle(content: str, name: str) -> None:
         for _ in ox.parse(content, ox.RdfFormat.TURTLE):
             pass
     except SyntaxError as exc:  # pragma: no cover - a bug in draft.py
-        raise InputError(f"internal error: the draft {name} does not parse ({exc}); nothing was written") from None
+        raise InputError(f"internal error: the draft {name} does not parse ({exc}); "
+                         "nothing was written") from None
 
 
 def _write(statements: Path, folder: Path, source: str, statement: str, registries: dict[Path, str],
@@ -262,12 +276,12 @@ def _write(statements: Path, folder: Path, source: str, statement: str, registri
         (staged_dir / STATEMENT_FILE).write_bytes(statement.encode("utf-8"))
         staged_dir.chmod(0o755)
         for path, content in registries.items():
-            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(handle, "wb") as out:
                 out.write(content.encode("utf-8"))
             if path.exists():
-                os.chmod(temp, path.stat().st_mode & 0o777)
-            staged_files.append((Path(temp), path))
+                os.chmod(name, path.stat().st_mode & 0o777)
+            staged_files.append((Path(name), path))
         for temp, path in staged_files:
             os.replace(temp, path)
         swap_in(staged_dir, folder)

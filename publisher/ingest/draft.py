@@ -126,7 +126,8 @@ def statement_turtle(model: StatementModel) -> str:
         ]),
     ]
     if layout.positions:
-        out += [RULE, "# Body: one position per sentence, in body order (kind and meaning: to review)", RULE, ""]
+        out += [RULE, "# Body: one position per sentence, in body order (kind and meaning: to review)",
+                RULE, ""]
         for p, iri in zip(layout.positions, positions, strict=True):
             out.append(_node(iri, "nida:Appeal" if p.appeal else "nida:Position", [
                 ("dct:isPartOf", statement),
@@ -203,7 +204,8 @@ def registry_appendix(existing: str, slug: str, new: list[Entry], extended: list
     missing = [d for d in directives if d not in existing]
     if not existing.strip():
         out += ["# Registry made by nida ingest.", ""]
-    out += ["", RULE, f"# Added by nida ingest for statement/{slug} (review the nodes marked draft)", RULE, ""]
+    out += ["", RULE, f"# Added by nida ingest for statement/{slug} (review the nodes marked draft)",
+            RULE, ""]
     if missing:
         out += [*missing, ""]
     for entry in new:

@@ -7,7 +7,7 @@ The family of texts this reads (see the seed statement):
     Title                             (optional repetition)
     Subtitle in sentence case         (optional; no closing full stop)
     Body paragraphs ...
-    First: To <addressees> – <qualifier>:
+    First: To <addressees> - <qualifier>:   (a hyphen, en dash or em dash)
     1. demand
     2. demand
     Second: To <addressees>:
@@ -115,10 +115,11 @@ class Line:
 ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
                  "tenth", "eleventh", "twelfth"]
 SECTION = re.compile(
-    r"^\s*(?:(?P<word>" + "|".join(ORDINAL_WORDS) + r")\s*[:.\-–—]\s*)?(?P<to>To\s+(?P<rest>.+?))\s*$",
+    r"^\s*(?:(?P<word>" + "|".join(ORDINAL_WORDS) + r")\s*[:.\-\u2013\u2014]\s*)?"
+    r"(?P<to>To\s+(?P<rest>.+?))\s*$",
     re.IGNORECASE,
 )
-NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*(?P<mark>[.)\-–])\s*(?P<text>\S.*?)\s*$")
+NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*(?P<mark>[.)\-\u2013])\s*(?P<text>\S.*?)\s*$")
 SIGNATORIES = re.compile(
     r"^\s*(?:signatory\s+organi[sz]ations|signatories|signed\s+by|signing\s+organi[sz]ations|"
     r"the\s+undersigned\s+organi[sz]ations|undersigned\s+organi[sz]ations|list\s+of\s+signatories)"
@@ -126,10 +127,10 @@ SIGNATORIES = re.compile(
     re.IGNORECASE,
 )
 ABOUT = re.compile(r"^\s*(?P<heading>ABOUT\s+(?P<name>\S.*?))\s*:?\s*$")
-STRAY = re.compile(r"^\s*[-–—_*•]+\s*$")
-BULLET = re.compile(r"^\s*[-•*]\s+(?P<text>\S.*?)\s*$")
+STRAY = re.compile(r"^\s*[-\u2013\u2014_*\u2022]+\s*$")
+BULLET = re.compile(r"^\s*[-\u2022*]\s+(?P<text>\S.*?)\s*$")
 APPEAL = re.compile(r"^\s*Finally\b", re.IGNORECASE)
-QUALIFIER = re.compile(r"\s+[–—-]\s+")
+QUALIFIER = re.compile(r"\s+[\u2013\u2014-]\s+")
 TERMINAL = (".", ":", "!", "?", ";", "…")
 
 _SEGMENTER: pysbd.Segmenter | None = None

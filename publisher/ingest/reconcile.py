@@ -50,7 +50,8 @@ def slugify(name: str) -> str:
 
 
 def initials(name: str) -> str:
-    return "".join(word[0] for word in re.split(r"[\s\-–/]+", name) if word and word[0].isalnum()).upper()
+    words = re.split(r"[\s\-\u2013/]+", name)
+    return "".join(word[0] for word in words if word and word[0].isalnum()).upper()
 
 
 def is_acronym_of(acronym: str, name: str) -> bool:
@@ -77,7 +78,7 @@ class PrintedName:
         match = TRAILING_PARENS.match(printed)
         if not match:
             return cls(printed, printed)
-        core, inner = match.group("core").rstrip(" -–,"), match.group("inner").strip()
+        core, inner = match.group("core").rstrip(" -\u2013,"), match.group("inner").strip()
         if is_acronym_of(inner, core):
             return cls(printed, core, acronym=inner)
         return cls(printed, core, qualifier=inner)
@@ -201,8 +202,9 @@ def reconcile_organization(registry: Registry, printed: str) -> Match:
     seen_new = [e for e in registry.exact(printed) + registry.normalized(printed) if e.new]
     if seen_new:  # printed earlier in this same statement
         entry = seen_new[0]
-        if printed not in entry.labels:
-            entry.alt_labels.append(printed)
+        form = name.core if name.qualifier else printed
+        if form not in entry.labels:
+            entry.alt_labels.append(form)
         return Match(printed, entry, "repeated")
     for label in dict.fromkeys([printed, name.core]):
         found = registry.exact(label)
@@ -239,8 +241,15 @@ ARTICLE = re.compile(r"^(?:the|its|their)\s+", re.IGNORECASE)
 SEPARATORS = re.compile(r"(\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*)")
 
 
-def _actor_lookup(registry: Registry, phrase: str) -> Entry | None:
-    for candidate in dict.fromkeys([phrase, ARTICLE.sub("", phrase)]):
+POSSESSIVE = re.compile(r"^(?:its|their)\s+", re.IGNORECASE)
+
+
+def _actor_lookup(registry: Registry, phrase: str, previous: Entry | None) -> Entry | None:
+    candidates = [phrase, ARTICLE.sub("", phrase)]
+    if previous is not None and POSSESSIVE.match(phrase):  # "its Member States" of the actor before
+        candidates.insert(0, f"{POSSESSIVE.sub('', phrase)} of the {previous.pref_label}")
+        candidates.insert(1, f"{POSSESSIVE.sub('', phrase)} of {previous.pref_label}")
+    for candidate in dict.fromkeys(candidates):
         for found in (registry.exact(candidate), registry.normalized(candidate)):
             if len(found) == 1:
                 return found[0]
@@ -249,26 +258,41 @@ def _actor_lookup(registry: Registry, phrase: str) -> Entry | None:
 
 def resolve_addressees(registry: Registry, phrase: str) -> list[tuple[str, Entry, bool]]:
     """Split an addressee phrase ("the Syrian Transitional Government and the Syrian Democratic
-    Forces") into actors of the registry: the longest run of parts that names a known actor wins,
-    so labels that contain "and" stay whole. Returns (printed part, actor, is_new)."""
+    Forces") into actors of the registry. The longest run of parts that names a known actor wins,
+    so labels that contain "and" stay whole; text between known actors becomes one new actor.
+    Returns (printed part, actor, is_new)."""
     pieces = SEPARATORS.split(phrase.strip())
-    parts = pieces[0::2]  # text parts; separators are at odd indexes
+    count = len(pieces[0::2])  # text parts; separators are at odd indexes
+
+    def text(i: int, j: int) -> str:
+        return "".join(pieces[2 * i: 2 * j - 1]).strip()
+
+    def known_at(i: int, previous: Entry | None) -> tuple[int, Entry] | None:
+        for j in range(count, i, -1):
+            entry = _actor_lookup(registry, text(i, j), previous)
+            if entry is not None:
+                return j, entry
+        return None
+
     result: list[tuple[str, Entry, bool]] = []
     i = 0
-    while i < len(parts):
-        for j in range(len(parts), i, -1):
-            text = "".join(pieces[2 * i: 2 * j - 1]).strip()
-            entry = _actor_lookup(registry, text)
-            if entry is not None:
-                result.append((text, entry, entry.new))
-                i = j
-                break
-        else:
-            text = parts[i].strip()
-            if text:
-                label = ARTICLE.sub("", text)
-                label = label[:1].upper() + label[1:]
-                entry = registry.add(label, notes=[f"Made by nida ingest from the printed addressee {text!r}."])
-                result.append((text, entry, True))
-            i += 1
+    while i < count:
+        previous = result[-1][1] if result else None
+        found = known_at(i, previous)
+        if found is not None:
+            j, entry = found
+            result.append((text(i, j), entry, entry.new))
+            i = j
+            continue
+        k = i + 1
+        while k < count and known_at(k, None) is None:
+            k += 1
+        printed = text(i, k)
+        if printed:
+            label = ARTICLE.sub("", printed)
+            label = label[:1].upper() + label[1:]
+            note = f"Made by nida ingest from the printed addressee {printed!r}."
+            entry = registry.add(label, notes=[note])
+            result.append((printed, entry, True))
+        i = k
     return result

@@ -20,9 +20,10 @@ def render_summary(result: IngestResult, root: Path) -> str:
         f"  organizations: {len(matched)} matched ({len(matched) - len(normalized)} exact, "
         f"{len(normalized)} after normalization, their printed forms recorded as skos:altLabel), "
         f"{len(added)} added, {len(flagged)} flagged as possible duplicates (added, marked draft)",
-        f"  addressees: {len(result.actors_matched)} actors matched, {len(result.actors_added)} added (draft)",
-        f"  publisher: <{result.publisher.iri}>" if result.publisher else "  publisher: none (no ABOUT block)",
-        f"  draft nodes to review: {result.draft_nodes + len(flagged) + len(result.actors_added)} "
+        f"  addressees: {len(result.actors_matched)} actors matched, "
+        f"{len(result.actors_added)} added (draft)",
+        f"  publisher: <{result.publisher.iri}>" if result.publisher else "  publisher: none",
+        f"  draft nodes to review: {result.draft_nodes} "
         "(nida validate lists them as warnings)",
     ]
     for entry in flagged:
