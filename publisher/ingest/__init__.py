@@ -269,6 +269,8 @@ def _write(statements: Path, folder: Path, source: str, statement: str, registri
     """Stage every file under a temporary name, then rename them into place."""
     staged_files: list[tuple[Path, Path]] = []
     staged_dir: Path | None = None
+    originals = {path: path.read_bytes() if path.exists() else None for path in registries}
+    replaced: list[Path] = []
     try:
         statements.mkdir(parents=True, exist_ok=True)
         staged_dir = Path(tempfile.mkdtemp(prefix=f".ingest-{folder.name}-", dir=statements))
@@ -284,9 +286,16 @@ def _write(statements: Path, folder: Path, source: str, statement: str, registri
             staged_files.append((Path(name), path))
         for temp, path in staged_files:
             os.replace(temp, path)
+            replaced.append(path)
         swap_in(staged_dir, folder)
         staged_dir = None
     except OSError as exc:
+        for path in replaced:  # put the registries back as they were
+            original = originals[path]
+            if original is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(original)
         where = display_path(Path(exc.filename), root) if exc.filename else display_path(statements, root)
         raise InputError(f"cannot write: {exc.strerror}; nothing usable was written", where) from None
     finally:

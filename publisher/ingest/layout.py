@@ -235,6 +235,7 @@ def parse_layout(text: str, where: str) -> Layout:
     skipped: list[tuple[int, str]] = []
     current: Section | None = None
     last_demand: Demand | None = None
+    list_closed = False  # a paragraph came after the current section's demands
     signatories_at: int | None = None
 
     def add_paragraph(first: int, last: int, appeal: bool) -> None:
@@ -270,12 +271,17 @@ def parse_layout(text: str, where: str) -> Layout:
             phrase = parts[0].strip()
             current = Section(ordinal, line.stripped(), phrase, parts[1].strip() if len(parts) > 1 else None)
             sections.append(current)
+            list_closed = False
             last_demand = None
             i += 1
             continue
         numbered = NUMBERED.match(line.text)
         if numbered:
-            if current is None:
+            if current is None or list_closed:
+                if not any(SIGNATORIES.match(ln.text) for ln in lines[i:]):
+                    raise fail("no signatories block: this numbered list has no heading; add "
+                               "'Signatory organizations:' above the signatories (or a heading such as "
+                               "'First: To <addressee>:' above demands)", line.number)
                 raise fail("numbered demand outside an addressed section: add a heading such as "
                            "'First: To <addressee>:' above the list", line.number)
             number = int(numbered.group("number"))
@@ -301,6 +307,7 @@ def parse_layout(text: str, where: str) -> Layout:
             raise fail("section without numbered demands: number the demands under its heading "
                        "(1. ..., 2. ...)", current.span.line)
         add_paragraph(first, i, bool(APPEAL.match(lines[first].text)))
+        list_closed = current is not None
         i += 1
 
     if current is not None and not current.demands:

@@ -199,7 +199,8 @@ def max_distance(key: str) -> int:
 def reconcile_organization(registry: Registry, printed: str) -> Match:
     """Link a printed signatory name to the registry, or add it (flagged if it may be a duplicate)."""
     name = PrintedName.parse(printed)
-    seen_new = [e for e in registry.exact(printed) + registry.normalized(printed) if e.new]
+    seen_new = [e for label in (printed, name.core)
+                for e in registry.exact(label) + registry.normalized(label) if e.new]
     if seen_new:  # printed earlier in this same statement
         entry = seen_new[0]
         form = name.core if name.qualifier else printed
