@@ -63,7 +63,7 @@ def _node(subject: str, types: str, properties: list[tuple[str, str]]) -> str:
     lines = [subject, f"    a {types}"]
     for prop, value in properties:
         lines[-1] += " ;"
-        lines.append(f"    {prop} {value}")
+        lines.append(f"    {prop}{'' if value.startswith(chr(10)) else ' '}{value}")
     return "\n".join(lines) + " .\n"
 
 
