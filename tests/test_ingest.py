@@ -157,6 +157,21 @@ def test_seed_draft_validates_and_publishes(seed_project: tuple[Path, Result, fl
     assert published.exit_code == 0, published.output
     nt = (root / "dist-seed" / "nida.nt").read_text(encoding="utf-8")
     assert f"<{BASE}statement/{SLUG}/demand/2-2>" in nt
+    # only drafts may lack a demand type: once the draft mark is removed, the demand needs one
+    ttl = root / STATEMENT_DIR / "statement.ttl"
+    original = ttl.read_text(encoding="utf-8")
+    block = original.index(f"<statement/{SLUG}/demand/1-1>\n")
+    draft = "    nida:reviewStatus <concept/review-status/draft> ."
+    mark = original.index(draft, block)
+    ttl.write_text(original[:mark].rstrip(" ;\n") + " ." + original[mark + len(draft):], encoding="utf-8")
+    try:
+        result = CliRunner().invoke(cli, ["validate", "--format", "json"])
+        report = json.loads(result.stdout)
+        assert result.exit_code == 1
+        assert [(r["shape"], r["focus"]) for r in report["results"] if r["severity"] == "violation"] == [
+            (NIDASH + "Demand-demandType", f"{BASE}statement/{SLUG}/demand/1-1")]
+    finally:
+        ttl.write_text(original, encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- four new texts
