@@ -505,3 +505,18 @@ def test_slug_collisions_get_a_number() -> None:
     reg = registry()
     assert reg.add("Fajr").iri == ORGANIZATION_BASE + "fajr-2"
     assert reg.add("FAJR").iri == ORGANIZATION_BASE + "fajr-3"
+
+
+def test_about_us_names_no_publisher_and_errors_name_the_file(project: Path) -> None:
+    text = (FIXTURES / "detainees-disappeared.txt").read_text(encoding="utf-8")
+    (project / "us.txt").write_text(text + "\nABOUT US\n\nWe are a coalition.\n", encoding="utf-8")
+    result = run("ingest", "us.txt", "--slug", "us")
+    assert result.exit_code == 0, result.output
+    assert "publisher: none" in result.output and "'ABOUT US' is not modeled" in result.output
+    (project / "conflict.txt").write_text(
+        (FIXTURES / "kobani-water-crisis.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    before = snapshot(project)
+    conflict = run("ingest", "conflict.txt", "--publisher", "doz")
+    assert conflict.exit_code == 2
+    assert conflict.output.startswith("nida: error: conflict.txt:39: --publisher 'doz' is ")
+    assert snapshot(project) == before

@@ -140,14 +140,14 @@ def about_organization(registry: Registry, layout: Layout) -> tuple[Entry, Match
 
 
 def build(text: str, layout: Layout, slug: str, organizations: Registry, actors: Registry,
-          publisher_option: str | None) -> tuple[StatementModel, IngestResult]:
+          publisher_option: str | None, where: str) -> tuple[StatementModel, IngestResult]:
     warnings: list[str] = []
     sections: list[SectionModel] = []
     actors_matched: list[Entry] = []
     for section in layout.sections:
         resolved = resolve_addressees(actors, section.addressee_phrase)
         if not resolved:
-            raise InputError("section heading names no addressee after 'To'", None, section.span.line)
+            raise InputError("section heading names no addressee after 'To'", where, section.span.line)
         for printed, entry, new in resolved:
             if new:
                 warnings.append(f"section {section.ordinal} (line {section.span.line}): addressee "
@@ -174,7 +174,7 @@ def build(text: str, layout: Layout, slug: str, organizations: Registry, actors:
         if publisher is not None and publisher.iri != about.iri:
             raise InputError(f"--publisher {publisher_option!r} is <{publisher.iri}>, but the text's "
                              f"{layout.about.heading.text!r} block is about <{about.iri}>: drop --publisher, "
-                             "or fix it", None, layout.about.heading.line)
+                             "or fix it", where, layout.about.heading.line)
         publisher = about
 
     matches: list[Match] = []
@@ -194,7 +194,7 @@ def build(text: str, layout: Layout, slug: str, organizations: Registry, actors:
             notes[signature.ordinal] = (f"Same organization as signature {', '.join(map(str, others))} "
                                         "(matched by nida ingest); check it is the same organization.")
     for number, line in layout.skipped:
-        warnings.append(f"line {number}: {line!r} after the numbered signatories is not modeled")
+        warnings.append(f"line {number}: {line!r} is not modeled (not a signatory, no organization named)")
 
     model = StatementModel(slug, text, layout, sections, matches, publisher,
                            about if layout.about and layout.about.text else None, notes)
@@ -233,7 +233,7 @@ def ingest(settings: Settings, file: Path, slug: str | None = None, publisher: s
     organizations, org_text = load_registry(org_path, root, NIDA.Organization, ORGANIZATION_BASE)
     actors, actor_text = load_registry(actor_path, root, NIDA.Actor, ACTOR_BASE)
     # entries that only use an IRI (untyped) keep their slug taken but never match a label
-    model, result = build(text, layout, slug, organizations, actors, publisher)
+    model, result = build(text, layout, slug, organizations, actors, publisher, shown)
 
     statement = statement_turtle(model)
     org_added = registry_appendix(org_text, slug, organizations.new_entries, organizations.extended_entries,

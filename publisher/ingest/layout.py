@@ -131,6 +131,8 @@ STRAY = re.compile(r"^\s*[-\u2013\u2014_*\u2022]+\s*$")
 BULLET = re.compile(r"^\s*[-\u2022*]\s+(?P<text>\S.*?)\s*$")
 APPEAL = re.compile(r"^\s*Finally\b", re.IGNORECASE)
 QUALIFIER = re.compile(r"\s+[\u2013\u2014-]\s+")
+#: "ABOUT US" and the like name no organization: the block is then not modeled
+NOT_AN_ORGANIZATION = {"us", "the signatories", "the signatory organizations", "this statement"}
 TERMINAL = (".", ":", "!", "?", ";", "…")
 
 _SEGMENTER: pysbd.Segmenter | None = None
@@ -360,7 +362,10 @@ def parse_layout(text: str, where: str) -> Layout:
         if body:
             begin, end = body[0].stripped().start, body[-1].stripped().end
             profile = Span(source[begin:end], begin, end, body[0].number)
-        about = About(heading, match.group("name"), profile)
+        if match.group("name").strip().lower() not in NOT_AN_ORGANIZATION:
+            about = About(heading, match.group("name"), profile)
+        else:
+            skipped.append((lines[i].number, heading.text))
 
     return Layout(title, subtitle, sections, positions, signatures, about, skipped)
 
