@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -34,6 +35,7 @@ ACTOR_BASE = DATA_BASE + "actor/"
 TRAILING_PARENS = re.compile(r"^(?P<core>.*\S)\s*\((?P<inner>[^()]+)\)\s*$")
 
 
+@lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
     """Case, whitespace, punctuation and diacritics folded: 'PÊL- Civil Waves' -> 'pel civil waves'."""
     decomposed = unicodedata.normalize("NFKD", name.replace("&", " and "))
