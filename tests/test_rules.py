@@ -669,7 +669,7 @@ def reportable_shapes(graph: Graph) -> set[str]:
     """Shapes that can be a result's sh:sourceShape: property shapes of targeted node shapes,
     and node shapes with SPARQL rules. (Value shapes used by sh:node/sh:not report through the
     property shape that uses them.)"""
-    targets = [SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf]
+    targets = [SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target]
     targeted = {s for t in targets for s in graph.subjects(t, None)}
     shapes = {str(p) for s in targeted for p in graph.objects(s, SH.property)}
     shapes |= {str(s) for s in targeted if (s, SH.sparql, None) in graph}
