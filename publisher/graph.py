@@ -68,7 +68,9 @@ def quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
 
 
 def _graph_for(name: str, triple: ox.Triple) -> ox.NamedNode:
-    if name == ONTOLOGY_GRAPH and str(triple.subject).startswith(CONCEPT_BASE):
+    subject = triple.subject
+    is_concept = isinstance(subject, ox.NamedNode) and subject.value.startswith(CONCEPT_BASE)
+    if name == ONTOLOGY_GRAPH and is_concept:
         return ox.NamedNode(CONCEPTS_GRAPH)
     return ox.NamedNode(name)
 
