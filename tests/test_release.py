@@ -53,6 +53,7 @@ def test_release_files(release: Path) -> None:
         "ontology/nida.ttl",
         "shapes/core.ttl",
         "shapes/fidelity.ttl",
+        "statements/halt-military-escalation-northeast-syria.jsonld",
     ]
 
 
