@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
 import shutil
 import tempfile
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
-from publisher.export import Release, exporters
+from publisher.export import Release, exporters, sha256_file
 from publisher.graph import release_quads, union_triples
 from publisher.load import Dataset, display_path
 from publisher.settings import Settings
@@ -31,11 +30,6 @@ class Published:
     files: list[Path]
     triples: int
     report: Report
-
-
-def sha256_file(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_checksums(folder: Path) -> Path:
@@ -107,6 +101,7 @@ def write_release(dataset: Dataset, settings: Settings, out: Path) -> list[Path]
 
 def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False) -> Published:
     """Validate, then write the release; nothing is written when the data does not conform."""
+    settings.release  # noqa: B018 -- fail on bad release metadata before the long part
     report = validate(dataset)
     if not report.conforms(strict):
         raise NotConforming(report, "data does not conform to the shapes; nothing was written")

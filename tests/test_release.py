@@ -54,6 +54,7 @@ def test_release_files(release: Path) -> None:
         "shapes/core.ttl",
         "shapes/fidelity.ttl",
         "statements/halt-military-escalation-northeast-syria.jsonld",
+        "void.ttl",
     ]
 
 
