@@ -71,5 +71,22 @@ def publish(out: Path | None, strict: bool) -> None:
     click.echo(f"wrote {len(result.files)} files, {result.triples} triples, to {result.out}")
 
 
+@cli.command()
+@click.argument("dist", type=PathArg)
+def verify(dist: Path) -> None:
+    """Check a release: SHA256SUMS, every dump re-parsed, counts against void.ttl.
+
+    Exit 0 intact, 1 differences (one line each), 2 not a release folder."""
+    from publisher.verify import verify as verify_release
+
+    problems = verify_release(dist)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"nida: {len(problems)} difference(s) in {dist}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{dist}: ok")
+
+
 def main() -> None:
     cli(prog_name="nida")
