@@ -88,5 +88,24 @@ def verify(dist: Path) -> None:
     click.echo(f"{dist}: ok")
 
 
+@cli.command()
+@click.argument("old", type=PathArg)
+@click.argument("new", type=PathArg)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--summary", is_flag=True, help="Counts only, without the triples.")
+def diff(old: Path, new: Path, fmt: str, summary: bool) -> None:
+    """What changed from release OLD to release NEW, per named graph and per statement."""
+    import json
+
+    from publisher.diff import diff as diff_releases
+    from publisher.diff import render_text as render_diff
+
+    changes = diff_releases(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(changes.as_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        click.echo(render_diff(changes, triples=not summary), nl=False)
+
+
 def main() -> None:
     cli(prog_name="nida")
