@@ -60,11 +60,13 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
 @cli.command()
 @click.option("--out", type=PathArg, default=None, help="Release folder (default: dist/).")
 @click.option("--strict", is_flag=True, help="Refuse to publish when there are warnings.")
-def publish(out: Path | None, strict: bool) -> None:
+@click.option("--package", is_flag=True,
+              help="Also write an RO-Crate into the release and a BagIt bag of it (<out>-bag).")
+def publish(out: Path | None, strict: bool, package: bool) -> None:
     """Validate, then write the release; nothing is written if the data does not conform."""
     settings = load_settings()
     dataset = load_dataset(settings)
-    result = publish_release(dataset, settings, out or settings.out_dir, strict=strict)
+    result = publish_release(dataset, settings, out or settings.out_dir, strict=strict, package=package)
     for line in render_text(result.report).splitlines()[:-1]:
         click.echo(line, err=True)
     click.echo(f"validation: {summary(result.report, strict)}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -64,7 +66,9 @@ def test_dataset_metadata_comes_from_release_toml(release: Path) -> None:
     assert values(store, DATASET, DCAT + "version") == ["0.1.0"]
     assert values(store, DATASET, DCT + "license") == ["https://creativecommons.org/licenses/by/4.0/"]
     assert values(store, DATASET, DCT + "publisher") == ["https://w3id.org/nida/"]
-    assert values(store, DATASET, DCT + "issued") == ["2026-11-28"]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat() if epoch else "2026-11-28"
+    assert values(store, DATASET, DCT + "issued") == [date]
     assert values(store, DATASET, VOID + "exampleResource") == [STATEMENT_IRI]
     assert len(values(store, DATASET, VOID + "dataDump")) == 5
 

@@ -82,6 +82,8 @@ def sha256_file(path: Path) -> str:
 
 
 def media_type(path: Path) -> str:
+    if path.name == "SHA256SUMS":
+        return "text/plain"
     return MEDIA_TYPES.get(path.suffix, "application/octet-stream")
 
 

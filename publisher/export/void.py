@@ -30,7 +30,7 @@ from publisher.settings import DATA_BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES
 
 VOID_FILE = "void.ttl"
 #: files void.ttl does not describe: itself, and the checksums written after it
-UNDESCRIBED = frozenset({VOID_FILE, "SHA256SUMS"})
+UNDESCRIBED = frozenset({VOID_FILE, "SHA256SUMS", "ro-crate-metadata.json"})
 DUMPS = ("nida.ttl", "nida.nt", "nida.trig", "nida.nq", "nida.jsonld")
 
 VOID = "http://rdfs.org/ns/void#"

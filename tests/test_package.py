@@ -1,0 +1,75 @@
+"""`nida publish --package`: an RO-Crate in the release and a BagIt bag next to it,
+byte-identical on every run, made without touching the network."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import bagit
+import pytest
+from rocrate.rocrate import ROCrate
+
+from tests.conftest import run
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.fixture
+def packaged(project: Path, offline: None, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for out in ("one", "two"):
+        result = run("publish", "--package", "--out", out)
+        assert result.exit_code == 0, result.output
+    return project
+
+
+def test_package_is_byte_identical_and_the_bag_validates(packaged: Path) -> None:
+    assert files(packaged / "one") == files(packaged / "two")
+    assert files(packaged / "one-bag") == files(packaged / "two-bag")
+    bag = bagit.Bag(str(packaged / "one-bag"))
+    bag.validate()
+    assert bag.info["Bagging-Date"] == "2026-11-28"
+    assert bag.info["Version"] == "0.1.0"
+    assert sorted(bag.payload_files()) == sorted(f"data/{name}" for name in files(packaged / "one"))
+    assert files(packaged / "one-bag/data") == files(packaged / "one")
+    assert run("verify", str(packaged / "one")).exit_code == 0
+
+
+def test_crate_lists_every_file(packaged: Path) -> None:
+    release = packaged / "one"
+    metadata = json.loads((release / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+    assert metadata["@context"] == "https://w3id.org/ro/crate/1.1/context"
+    entities = {e["@id"]: e for e in metadata["@graph"]}
+    root = entities["./"]
+    assert root["datePublished"] == "2026-11-28"
+    assert root["license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+    assert entities["ro-crate-metadata.json"]["conformsTo"] == {"@id": "https://w3id.org/ro/crate/1.1"}
+    listed = sorted(part["@id"] for part in root["hasPart"])
+    assert listed == sorted(set(files(release)) - {"ro-crate-metadata.json"})
+    for name in listed:
+        assert entities[name]["@type"] == "File"
+        if name != "SHA256SUMS":
+            assert entities[name]["contentSize"] == str((release / name).stat().st_size)
+    # the rocrate library reads it back
+    crate = ROCrate(str(release))
+    assert sorted(e.id for e in crate.data_entities) == listed
+
+
+def test_without_package_no_crate_and_no_bag(release: Path) -> None:
+    assert not (release / "ro-crate-metadata.json").exists()
+    assert not release.with_name(release.name + "-bag").exists()
