@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,30 +13,32 @@ import bagit
 import pytest
 from rocrate.rocrate import ROCrate
 
-from tests.conftest import run
+from tests.conftest import copy_project, run
 
 
 def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError(f"network access attempted: {args}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+def refuse(*args: Any, **kwargs: Any) -> None:
+    raise AssertionError(f"network access attempted: {args}")
 
 
-@pytest.fixture
-def packaged(project: Path, offline: None, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    for out in ("one", "two"):
-        result = run("publish", "--package", "--out", out)
-        assert result.exit_code == 0, result.output
-    return project
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The bundled data published twice with --package, with every network call refused."""
+    project = copy_project(tmp_path_factory.mktemp("package"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(project)
+        mp.delenv("NIDA_ROOT", raising=False)
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        mp.setattr(socket.socket, "connect", refuse)
+        mp.setattr(socket, "create_connection", refuse)
+        mp.setattr(socket, "getaddrinfo", refuse)
+        for out in ("one", "two"):
+            result = run("publish", "--package", "--out", out)
+            assert result.exit_code == 0, result.output
+        yield project
 
 
 def test_package_is_byte_identical_and_the_bag_validates(packaged: Path) -> None:
@@ -65,8 +68,10 @@ def test_crate_lists_every_file(packaged: Path) -> None:
         assert entities[name]["@type"] == "File"
         if name != "SHA256SUMS":
             assert entities[name]["contentSize"] == str((release / name).stat().st_size)
-    # the rocrate library reads it back
-    crate = ROCrate(str(release))
+    # the rocrate library reads it back, offline
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", refuse)
+        crate = ROCrate(str(release))
     assert sorted(e.id for e in crate.data_entities) == listed
 
 
