@@ -117,25 +117,30 @@ def graph_name(quad: ox.Quad) -> str:
     return name.value if isinstance(name, ox.NamedNode) else ""
 
 
-def statement_scope(quads: Iterable[ox.Quad], slug: str) -> list[ox.Triple]:
-    """The triples of one statement's archive record, sorted.
+def statement_scopes(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
+    """The triples of each statement's archive record, sorted, by statement slug.
 
-    The scope is the statement's named graph, plus every triple of the registry and
+    A record's scope is the statement's named graph, plus every triple of the registry and
     concept graphs (organizations, actors, places, agreements, events, concepts) whose
     subject is reachable from the statement graph through registry nodes, except through
     the SKOS links that lead from a concept to its whole scheme (`SCHEME_LINKS`). Other
     statements' graphs and the ontology graph (the vocabulary) are not part of it.
+    The quads are read once, whatever the number of statements.
     """
-    own = STATEMENT_GRAPH_BASE + slug
-    record: set[ox.Triple] = set()
+    own: dict[str, set[ox.Triple]] = {}
     registry: dict[ox.NamedNode, list[ox.Triple]] = {}
     for quad in quads:
         name = graph_name(quad)
         triple = ox.Triple(quad.subject, quad.predicate, quad.object)
-        if name == own:
-            record.add(triple)
-        elif statement_slug(name) is None and name != ONTOLOGY_GRAPH:
+        if (slug := statement_slug(name)) is not None:
+            own.setdefault(slug, set()).add(triple)
+        elif name != ONTOLOGY_GRAPH:
             registry.setdefault(quad.subject, []).append(triple)  # type: ignore[arg-type]
+    return {slug: _close(record, registry) for slug, record in sorted(own.items())}
+
+
+def _close(record: set[ox.Triple], registry: dict[ox.NamedNode, list[ox.Triple]]) -> list[ox.Triple]:
+    record = set(record)
     todo = [t.object for t in record if isinstance(t.object, ox.NamedNode)]
     seen: set[ox.NamedNode] = set()
     while todo:
@@ -148,3 +153,8 @@ def statement_scope(quads: Iterable[ox.Quad], slug: str) -> list[ox.Triple]:
             if isinstance(triple.object, ox.NamedNode) and triple.predicate not in SCHEME_LINKS:
                 todo.append(triple.object)
     return sorted(record, key=sort_key)
+
+
+def statement_scope(quads: Iterable[ox.Quad], slug: str) -> list[ox.Triple]:
+    """The triples of one statement's archive record (see `statement_scopes`)."""
+    return statement_scopes(quads).get(slug, [])

@@ -83,3 +83,34 @@ def test_record_nests_sections_demands_signatures_organizations(record: Any) -> 
 def test_record_uses_only_the_local_context(release: Path, record: Any) -> None:
     assert record["@context"] == load(release / "context.jsonld")["@context"]
     assert "http" not in json.dumps(record["@context"]).split('"@version"')[0]
+
+
+def test_scope_of_two_statements_keeps_them_apart() -> None:
+    def n(path: str) -> ox.NamedNode:
+        return ox.NamedNode("https://w3id.org/nida/id/" + path)
+
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    label, signatory = ox.NamedNode(skos + "prefLabel"), ox.NamedNode("https://w3id.org/nida/ontology#signatory")
+    in_scheme, located = ox.NamedNode(skos + "inScheme"), ox.NamedNode("https://schema.org/location")
+    quads = [
+        ox.Quad(n("statement/a"), signatory, n("organization/x"), n("graph/statement/a")),
+        ox.Quad(n("statement/b"), signatory, n("organization/y"), n("graph/statement/b")),
+        ox.Quad(n("organization/x"), label, ox.Literal("X"), n("graph/organizations")),
+        ox.Quad(n("organization/x"), located, n("place/p"), n("graph/organizations")),
+        ox.Quad(n("organization/y"), label, ox.Literal("Y"), n("graph/organizations")),
+        ox.Quad(n("place/p"), label, ox.Literal("P"), n("graph/places")),
+        ox.Quad(n("place/p"), in_scheme, n("concept/scheme"), n("graph/places")),
+        ox.Quad(n("concept/scheme"), label, ox.Literal("S"), n("graph/concepts")),
+        ox.Quad(n("organization/x"), label, ox.Literal("X"), n("graph/ontology")),
+    ]
+    a = statement_scope(quads, "a")
+    assert {(t.subject.value, t.object.value) for t in a} == {  # type: ignore[union-attr]
+        ("https://w3id.org/nida/id/organization/x", "X"),
+        ("https://w3id.org/nida/id/organization/x", "https://w3id.org/nida/id/place/p"),
+        ("https://w3id.org/nida/id/place/p", "P"),
+        ("https://w3id.org/nida/id/place/p", "https://w3id.org/nida/id/concept/scheme"),
+        ("https://w3id.org/nida/id/statement/a", "https://w3id.org/nida/id/organization/x"),
+    }
+    assert a == sorted(a, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    assert {t.subject.value for t in statement_scope(quads, "b")} == {  # type: ignore[union-attr]
+        "https://w3id.org/nida/id/statement/b", "https://w3id.org/nida/id/organization/y"}

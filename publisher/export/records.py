@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDFS
 
 from publisher.export import Exporter, Release, register, write_bytes
 from publisher.export.jsonld import build_context, dump_json, refuse_remote
-from publisher.graph import STATEMENT_BASE, graph_name, serialize_text, statement_scope, statement_slug
+from publisher.graph import STATEMENT_BASE, serialize_text, statement_scopes
 from publisher.settings import ONTOLOGY_NS
 
 RECORDS_FOLDER = "statements"
@@ -75,10 +75,8 @@ class StatementRecordsExporter(Exporter):
     def write(self, release: Release, folder: Path) -> list[Path]:
         context = build_context(release.dataset.ontology)
         hidden = hidden_properties(release)
-        slugs = sorted({slug for q in release.quads if (slug := statement_slug(graph_name(q)))})
         written = []
-        for slug in slugs:
-            record = frame_statement(statement_scope(release.quads, slug), STATEMENT_BASE + slug,
-                                     context, hidden)
+        for slug, scope in statement_scopes(release.quads).items():
+            record = frame_statement(scope, STATEMENT_BASE + slug, context, hidden)
             written.append(write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", dump_json(record)))
         return written
