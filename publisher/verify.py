@@ -6,9 +6,11 @@ It never fetches anything: JSON-LD is read with pyoxigraph, which loads no remot
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
+import bagit
 import pyoxigraph as ox
 
 from publisher.errors import InputError
@@ -118,10 +120,56 @@ def check_void(dist: Path, void: ox.Store, parsed: dict[str, list[ox.Quad]]) -> 
     return problems
 
 
+CRATE_FILE = "ro-crate-metadata.json"
+
+
+def check_crate(dist: Path) -> list[str]:
+    """With --package, the RO-Crate lists every file with its size and SHA-256."""
+    try:
+        metadata = json.loads((dist / CRATE_FILE).read_text(encoding="utf-8"))
+        entities = {e["@id"]: e for e in metadata["@graph"]}
+        parts = {part["@id"] for part in entities["./"].get("hasPart", [])}
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"{CRATE_FILE}: not RO-Crate metadata: {exc}"]
+    problems = []
+    for path in release_files(dist, frozenset({CRATE_FILE})):
+        if path.as_posix() not in parts:
+            problems.append(f"{path.as_posix()}: not listed in {CRATE_FILE}")
+    for name in sorted(parts):
+        path, entity = dist / name, entities.get(name, {})
+        if not path.is_file():
+            problems.append(f"{name}: listed in {CRATE_FILE} but missing")
+            continue
+        if "contentSize" in entity and entity["contentSize"] != str(path.stat().st_size):
+            problems.append(f"{name}: {path.stat().st_size} bytes, {CRATE_FILE} says {entity['contentSize']}")
+        if "sha256" in entity and entity["sha256"] != sha256_file(path):
+            problems.append(f"{name}: SHA-256 differs from {CRATE_FILE}")
+    return problems
+
+
+def check_bag(bag: Path) -> list[str]:
+    """A BagIt bag made by --package: the bag validates, and its data/ is a release."""
+    try:
+        bagit.Bag(str(bag)).validate()
+    except bagit.BagValidationError as exc:
+        details = getattr(exc, "details", None) or [exc.message]
+        return [f"bag: {' '.join(str(d).split())}" for d in details]
+    except bagit.BagError as exc:
+        return [f"bag: {exc}"]
+    return []
+
+
 def verify(dist: Path) -> list[str]:
-    """Every difference between the release folder and its own description, one line each."""
+    """Every difference between the release folder and its own description, one line each.
+
+    A BagIt bag of a release (`nida publish --package`) is verified as a bag, then its data/."""
+    if (dist / "bagit.txt").is_file() and (dist / "data").is_dir():
+        problems = check_bag(dist)
+        return problems + [f"data/{line}" for line in verify(dist / "data")]
     check_folder(dist)
     problems = check_sums(dist)
+    if (dist / CRATE_FILE).is_file():
+        problems += check_crate(dist)
     parsed: dict[str, list[ox.Quad]] = {}
     for path in release_files(dist, frozenset({CHECKSUMS})):
         fmt = FORMATS.get(path.suffix)

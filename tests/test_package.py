@@ -4,6 +4,7 @@ byte-identical on every run, made without touching the network."""
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,3 +79,18 @@ def test_crate_lists_every_file(packaged: Path) -> None:
 def test_without_package_no_crate_and_no_bag(release: Path) -> None:
     assert not (release / "ro-crate-metadata.json").exists()
     assert not release.with_name(release.name + "-bag").exists()
+
+
+def test_verify_checks_the_crate_and_the_bag(packaged: Path, tmp_path: Path) -> None:
+    assert run("verify", str(packaged / "one-bag")).exit_code == 0
+    bag = Path(shutil.copytree(packaged / "one-bag", tmp_path / "bag"))
+    with (bag / "data/nida.nt").open("a", encoding="utf-8") as handle:
+        handle.write("# appended\n")
+    result = run("verify", str(bag))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("bag: ") for line in lines)
+    assert "data/nida.nt: SHA-256 differs from ro-crate-metadata.json" in lines
+    release = Path(shutil.copytree(packaged / "one", tmp_path / "release"))
+    (release / "extra.txt").write_text("x", encoding="utf-8")
+    assert "extra.txt: not listed in ro-crate-metadata.json" in run("verify", str(release)).stdout
