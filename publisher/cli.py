@@ -60,11 +60,13 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
 @cli.command()
 @click.option("--out", type=PathArg, default=None, help="Release folder (default: dist/).")
 @click.option("--strict", is_flag=True, help="Refuse to publish when there are warnings.")
-def publish(out: Path | None, strict: bool) -> None:
+@click.option("--package", is_flag=True,
+              help="Also write an RO-Crate into the release and a BagIt bag of it (<out>-bag).")
+def publish(out: Path | None, strict: bool, package: bool) -> None:
     """Validate, then write the release; nothing is written if the data does not conform."""
     settings = load_settings()
     dataset = load_dataset(settings)
-    result = publish_release(dataset, settings, out or settings.out_dir, strict=strict)
+    result = publish_release(dataset, settings, out or settings.out_dir, strict=strict, package=package)
     for line in render_text(result.report).splitlines()[:-1]:
         click.echo(line, err=True)
     click.echo(f"validation: {summary(result.report, strict)}")
@@ -86,6 +88,42 @@ def ingest(file: Path, slug: str | None, publisher: str | None, force: bool) -> 
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(render_summary(result, load_settings().root), nl=False)
+
+
+@cli.command()
+@click.argument("dist", type=PathArg)
+def verify(dist: Path) -> None:
+    """Check a release: SHA256SUMS, every dump re-parsed, counts against void.ttl.
+
+    Exit 0 intact, 1 differences (one line each), 2 not a release folder."""
+    from publisher.verify import verify as verify_release
+
+    problems = verify_release(dist)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"nida: {len(problems)} difference(s) in {dist}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{dist}: ok")
+
+
+@cli.command()
+@click.argument("old", type=PathArg)
+@click.argument("new", type=PathArg)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--summary", is_flag=True, help="Counts only, without the triples.")
+def diff(old: Path, new: Path, fmt: str, summary: bool) -> None:
+    """What changed from release OLD to release NEW, per named graph and per statement."""
+    import json
+
+    from publisher.diff import diff as diff_releases
+    from publisher.diff import render_text as render_diff
+
+    changes = diff_releases(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(changes.as_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        click.echo(render_diff(changes, triples=not summary), nl=False)
 
 
 def main() -> None:

@@ -68,7 +68,9 @@ def quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
 
 
 def _graph_for(name: str, triple: ox.Triple) -> ox.NamedNode:
-    if name == ONTOLOGY_GRAPH and str(triple.subject).startswith(CONCEPT_BASE):
+    subject = triple.subject
+    is_concept = isinstance(subject, ox.NamedNode) and subject.value.startswith(CONCEPT_BASE)
+    if name == ONTOLOGY_GRAPH and is_concept:
         return ox.NamedNode(CONCEPTS_GRAPH)
     return ox.NamedNode(name)
 
@@ -94,3 +96,65 @@ def release_quads(dataset: Dataset) -> list[ox.Quad]:
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The release as one graph: the union of its named graphs, sorted."""
     return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=sort_key)
+
+
+STATEMENT_GRAPH_BASE = GRAPH_BASE + "statement/"
+STATEMENT_BASE = DATA_BASE + "statement/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+#: links a record does not follow: they lead from one concept to its whole scheme
+SCHEME_LINKS = frozenset(ox.NamedNode(SKOS + name) for name in
+                         ("inScheme", "hasTopConcept", "topConceptOf", "broader", "narrower",
+                          "broaderTransitive", "narrowerTransitive", "related", "member"))
+
+
+def statement_slug(graph: str) -> str | None:
+    """The slug of a statement graph IRI, None for registry, ontology and concept graphs."""
+    return graph[len(STATEMENT_GRAPH_BASE):] if graph.startswith(STATEMENT_GRAPH_BASE) else None
+
+
+def graph_name(quad: ox.Quad) -> str:
+    name = quad.graph_name
+    return name.value if isinstance(name, ox.NamedNode) else ""
+
+
+def statement_scopes(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
+    """The triples of each statement's archive record, sorted, by statement slug.
+
+    A record's scope is the statement's named graph, plus every triple of the registry and
+    concept graphs (organizations, actors, places, agreements, events, concepts) whose
+    subject is reachable from the statement graph through registry nodes, except through
+    the SKOS links that lead from a concept to its whole scheme (`SCHEME_LINKS`). Other
+    statements' graphs and the ontology graph (the vocabulary) are not part of it.
+    The quads are read once, whatever the number of statements.
+    """
+    own: dict[str, set[ox.Triple]] = {}
+    registry: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for quad in quads:
+        name = graph_name(quad)
+        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+        if (slug := statement_slug(name)) is not None:
+            own.setdefault(slug, set()).add(triple)
+        elif name != ONTOLOGY_GRAPH:
+            registry.setdefault(quad.subject, []).append(triple)  # type: ignore[arg-type]
+    return {slug: _close(record, registry) for slug, record in sorted(own.items())}
+
+
+def _close(record: set[ox.Triple], registry: dict[ox.NamedNode, list[ox.Triple]]) -> list[ox.Triple]:
+    record = set(record)
+    todo = [t.object for t in record if isinstance(t.object, ox.NamedNode)]
+    seen: set[ox.NamedNode] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen or node not in registry:
+            continue
+        seen.add(node)
+        for triple in registry[node]:
+            record.add(triple)
+            if isinstance(triple.object, ox.NamedNode) and triple.predicate not in SCHEME_LINKS:
+                todo.append(triple.object)
+    return sorted(record, key=sort_key)
+
+
+def statement_scope(quads: Iterable[ox.Quad], slug: str) -> list[ox.Triple]:
+    """The triples of one statement's archive record (see `statement_scopes`)."""
+    return statement_scopes(quads).get(slug, [])

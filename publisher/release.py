@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import os
 import shutil
 import tempfile
@@ -16,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
-from publisher.export import Release, exporters
+from publisher.export import Release, exporters, sha256_file
 from publisher.graph import release_quads, union_triples
 from publisher.load import Dataset, display_path
+from publisher.package import bag_folder, make_bag, write_crate
 from publisher.settings import Settings
 from publisher.validate import Report, validate
 
@@ -31,11 +31,6 @@ class Published:
     files: list[Path]
     triples: int
     report: Report
-
-
-def sha256_file(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_checksums(folder: Path) -> Path:
@@ -88,31 +83,48 @@ def prepare_out(out: Path, root: Path) -> None:
         raise InputError("cannot write the output folder (permission denied); choose another --out", shown)
 
 
-def write_release(dataset: Dataset, settings: Settings, out: Path) -> list[Path]:
+def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False) -> list[Path]:
+    """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
+
+    The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
     quads = release_quads(dataset)
     release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     staged.chmod(0o755)
+    bag_staging = None
     try:
         for exporter in exporters():
             exporter.write(release, staged)
+        if package:
+            write_crate(staged, settings, later=(CHECKSUMS,))
         write_checksums(staged)
         files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
+        if package:
+            bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-", dir=out.parent))
+            make_bag(staged, bag_staging / "bag", settings)
+            (bag_staging / "bag").chmod(0o755)
         swap_in(staged, out)
+        if bag_staging is not None:
+            swap_in(bag_staging / "bag", bag_folder(out))
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    finally:
+        if bag_staging is not None:
+            shutil.rmtree(bag_staging, ignore_errors=True)
     return [out / f for f in files]
 
 
-def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False) -> Published:
+def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False,
+            package: bool = False) -> Published:
     """Validate, then write the release; nothing is written when the data does not conform."""
+    settings.release  # noqa: B018 -- fail on bad release metadata before the long part
     report = validate(dataset)
     if not report.conforms(strict):
         raise NotConforming(report, "data does not conform to the shapes; nothing was written")
     prepare_out(out, settings.root)
     try:
-        files = write_release(dataset, settings, out)
+        files = write_release(dataset, settings, out, package=package)
     except OSError as exc:
         raise InputError(
             f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from publisher.errors import InputError
 
 ONTOLOGY_NS = "https://w3id.org/nida/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/nida/ontology"
 DATA_BASE = "https://w3id.org/nida/id/"
 SHAPES_NS = "https://w3id.org/nida/shapes#"
+DATASET_IRI = "https://w3id.org/nida/id/dataset"
+#: where the files of release <version> are downloaded from: RELEASE_BASE + version + "/" + path
+RELEASE_BASE = "https://w3id.org/nida/release/"
+RELEASE_FILE = "release.toml"
 
 #: Prefixes used by every writer, in this fixed order, so that output is stable.
 PREFIXES: dict[str, str] = {
@@ -43,6 +52,53 @@ def _env_int(name: str) -> int | None:
 
 
 @dataclass(frozen=True)
+class ReleaseInfo:
+    """The dataset's metadata, from `release.toml` at the project root (the one place for it)."""
+
+    title: str
+    description: str
+    version: str
+    license: str
+    keywords: tuple[str, ...]
+    publisher_name: str
+    publisher_url: str
+    #: the release date: SOURCE_DATE_EPOCH when set, else `date` in release.toml; never the clock
+    date: datetime.date
+
+    @property
+    def base(self) -> str:
+        """The IRI the files of this release are published under."""
+        return f"{RELEASE_BASE}{self.version}/"
+
+
+def _release_info(path: Path, source_date_epoch: int | None) -> ReleaseInfo:
+    try:
+        with path.open("rb") as handle:
+            table: dict[str, Any] = tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError("no release metadata; add release.toml (title, version, license, publisher)",
+                         path.name) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", path.name) from None
+    try:
+        dataset, publisher = table["dataset"], table["publisher"]
+        if source_date_epoch is not None:
+            date = datetime.datetime.fromtimestamp(source_date_epoch, datetime.UTC).date()
+        else:
+            date = datetime.date.fromisoformat(str(dataset["date"]))
+        return ReleaseInfo(
+            title=str(dataset["title"]), description=str(dataset["description"]),
+            version=str(dataset["version"]), license=str(dataset["license"]),
+            keywords=tuple(str(k) for k in dataset.get("keywords", [])),
+            publisher_name=str(publisher["name"]), publisher_url=str(publisher["url"]), date=date,
+        )
+    except KeyError as exc:
+        raise InputError(f"missing key {exc.args[0]!r}; see the comments in the file", path.name) from None
+    except ValueError as exc:
+        raise InputError(f"invalid date: {exc}; write YYYY-MM-DD", path.name) from None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the project lives and what the release is called.
 
@@ -68,6 +124,14 @@ class Settings:
     @property
     def out_dir(self) -> Path:
         return self.root / "dist"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def release(self) -> ReleaseInfo:
+        return _release_info(self.root / RELEASE_FILE, self.source_date_epoch)
 
 
 def load_settings() -> Settings:

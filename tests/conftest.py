@@ -13,6 +13,7 @@ from publisher.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_FOLDERS = ("ontology", "data", "shapes")
+PROJECT_FILES = ("release.toml",)
 SLUG = "halt-military-escalation-northeast-syria"
 STATEMENT_DIR = Path("data/statements") / SLUG
 BASE = "https://w3id.org/nida/id/"
@@ -22,6 +23,8 @@ STATEMENT_IRI = f"{BASE}statement/{SLUG}"
 def copy_project(target: Path) -> Path:
     for folder in PROJECT_FOLDERS:
         shutil.copytree(REPO / folder, target / folder)
+    for file in PROJECT_FILES:
+        shutil.copy2(REPO / file, target / file)
     return target
 
 

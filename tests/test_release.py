@@ -46,11 +46,15 @@ def test_release_files(release: Path) -> None:
         "SHA256SUMS",
         "context.jsonld",
         "nida.jsonld",
+        "nida.nq",
         "nida.nt",
+        "nida.trig",
         "nida.ttl",
         "ontology/nida.ttl",
         "shapes/core.ttl",
         "shapes/fidelity.ttl",
+        "statements/halt-military-escalation-northeast-syria.jsonld",
+        "void.ttl",
     ]
 
 

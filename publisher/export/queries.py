@@ -1,0 +1,23 @@
+"""The example SPARQL queries (`queries/*.rq`), when the project has them, travel with the
+release so that void.ttl can point at them as `void:exampleResource`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.export import Exporter, Release, register, write_bytes
+
+QUERIES_FOLDER = "queries"
+
+
+@register
+class QueriesExporter(Exporter):
+    name = "queries"
+    media_type = "application/sparql-query"
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        source = release.settings.queries_dir
+        if not source.is_dir():
+            return []
+        return [write_bytes(folder / QUERIES_FOLDER / file.name, file.read_bytes())
+                for file in sorted(source.glob("*.rq"))]

@@ -1,0 +1,137 @@
+"""void.ttl: the release described with VoID and DCAT.
+
+The dataset (title, version, license, publisher from release.toml; the date from
+SOURCE_DATE_EPOCH or release.toml), one `dcat:Distribution` per file with its media type,
+byte size and SHA-256, the triple count of every named graph as a `void:subset`, and
+example resources (the statements, and the example queries where the release has them).
+It runs after the other exporters and describes every file they wrote; it cannot hold
+its own checksum, and SHA256SUMS (written last) covers it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher.export import (
+    Exporter,
+    Release,
+    media_type,
+    register,
+    release_files,
+    sha256_file,
+    write_bytes,
+)
+from publisher.export.queries import QUERIES_FOLDER
+from publisher.graph import STATEMENT_BASE, graph_name, serialize_text, sort_key, statement_slug
+from publisher.settings import DATA_BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES
+
+VOID_FILE = "void.ttl"
+#: files void.ttl does not describe: itself, and the checksums written after it
+UNDESCRIBED = frozenset({VOID_FILE, "SHA256SUMS", "ro-crate-metadata.json"})
+DUMPS = ("nida.ttl", "nida.nt", "nida.trig", "nida.nq", "nida.jsonld")
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+DCT = PREFIXES["dct"]
+OWL = PREFIXES["owl"]
+RDF_TYPE = PREFIXES["rdf"] + "type"
+XSD = PREFIXES["xsd"]
+IANA = "https://www.iana.org/assignments/media-types/"
+VOID_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "foaf": FOAF}
+
+
+def dataset_iri(version: str) -> str:
+    return f"{DATASET_IRI}/{version}"
+
+
+def graph_counts(quads: list[ox.Quad]) -> dict[str, int]:
+    """Triples per named graph, by graph IRI."""
+    return dict(sorted(Counter(graph_name(q) for q in quads).items()))
+
+
+class _Triples:
+    def __init__(self) -> None:
+        self.triples: list[ox.Triple] = []
+
+    def add(self, s: str, p: str, o: str | ox.Literal) -> None:
+        obj = o if isinstance(o, ox.Literal) else ox.NamedNode(o)
+        self.triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), obj))
+
+
+def text(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+def typed(value: object, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+
+
+def describe(release: Release, folder: Path) -> list[ox.Triple]:
+    info = release.settings.release
+    out = _Triples()
+    dataset = dataset_iri(info.version)
+    for kind in (VOID + "Dataset", DCAT + "Dataset"):
+        out.add(dataset, RDF_TYPE, kind)
+    out.add(dataset, DCT + "title", text(info.title))
+    out.add(dataset, DCT + "description", text(info.description))
+    out.add(dataset, DCAT + "version", text(info.version))
+    out.add(dataset, OWL + "versionInfo", text(info.version))
+    out.add(dataset, DCT + "isVersionOf", DATASET_IRI)
+    out.add(dataset, DCT + "license", info.license)
+    out.add(dataset, DCT + "issued", typed(info.date.isoformat(), "date"))
+    out.add(dataset, DCT + "publisher", info.publisher_url)
+    out.add(info.publisher_url, RDF_TYPE, FOAF + "Organization")
+    out.add(info.publisher_url, FOAF + "name", text(info.publisher_name))
+    for keyword in info.keywords:
+        out.add(dataset, DCAT + "keyword", text(keyword))
+    out.add(dataset, VOID + "uriSpace", text(DATA_BASE))
+    out.add(dataset, VOID + "vocabulary", ONTOLOGY_IRI)
+    out.add(dataset, VOID + "triples", typed(len(release.triples), "integer"))
+    for graph, count in graph_counts(release.quads).items():
+        out.add(dataset, VOID + "subset", graph)
+        out.add(graph, RDF_TYPE, VOID + "Dataset")
+        out.add(graph, VOID + "triples", typed(count, "integer"))
+        if (slug := statement_slug(graph)) is not None:
+            out.add(dataset, VOID + "exampleResource", STATEMENT_BASE + slug)
+    for path in release_files(folder, UNDESCRIBED):
+        name = path.as_posix()
+        file = folder / path
+        iri = info.base + name
+        out.add(dataset, DCAT + "distribution", iri)
+        out.add(iri, RDF_TYPE, DCAT + "Distribution")
+        out.add(iri, DCT + "title", text(name))
+        out.add(iri, DCAT + "downloadURL", iri)
+        out.add(iri, DCAT + "mediaType", IANA + media_type(path))
+        out.add(iri, DCAT + "byteSize", typed(file.stat().st_size, "nonNegativeInteger"))
+        checksum = iri + "#sha256"
+        out.add(iri, SPDX + "checksum", checksum)
+        out.add(checksum, RDF_TYPE, SPDX + "Checksum")
+        out.add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
+        out.add(checksum, SPDX + "checksumValue", typed(sha256_file(file), "hexBinary"))
+        if name in DUMPS:
+            out.add(dataset, VOID + "dataDump", iri)
+        if path.parts[0] == QUERIES_FOLDER and path.suffix == ".rq":
+            out.add(dataset, VOID + "exampleResource", iri)
+    return sorted(set(out.triples), key=sort_key)
+
+
+def void_bytes(triples: list[ox.Triple]) -> bytes:
+    body = serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
+    lines = body.splitlines(keepends=True)
+    header = [line for line in lines if line.startswith("@prefix ")]
+    return "".join(sorted(header) + lines[len(header):]).encode("utf-8")
+
+
+@register
+class VoidExporter(Exporter):
+    name = "void"
+    media_type = "text/turtle"
+    stage = 1
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        return [write_bytes(folder / VOID_FILE, void_bytes(describe(release, folder)))]

@@ -1,0 +1,80 @@
+"""Every dump of the release carries the same triples; TriG and N-Quads the same named graphs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from tests.conftest import SLUG
+
+GRAPH = "https://w3id.org/nida/id/graph/"
+EXPECTED_GRAPHS = {
+    f"{GRAPH}{name}" for name in
+    ("actors", "agreements", "concepts", "events", "ontology", "organizations", "places",
+     f"statement/{SLUG}")
+}
+
+
+def ox_triples(path: Path, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)}
+
+
+def ox_graphs(path: Path, fmt: ox.RdfFormat) -> dict[str, set[ox.Triple]]:
+    graphs: dict[str, set[ox.Triple]] = defaultdict(set)
+    for q in ox.parse(path=str(path), format=fmt):
+        assert isinstance(q.graph_name, ox.NamedNode), f"{q} is not in a named graph"
+        graphs[q.graph_name.value].add(ox.Triple(q.subject, q.predicate, q.object))
+    return dict(graphs)
+
+
+@pytest.fixture(scope="module")
+def turtle(release: Path) -> set[ox.Triple]:
+    return ox_triples(release / "nida.ttl", ox.RdfFormat.TURTLE)
+
+
+@pytest.mark.parametrize(("name", "fmt"), [
+    ("nida.nt", ox.RdfFormat.N_TRIPLES),
+    ("nida.trig", ox.RdfFormat.TRIG),
+    ("nida.nq", ox.RdfFormat.N_QUADS),
+    ("nida.jsonld", ox.RdfFormat.JSON_LD),
+])
+def test_every_dump_is_the_turtle_graph_with_pyoxigraph(release: Path, turtle: set[ox.Triple],
+                                                        name: str, fmt: ox.RdfFormat) -> None:
+    assert ox_triples(release / name, fmt) == turtle
+
+
+def test_quad_dumps_parse_back_with_rdflib(release: Path) -> None:
+    turtle = Graph().parse(release / "nida.ttl", format="turtle")
+    for name, fmt in (("nida.trig", "trig"), ("nida.nq", "nquads")):
+        dataset = RdfDataset()
+        dataset.parse(release / name, format=fmt)
+        union = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        assert isomorphic(union, turtle), name
+        named = {str(g.identifier) for g in dataset.graphs() if len(g)}
+        assert named == EXPECTED_GRAPHS, name
+
+
+def test_trig_and_nquads_hold_the_same_named_graphs(release: Path) -> None:
+    trig = ox_graphs(release / "nida.trig", ox.RdfFormat.TRIG)
+    nquads = ox_graphs(release / "nida.nq", ox.RdfFormat.N_QUADS)
+    assert set(trig) == EXPECTED_GRAPHS
+    assert trig == nquads
+    assert all(trig[name] for name in EXPECTED_GRAPHS)
+    statement = f"https://w3id.org/nida/id/statement/{SLUG}"
+    subjects = {t.subject.value for t in trig[f"{GRAPH}statement/{SLUG}"]}  # type: ignore[union-attr]
+    assert statement in subjects
+    assert not {s for s in subjects if "/organization/" in s}
+
+
+def test_nquads_are_sorted_one_per_line(release: Path) -> None:
+    lines = (release / "nida.nq").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(set(lines))
+    assert all(line.endswith(f"<{GRAPH}" + line.rsplit(f"<{GRAPH}", 1)[1]) for line in lines)
