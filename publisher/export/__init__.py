@@ -47,7 +47,7 @@ def exporters() -> list[Exporter]:
 
 
 def _load_builtin() -> None:
-    from publisher.export import copies, jsonld, ntriples, turtle  # noqa: F401
+    from publisher.export import copies, html, jsonld, ntriples, turtle  # noqa: F401
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
