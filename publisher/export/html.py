@@ -62,6 +62,8 @@ FOREIGN_LABELS = {
     PREFIXES["schema"] + "encodingFormat": "encoding format",
     PREFIXES["vann"] + "preferredNamespacePrefix": "preferred namespace prefix",
     PREFIXES["vann"] + "preferredNamespaceUri": "preferred namespace IRI",
+    RDFS + "isDefinedBy": "defined by", RDFS + "label": "label", RDFS + "comment": "comment",
+    SKOS + "Concept": "concept", SKOS + "ConceptScheme": "concept scheme",
 }
 OFFSET_PROPERTIES = {NIDA + name for name in (
     "textStart", "textEnd", "nameStart", "nameEnd", "titleStart", "titleEnd", "subtitleStart", "subtitleEnd")}
@@ -374,7 +376,7 @@ def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
         context["concepts"] = [{"link": site.link(c, path), "definition": site.value(c, SKOS + "definition")}
                                for c in concepts]
         skip_back = {SKOS + "inScheme", SKOS + "topConceptOf"}
-    shown = {RDF_TYPE}
+    shown = {RDF_TYPE, DCT + "title", SKOS + "prefLabel"}  # the page's heading
     if NIDA + "Source" in types:
         context["source_text"] = site.value(iri, NIDA + "content")
         context["text_href"] = posixpath.basename(path)[:-len(".html")] + ".txt"
@@ -438,7 +440,8 @@ def build_pages(site: Site) -> list[Page]:
             pages.append(Page(path, "ontology.html", title, triples, _ontology_context(site, path)))
             continue
         iri = owner[path]
-        base = {"iri": iri, "types": site.type_labels(iri) or [curie(t) for t in sorted(site.types(iri))]}
+        types = site.type_labels(iri) or sorted(site.property_label(t) for t in site.types(iri))
+        base = {"iri": iri, "types": types}
         if path.startswith("statement/"):
             context = base | _statement_context(site, iri, path)
             pages.append(Page(path, "statement.html", site.label(iri), triples, context))
