@@ -157,6 +157,14 @@ def test_pages_are_html5_without_external_assets(pages: dict[str, str]) -> None:
         assert sum(1 for e in page.elements if e["tag"] == "h1") == 1, name
 
 
+def test_pages_parse_as_html5_without_errors(pages: dict[str, str]) -> None:
+    import html5lib
+
+    for name, text in pages.items():
+        html5lib.HTMLParser(strict=True).parse(text)  # raises on any HTML5 parse error
+        assert name
+
+
 def test_statement_page_has_the_demands_in_order(statement: Page, store: ox.Store) -> None:
     demands = statement.having("li", "demand")
     expected = values(store, f"""PREFIX nida: <{NIDA}>
