@@ -226,10 +226,17 @@ class Site:
         if own:
             return own
         nida_types = sorted(t for t in self.types(iri) if t.startswith(NIDA))
+        if NIDA + "Source" in nida_types:
+            statements = sorted(_iri(t.subject) for t in self.incoming.get(iri, ())
+                                if t.predicate.value == PREFIXES["prov"] + "wasDerivedFrom")
+            if statements:
+                return "Source text: " + self.label(statements[0])
         if nida_types and iri.startswith(DATA_BASE):
             kind = self.labels.get(nida_types[0]) or nida_types[0][len(NIDA):]
             ordinal = self.value(iri, NIDA + "ordinal")
-            suffix = iri.rsplit("/", 1)[1] if ordinal is None else ordinal
+            segment = iri.rsplit("/", 1)[1]
+            # demands are numbered per section: "Demand 1-2" (section 1, demand 2) as in their IRI
+            suffix = segment if ordinal is None or NIDA + "Demand" in nida_types else ordinal
             return f"{kind[:1].upper()}{kind[1:]} {suffix}"
         return curie(iri)
 
