@@ -21,7 +21,7 @@ from publisher.export.html import HtmlExporter, page_link, page_path, relative_h
 from publisher.graph import release_quads, union_triples
 from publisher.load import load_dataset
 from publisher.settings import Settings
-from tests.conftest import BASE, SLUG, STATEMENT_IRI
+from tests.conftest import BASE, SLUG, STATEMENT_IRI, edit, run
 
 STATEMENT_PAGE = f"statement/{SLUG}.html"
 SCRIPT = re.compile(r'<script type="application/ld\+json">\n(.*?)\n</script>', re.S)
@@ -334,3 +334,19 @@ def test_statement_page_in_a_headless_browser(html: Path, tmp_path: Path) -> Non
         assert browser.current_url.endswith("/organization/pel-civil-waves.html")
     finally:
         browser.quit()
+
+
+def test_markup_in_the_data_is_escaped(project: Path) -> None:
+    hostile = 'DOZ </script><script>alert(1)</script> <b>&amp;</b>'
+    edit(project / "data/organizations.ttl", 'skos:prefLabel "DOZ"', f'skos:prefLabel "{hostile}"')
+    result = run("publish")
+    assert result.exit_code == 0, result.output
+    page = (project / "dist/html/organization/doz.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b>" not in page
+    assert "DOZ &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;&amp;amp;&lt;/b&gt;" in page
+    (script,) = SCRIPT.findall(page)
+    assert "<" not in script
+    document = json.loads(script)
+    assert hostile in json.dumps(document, ensure_ascii=False)
+    statement = (project / f"dist/html/{STATEMENT_PAGE}").read_text(encoding="utf-8")
+    assert statement.count("<script") == 1
