@@ -345,9 +345,10 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
         })
     shown = {RDF_TYPE, DCT + "title", DCT + "alternative", DCT + "publisher", NIDA + "hasSection",
              NIDA + "hasPosition", NIDA + "hasSignature", NIDA + "signedBy", NIDA + "publisherProfile",
-             "http://www.w3.org/ns/prov#wasDerivedFrom"}
+             "http://www.w3.org/ns/prov#wasDerivedFrom", DCT + "issued", NIDA + "publicationDateKnown"}
     return {
         "subtitle": site.value(iri, DCT + "alternative"),
+        "issued": site.value(iri, DCT + "issued"),
         "publisher": [site.link(o, path) for o in site.iris(iri, DCT + "publisher")],
         "sources": sources, "positions": positions, "sections": sections, "signatures": signatures,
         "organizations": len(set(site.iris(iri, NIDA + "signedBy"))),
@@ -423,8 +424,8 @@ def _ontology_context(site: Site, path: str) -> dict[str, Any]:
         "rows": site.rows(ONTOLOGY_IRI, path, {RDF_TYPE, DCT + "title", DCT + "description"}),
         "classes": [_term_context(site, t, path) for t in classes],
         "properties": [_term_context(site, t, path) for t in properties],
-        "schemes": [{"link": site.link(s, path), "description": site.value(s, DCT + "description"),
-                     "concepts": len(site.incoming.get(s, ()))} for s in schemes],
+        "schemes": [{"link": site.link(s, path), "description": site.value(s, DCT + "description")}
+                    for s in schemes],
     }
 
 
