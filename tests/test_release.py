@@ -42,6 +42,8 @@ def count(store: ox.Store, query: str) -> int:
 
 def test_release_files(release: Path) -> None:
     names = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+    assert "html/index.html" in names  # the pages are checked in test_html.py
+    names = [name for name in names if not name.startswith("html/")]
     assert names == [
         "SHA256SUMS",
         "context.jsonld",

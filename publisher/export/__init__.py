@@ -50,7 +50,17 @@ def exporters() -> list[Exporter]:
 
 
 def _load_builtin() -> None:
-    from publisher.export import copies, jsonld, ntriples, quads, queries, records, turtle, void  # noqa: F401
+    from publisher.export import (  # noqa: F401
+        copies,
+        html,
+        jsonld,
+        ntriples,
+        quads,
+        queries,
+        records,
+        turtle,
+        void,
+    )
 
 
 def write_bytes(path: Path, data: bytes) -> Path:

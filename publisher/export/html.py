@@ -1,0 +1,520 @@
+"""HTML: one static page per resource, an index and the ontology documentation, under html/.
+
+Every page is rendered from the release triples with Jinja2 (autoescaped), embeds the
+JSON-LD of the triples it describes (compacted by pyld with the local context, never a
+remote one), shows labels instead of IRIs and links to other pages with relative links,
+so the folder works from file:// and under any web root. No external assets.
+
+Where a page lives is `page_path(iri)`: the IRI's path below the data base with
+".html" appended (see its docstring); `nida serve` and other code import it.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export.jsonld import build_context, compact, ontology_version
+from publisher.graph import to_ox
+from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
+
+HTML_FOLDER = "html"
+INDEX_PAGE = "index.html"
+ONTOLOGY_PAGE = "ontology/index.html"
+TEMPLATES = Path(__file__).with_name("templates")
+
+#: Kinds of data resource that get a page of their own: ``<kind>/<slug>.html``.
+PAGE_KINDS = ("statement", "organization", "actor", "place", "agreement", "event", "source")
+#: Concept schemes (``concept/<scheme>``) and concepts (``concept/<scheme>/<slug>``) have pages too.
+CONCEPT_KIND = "concept"
+
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+OWL = PREFIXES["owl"]
+SKOS = PREFIXES["skos"]
+DCT = PREFIXES["dct"]
+NIDA = ONTOLOGY_NS
+RDF_TYPE = RDF + "type"
+LABEL_PROPERTIES = (
+    SKOS + "prefLabel", DCT + "title", NIDA + "nameAsPrinted", RDFS + "label", NIDA + "heading")
+#: Readable names of the properties from other vocabularies that pages show.
+FOREIGN_LABELS = {
+    DCT + "language": "language", DCT + "isPartOf": "part of", DCT + "date": "date",
+    DCT + "description": "description", DCT + "license": "license", DCT + "creator": "creator",
+    DCT + "publisher": "publisher", DCT + "title": "title", DCT + "alternative": "subtitle",
+    SKOS + "prefLabel": "preferred label", SKOS + "altLabel": "also printed as",
+    SKOS + "definition": "definition", SKOS + "editorialNote": "editorial note",
+    SKOS + "inScheme": "in scheme", SKOS + "topConceptOf": "top concept of",
+    SKOS + "hasTopConcept": "top concepts", SKOS + "exactMatch": "exact match",
+    OWL + "sameAs": "same as", OWL + "versionInfo": "version", OWL + "versionIRI": "version IRI",
+    PREFIXES["org"] + "subOrganizationOf": "part of organization", PREFIXES["org"] + "postIn": "post in",
+    PREFIXES["schema"] + "containedInPlace": "contained in place",
+    PREFIXES["schema"] + "encodingFormat": "encoding format",
+    PREFIXES["vann"] + "preferredNamespacePrefix": "preferred namespace prefix",
+    PREFIXES["vann"] + "preferredNamespaceUri": "preferred namespace IRI",
+    RDFS + "isDefinedBy": "defined by", RDFS + "label": "label", RDFS + "comment": "comment",
+    SKOS + "Concept": "concept", SKOS + "ConceptScheme": "concept scheme",
+}
+OFFSET_PROPERTIES = {NIDA + name for name in (
+    "textStart", "textEnd", "nameStart", "nameEnd", "titleStart", "titleEnd", "subtitleStart", "subtitleEnd")}
+
+
+def _split(iri: str) -> tuple[str, str] | None:
+    """(page path, fragment) for an IRI that is described on a page of the release."""
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_NS):
+        return ONTOLOGY_PAGE, iri[len(ONTOLOGY_NS):] if iri.startswith(ONTOLOGY_NS) else ""
+    if not iri.startswith(DATA_BASE):
+        return None
+    parts = iri[len(DATA_BASE):].split("/")
+    if any(not part or part in (".", "..") for part in parts):
+        return None
+    kind = parts[0]
+    if kind == CONCEPT_KIND and len(parts) in (2, 3):
+        return "/".join(parts) + ".html", ""
+    if kind in PAGE_KINDS and len(parts) >= 2:
+        return f"{kind}/{parts[1]}.html", "/".join(parts[2:])
+    return None
+
+
+def page_path(iri: str) -> str | None:
+    """The file, relative to the release's ``html/`` folder, of the page that describes `iri`.
+
+    The rule is the IRI's path below ``https://w3id.org/nida/id/`` plus ``.html``:
+
+    - ``…/id/statement/<slug>`` -> ``statement/<slug>.html`` (and likewise for
+      ``organization``, ``actor``, ``place``, ``agreement``, ``event``, ``source``);
+    - ``…/id/concept/<scheme>`` -> ``concept/<scheme>.html``;
+      ``…/id/concept/<scheme>/<slug>`` -> ``concept/<scheme>/<slug>.html``;
+    - parts of a statement (``…/id/statement/<slug>/demand/1-2``, ``…/signature/9``,
+      ``…/section/1``, ``…/position/<name>``, ``…/about``) are described on the statement's
+      page, at the fragment ``#demand/1-2`` etc. (see `page_link`), so they map to it;
+    - the ontology and its terms -> ``ontology/index.html`` (terms at ``#<LocalName>``);
+    - anything else (graph names, external IRIs) -> None.
+
+    A server maps ``/id/<path>`` to ``html/<path>.html``; the index is ``html/index.html``.
+    """
+    split = _split(iri)
+    return split[0] if split else None
+
+
+def page_link(iri: str) -> str | None:
+    """`page_path` plus the fragment where the resource is shown, e.g. ``statement/x.html#demand/1-2``."""
+    split = _split(iri)
+    if split is None:
+        return None
+    path, fragment = split
+    return f"{path}#{fragment}" if fragment else path
+
+
+def relative_href(from_page: str, target: str) -> str:
+    """A relative link from one page (path under html/) to a target path (with optional #fragment)."""
+    path, _, fragment = target.partition("#")
+    if path == from_page:
+        return f"#{fragment}" if fragment else posixpath.basename(path)
+    href = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return f"{href}#{fragment}" if fragment else href
+
+
+def script_json(document: Any) -> Markup:
+    """JSON for a <script> element: '<', '>' and '&' as \\u escapes, so no '</' can end it."""
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def curie(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+@dataclass(frozen=True)
+class Value:
+    """One object as shown: text, and a link where there is one."""
+
+    text: str
+    href: str | None = None
+    external: bool = False
+    lang: str | None = None
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[Value]
+
+
+@dataclass
+class Page:
+    path: str
+    template: str
+    title: str
+    triples: list[ox.Triple] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+class Site:
+    """Indexes of the release triples and the helpers templates need."""
+
+    def __init__(self, release: Release) -> None:
+        self.triples = release.triples
+        self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+        for triple in self.triples:
+            self.by_subject[_iri(triple.subject)].append(triple)
+        asserted = set()
+        for graph in (release.dataset.data, release.dataset.ontology):
+            for s, p, o in graph:
+                asserted.add(ox.Triple(to_ox(s), to_ox(p), to_ox(o)))  # type: ignore[arg-type]
+        self.asserted = asserted
+        self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
+        for triple in self.triples:
+            if isinstance(triple.object, ox.NamedNode) and triple in asserted:
+                self.incoming[triple.object.value].append(triple)
+        self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
+
+    # -- reading --------------------------------------------------------------------------
+
+    def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
+        found = [t.object for t in self.by_subject.get(subject, ()) if t.predicate.value == predicate]
+        return found  # type: ignore[return-value]
+
+    def value(self, subject: str, predicate: str) -> str | None:
+        found = self.objects(subject, predicate)
+        english = [o for o in found if isinstance(o, ox.Literal) and o.language in (None, "en")]
+        chosen = english or found
+        return chosen[0].value if chosen else None
+
+    def iris(self, subject: str, predicate: str) -> list[str]:
+        return [o.value for o in self.objects(subject, predicate) if isinstance(o, ox.NamedNode)]
+
+    def types(self, subject: str) -> set[str]:
+        return set(self.iris(subject, RDF_TYPE))
+
+    def subjects_of_type(self, type_iri: str) -> list[str]:
+        return sorted(s for s in self.by_subject if type_iri in self.types(s))
+
+    def ordinal(self, subject: str) -> int:
+        value = self.value(subject, NIDA + "ordinal")
+        return int(value) if value is not None else 0
+
+    # -- labels ---------------------------------------------------------------------------
+
+    def _own_label(self, subject: str) -> str:
+        for predicate in LABEL_PROPERTIES:
+            value = self.value(subject, predicate)
+            if value:
+                return value
+        return ""
+
+    def label(self, iri: str) -> str:
+        own = self.labels.get(iri)
+        if own:
+            return own
+        nida_types = sorted(t for t in self.types(iri) if t.startswith(NIDA))
+        if NIDA + "Source" in nida_types:
+            statements = sorted(_iri(t.subject) for t in self.incoming.get(iri, ())
+                                if t.predicate.value == PREFIXES["prov"] + "wasDerivedFrom")
+            if statements:
+                return "Source text: " + self.label(statements[0])
+        if nida_types and iri.startswith(DATA_BASE):
+            kind = self.labels.get(nida_types[0]) or nida_types[0][len(NIDA):]
+            ordinal = self.value(iri, NIDA + "ordinal")
+            segment = iri.rsplit("/", 1)[1]
+            # demands are numbered per section: "Demand 1-2" (section 1, demand 2) as in their IRI
+            suffix = segment if ordinal is None or NIDA + "Demand" in nida_types else ordinal
+            return f"{kind[:1].upper()}{kind[1:]} {suffix}"
+        return curie(iri)
+
+    def property_label(self, iri: str) -> str:
+        label = FOREIGN_LABELS.get(iri) or self.labels.get(iri) or curie(iri)
+        return label[:1].upper() + label[1:]
+
+    def type_labels(self, subject: str) -> list[str]:
+        """Labels of the asserted nida classes (not the materialized super-classes)."""
+        asserted = {_iri(t.object) for t in self.by_subject.get(subject, ())
+                    if t.predicate.value == RDF_TYPE and t in self.asserted}
+        own = sorted(t for t in asserted if self.labels.get(t) and t.startswith(NIDA))
+        return [self.labels[t] for t in own]
+
+    def show(self, term: ox.NamedNode | ox.Literal, from_page: str) -> Value:
+        if isinstance(term, ox.Literal):
+            return Value(term.value, lang=term.language)
+        link = page_link(term.value)
+        if link is not None:
+            return Value(self.label(term.value), relative_href(from_page, link))
+        if term.value.startswith(("http://", "https://")):
+            return Value(self.label(term.value), term.value, external=True)
+        return Value(term.value)
+
+    def link(self, iri: str, from_page: str) -> Value:
+        return self.show(ox.NamedNode(iri), from_page)
+
+    def rows(self, subject: str, from_page: str, skip: Iterable[str] = ()) -> list[Row]:
+        """The asserted statements about `subject`, by property, objects sorted by what is shown."""
+        skipped = set(skip) | OFFSET_PROPERTIES
+        grouped: dict[str, list[Value]] = defaultdict(list)
+        for triple in self.by_subject.get(subject, ()):
+            if triple.predicate.value in skipped or triple not in self.asserted:
+                continue
+            grouped[triple.predicate.value].append(self.show(triple.object, from_page))  # type: ignore[arg-type]
+        return _rows({p: set(v) for p, v in grouped.items()}, self.property_label)
+
+    def backlinks(self, iri: str, from_page: str, skip: Iterable[str] = ()) -> list[Row]:
+        """Who refers to `iri`, by property (asserted triples only, the page itself excluded)."""
+        skipped = set(skip)
+        grouped: dict[str, set[Value]] = defaultdict(set)
+        for triple in self.incoming.get(iri, ()):
+            if triple.predicate.value in skipped or _iri(triple.subject) == iri:
+                continue
+            if page_path(_iri(triple.subject)) is None:
+                continue
+            grouped[triple.predicate.value].add(self.link(_iri(triple.subject), from_page))
+        return _rows(grouped, self.property_label)
+
+
+def _rows(grouped: dict[str, set[Value]], label: Any) -> list[Row]:
+    rows = [Row(label(p), sorted(v, key=lambda x: (x.text, x.href or ""))) for p, v in grouped.items()]
+    return sorted(rows, key=lambda row: row.label.lower())
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
+    prefix = iri + "/"
+
+    def fragment(part: str) -> str:
+        return part[len(prefix):]
+
+    skip_part = {RDF_TYPE, NIDA + "text", NIDA + "ordinal", DCT + "isPartOf", NIDA + "section",
+                 NIDA + "hasDemand", NIDA + "nameAsPrinted", NIDA + "signatory", SKOS + "editorialNote",
+                 NIDA + "heading", NIDA + "describes"}
+    positions = [{
+        "id": fragment(p), "kind": ", ".join(site.type_labels(p)), "ordinal": site.ordinal(p),
+        "text": site.value(p, NIDA + "text") or "", "rows": site.rows(p, path, skip_part),
+    } for p in sorted(site.iris(iri, NIDA + "hasPosition"), key=site.ordinal)]
+    sections = []
+    for section in sorted(site.iris(iri, NIDA + "hasSection"), key=site.ordinal):
+        demands = [{
+            "id": fragment(d), "ordinal": site.ordinal(d), "text": site.value(d, NIDA + "text") or "",
+            "rows": site.rows(d, path, skip_part | {NIDA + "addressee"}),
+            "addressees": [site.link(a, path) for a in sorted(site.iris(d, NIDA + "addressee"))],
+        } for d in sorted(site.iris(section, NIDA + "hasDemand"), key=site.ordinal)]
+        sections.append({
+            "id": fragment(section), "ordinal": site.ordinal(section),
+            "text": site.value(section, NIDA + "text") or "", "rows": site.rows(section, path, skip_part),
+            "demands": demands,
+        })
+    signatures = [{
+        "id": fragment(s), "ordinal": site.ordinal(s), "name": site.value(s, NIDA + "nameAsPrinted") or "",
+        "organization": [site.link(o, path) for o in site.iris(s, NIDA + "signatory")],
+        "note": site.value(s, SKOS + "editorialNote"),
+    } for s in sorted(site.iris(iri, NIDA + "hasSignature"), key=site.ordinal)]
+    about = None
+    for profile in site.iris(iri, NIDA + "publisherProfile"):
+        text = site.value(profile, NIDA + "text") or ""
+        about = {
+            "id": fragment(profile), "heading": site.value(profile, NIDA + "heading") or "About",
+            "paragraphs": [p.strip() for p in text.split("\n\n") if p.strip()],
+            "describes": [site.link(o, path) for o in site.iris(profile, NIDA + "describes")],
+        }
+    sources = []
+    for source in site.iris(iri, "http://www.w3.org/ns/prov#wasDerivedFrom"):
+        source_page = page_path(source)
+        sources.append({
+            "page": site.link(source, path),
+            "text_href": relative_href(path, source_page[:-len(".html")] + ".txt") if source_page else None,
+            "sha256": site.value(source, NIDA + "sha256"),
+            "bytes": site.value(source, NIDA + "byteLength"),
+            "chars": site.value(source, NIDA + "charLength"),
+        })
+    shown = {RDF_TYPE, DCT + "title", DCT + "alternative", DCT + "publisher", NIDA + "hasSection",
+             NIDA + "hasPosition", NIDA + "hasSignature", NIDA + "signedBy", NIDA + "publisherProfile",
+             "http://www.w3.org/ns/prov#wasDerivedFrom", DCT + "issued", NIDA + "publicationDateKnown"}
+    return {
+        "subtitle": site.value(iri, DCT + "alternative"),
+        "issued": site.value(iri, DCT + "issued"),
+        "publisher": [site.link(o, path) for o in site.iris(iri, DCT + "publisher")],
+        "sources": sources, "positions": positions, "sections": sections, "signatures": signatures,
+        "organizations": len(set(site.iris(iri, NIDA + "signedBy"))),
+        "about": about, "rows": site.rows(iri, path, shown),
+    }
+
+
+def _organization_signed(site: Site, iri: str, path: str) -> list[dict[str, Any]]:
+    by_statement: dict[str, list[str]] = defaultdict(list)
+    for triple in site.incoming.get(iri, ()):
+        if triple.predicate.value == NIDA + "signatory":
+            for statement in site.iris(_iri(triple.subject), DCT + "isPartOf"):
+                by_statement[statement].append(_iri(triple.subject))
+    return [{
+        "statement": site.link(statement, path),
+        "signatures": [{
+            "name": site.value(s, NIDA + "nameAsPrinted") or "", "ordinal": site.ordinal(s),
+            "href": relative_href(path, page_link(s) or ""),
+        } for s in sorted(signatures, key=site.ordinal)],
+    } for statement, signatures in sorted(by_statement.items())]
+
+
+def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
+    context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None}
+    skip_back: set[str] = set()
+    types = site.types(iri)
+    if NIDA + "Organization" in types:
+        context["signed"] = _organization_signed(site, iri, path)
+        skip_back = {NIDA + "signatory", NIDA + "signedBy"}
+    if SKOS + "ConceptScheme" in types:
+        concepts = sorted({_iri(t.subject) for t in site.incoming.get(iri, ())
+                           if t.predicate.value == SKOS + "inScheme"}, key=site.label)
+        context["concepts"] = [{"link": site.link(c, path), "definition": site.value(c, SKOS + "definition")}
+                               for c in concepts]
+        skip_back = {SKOS + "inScheme", SKOS + "topConceptOf"}
+    shown = {RDF_TYPE, DCT + "title", SKOS + "prefLabel"}  # the page's heading
+    if NIDA + "Source" in types:
+        context["source_text"] = site.value(iri, NIDA + "content")
+        context["text_href"] = posixpath.basename(path)[:-len(".html")] + ".txt"
+        shown.add(NIDA + "content")
+    if SKOS + "ConceptScheme" in types:
+        shown.add(SKOS + "hasTopConcept")
+    context["rows"] = site.rows(iri, path, shown)
+    context["backlinks"] = site.backlinks(iri, path, skip_back)
+    return context
+
+
+def _term_context(site: Site, term: str, path: str) -> dict[str, Any]:
+    def links(predicate: str) -> list[Value]:
+        return sorted((site.link(o, path) for o in site.iris(term, predicate)), key=lambda v: v.text)
+
+    return {
+        "id": term[len(ONTOLOGY_NS):], "iri": term, "curie": curie(term), "label": site.label(term),
+        "comment": site.value(term, RDFS + "comment"),
+        "kinds": sorted(curie(t) for t in site.types(term) if t.startswith(OWL)),
+        "super": links(RDFS + "subClassOf") + links(RDFS + "subPropertyOf"),
+        "equivalent": links(OWL + "equivalentClass") + links(OWL + "equivalentProperty"),
+        "domain": links(RDFS + "domain"), "range": links(RDFS + "range"),
+        "sub": sorted((site.link(_iri(t.subject), path) for t in site.incoming.get(term, ())
+                       if t.predicate.value in (RDFS + "subClassOf", RDFS + "subPropertyOf")),
+                      key=lambda v: v.text),
+    }
+
+
+def _ontology_context(site: Site, path: str) -> dict[str, Any]:
+    terms = sorted((s for s in site.by_subject if s.startswith(ONTOLOGY_NS)), key=lambda s: s.lower())
+    classes = [t for t in terms if OWL + "Class" in site.types(t)]
+    properties = [t for t in terms if t not in classes]
+    schemes = site.subjects_of_type(SKOS + "ConceptScheme")
+    return {
+        "description": site.value(ONTOLOGY_IRI, DCT + "description"),
+        "version": site.value(ONTOLOGY_IRI, OWL + "versionInfo"),
+        "rows": site.rows(ONTOLOGY_IRI, path, {RDF_TYPE, DCT + "title", DCT + "description"}),
+        "classes": [_term_context(site, t, path) for t in classes],
+        "properties": [_term_context(site, t, path) for t in properties],
+        "schemes": [{"link": site.link(s, path), "description": site.value(s, DCT + "description")}
+                    for s in schemes],
+    }
+
+
+def build_pages(site: Site) -> list[Page]:
+    """Every page of the site with the triples it describes (each triple on exactly one page)."""
+    grouped: dict[str, list[ox.Triple]] = defaultdict(list)
+    owner: dict[str, str] = {}
+    for subject, triples in site.by_subject.items():
+        path = page_path(subject)
+        if path is None:
+            continue
+        grouped[path].extend(triples)
+        if page_link(subject) == path:
+            owner[path] = subject
+    pages: list[Page] = []
+    for path in sorted(grouped):
+        triples = sorted(grouped[path], key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        if path == ONTOLOGY_PAGE:
+            title = site.value(ONTOLOGY_IRI, DCT + "title") or "Ontology"
+            pages.append(Page(path, "ontology.html", title, triples, _ontology_context(site, path)))
+            continue
+        iri = owner[path]
+        types = site.type_labels(iri) or sorted(site.property_label(t) for t in site.types(iri))
+        base = {"iri": iri, "types": types}
+        if path.startswith("statement/"):
+            context = base | _statement_context(site, iri, path)
+            pages.append(Page(path, "statement.html", site.label(iri), triples, context))
+        else:
+            context = base | _resource_context(site, iri, path)
+            pages.append(Page(path, "resource.html", site.label(iri), triples, context))
+    return pages
+
+
+KIND_TITLES = {
+    "statement": "Statements", "organization": "Organizations", "actor": "Actors", "place": "Places",
+    "agreement": "Agreements", "event": "Events", "concept": "Concept schemes", "source": "Sources",
+}
+
+
+def _index_context(site: Site, pages: list[Page]) -> dict[str, Any]:
+    groups: dict[str, list[Value]] = defaultdict(list)
+    for page in pages:
+        kind = page.path.split("/", 1)[0]
+        if kind == CONCEPT_KIND and page.path.count("/") > 1:
+            continue
+        if page.path == ONTOLOGY_PAGE:
+            continue
+        groups[kind].append(Value(page.title, relative_href(INDEX_PAGE, page.path)))
+    order = [*PAGE_KINDS[:-1], CONCEPT_KIND, "source"]
+    return {"groups": [
+        {"title": KIND_TITLES[k], "kind": k, "pages": sorted(groups[k], key=lambda v: v.text.lower())}
+        for k in order if groups.get(k)]}
+
+
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+
+
+@register
+class HtmlExporter(Exporter):
+    name = "html"
+    media_type = "text/html"
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        site = Site(release)
+        context = build_context(release.dataset.ontology)
+        version = ontology_version(release.dataset.ontology)
+        env = environment()
+        pages = build_pages(site)
+        root = folder / HTML_FOLDER
+        written: list[Path] = []
+        for page in pages:
+            html = env.get_template(page.template).render(
+                page=page, ctx=page.context, version=version,
+                root=relative_href(page.path, INDEX_PAGE),
+                ontology=relative_href(page.path, ONTOLOGY_PAGE),
+                jsonld=script_json(compact(page.triples, context)),
+            )
+            written.append(write_bytes(root / page.path, html.encode("utf-8")))
+            if page.context.get("source_text") is not None:
+                text_path = root / (page.path[:-len(".html")] + ".txt")
+                written.append(write_bytes(text_path, page.context["source_text"].encode("utf-8")))
+        index = env.get_template("index.html").render(
+            ctx=_index_context(site, pages), version=version, root=INDEX_PAGE, ontology=ONTOLOGY_PAGE,
+            page=Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations"),
+            jsonld=None,
+        )
+        written.append(write_bytes(root / INDEX_PAGE, index.encode("utf-8")))
+        return written
