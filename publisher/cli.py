@@ -71,5 +71,28 @@ def publish(out: Path | None, strict: bool) -> None:
     click.echo(f"wrote {len(result.files)} files, {result.triples} triples, to {result.out}")
 
 
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="Output format (graphs: Turtle, N-Triples, JSON-LD).")
+@click.option("--data", type=PathArg, default=None,
+              help="Release folder or data folder (default: dist/ if published, else data/).")
+@click.option("--list", "list_", is_flag=True, help="List the example queries in queries/.")
+def query(query: str | None, fmt: str, data: Path | None, list_: bool) -> None:
+    """Run a SPARQL query (text, .rq file, or example name) over the release or the data."""
+    from publisher import query as q
+
+    settings = load_settings()
+    if list_:
+        for named in q.named_queries(settings.queries_dir).values():
+            click.echo(f"{named.name}\n  {named.title}: {named.question}")
+        return
+    if not query:
+        raise q.QueryError("give a query, a .rq file or an example name (see --list)")
+    text = q.query_text(query, settings.queries_dir)
+    answer = q.run_query(q.open_store(q.resolve_source(settings, data)), text, settings.result_limit)
+    click.echo(q.render(answer, fmt), nl=False)
+
+
 def main() -> None:
     cli(prog_name="nida")
