@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,29 @@ def query(query: str | None, fmt: str, data: Path | None, list_: bool) -> None:
     text = q.query_text(query, settings.queries_dir)
     answer = q.run_query(q.open_store(q.resolve_source(settings, data)), text, settings.result_limit)
     click.echo(q.render(answer, fmt), nl=False)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--data", type=PathArg, default=None,
+              help="Release folder or data folder (default: dist/ if published, else data/).")
+def serve(host: str, port: int, data: Path | None) -> None:
+    """Serve linked data at /id/... and a read-only SPARQL endpoint at /sparql."""
+    from publisher.query import QueryPool, resolve_source
+    from publisher.serve import App, make_server
+
+    settings = load_settings()
+    source = resolve_source(settings, data)
+    pool = QueryPool(source, settings.query_workers, settings.query_timeout, settings.result_limit)
+    try:
+        server = make_server(App(source, settings, pool), host, port, threads=settings.query_workers + 4)
+        click.echo(f"nida: serving {source.describe()} at http://{host}:{server.effective_port}/"
+                   f" (SPARQL at /sparql, resources at /id/...); Ctrl-C stops")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+    finally:
+        pool.close()
 
 
 def main() -> None:
