@@ -118,5 +118,32 @@ def serve(host: str, port: int, data: Path | None) -> None:
         pool.close()
 
 
+@cli.command()
+@click.argument("url")
+@click.option("--data", type=PathArg, default=None,
+              help="Release folder with nida.nq, or data folder (default: dist/ if it has nida.nq,"
+                   " else data/).")
+@click.option("--query-endpoint", default=None,
+              help="SPARQL query endpoint used to verify the upload (default: the sibling /query,"
+                   " as Oxigraph has it).")
+def push(url: str, data: Path | None, query_endpoint: str | None) -> None:
+    """Upload the release to a SPARQL 1.1 Graph Store (one PUT per named graph), then verify.
+
+    Credentials: NIDA_PUSH_USER / NIDA_PUSH_PASSWORD, or ~/.netrc. Exit 2 on any error."""
+    from publisher.push import push as push_release
+    from publisher.query import NQUADS_FILE, resolve_source, source_quads
+
+    settings = load_settings()
+    if data is None:
+        data = settings.out_dir if (settings.out_dir / NQUADS_FILE).is_file() else settings.data_dir
+    source = resolve_source(settings, data)
+    if source.kind == "release" and not (source.path / NQUADS_FILE).is_file():
+        raise NidaError(f"{data}: this release has no {NQUADS_FILE} (named graphs); push the data folder"
+                        " with --data data")
+    result = push_release(source_quads(source), url, settings, query_endpoint)
+    click.echo(f"pushed {len(result.graphs)} graphs, {result.triples} triples, to {result.url};"
+               f" verified with {result.query_endpoint}")
+
+
 def main() -> None:
     cli(prog_name="nida")
