@@ -434,7 +434,11 @@ class QueryPool:
         """The serialized answer (results in `result_fmt`, graphs in `graph_fmt`; None: not
         acceptable) and its media type; QueryError (with .status) otherwise."""
         check_query(text)
-        worker = self.idle.get()
+        try:
+            worker = self.idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"all {len(self.workers)} query workers stayed busy for {self.timeout:g} s;"
+                               " try again later") from None
         try:
             worker.conn.send((text, result_fmt, graph_fmt))
             if not worker.conn.poll(self.timeout):

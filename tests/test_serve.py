@@ -4,6 +4,7 @@ requests: the SPARQL 1.1 Protocol, content negotiation with real clients' header
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -260,6 +261,23 @@ def test_release_html_pages_are_served_when_present(release: Path, tmp_path: Pat
     page.write_text("<html>static</html>")
     assert html_page_path(tmp_path, RESOURCE) == page
     assert html_page_path(tmp_path, BASE + "../secret") is None
+
+
+def test_static_pages_of_the_release_are_served_to_browsers(release: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "dist"
+    shutil.copytree(release, copy)
+    (copy / "html/place").mkdir(parents=True)
+    (copy / "html/place/syria.html").write_text("<!DOCTYPE html><title>Syria (static)</title>")
+    process, url = start_server(copy, release.parent, NIDA_QUERY_WORKERS="1")
+    try:
+        page = requests.get(url + "/id/place/syria", headers={"Accept": FIREFOX}, timeout=10)
+        assert page.text == "<!DOCTYPE html><title>Syria (static)</title>"
+        other = requests.get(url + "/id/place/raqqa-governorate", headers={"Accept": FIREFOX}, timeout=10)
+        assert "<title>Raqqa Governorate" in other.text  # no static page: a generated one
+        turtle = requests.get(url + "/id/place/syria", headers={"Accept": CURL}, timeout=10)
+        assert turtle.headers["Content-Type"].startswith("text/turtle")
+    finally:
+        stop_server(process)
 
 
 def test_negotiate_unit() -> None:
