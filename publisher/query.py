@@ -136,40 +136,55 @@ def _syntax_message(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SERVICE = re.compile(r"SERVICE", flags=re.IGNORECASE)
+_UPDATE = re.compile(r"\s*(PREFIX\s+\S*\s*<[^>]*>\s*|BASE\s*<[^>]*>\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE"
+                     r"|ADD|MOVE|COPY|WITH)\b", flags=re.IGNORECASE)
+SERVICE_REFUSED = "SERVICE (federated query to another endpoint) is refused"
+UPDATE_REFUSED = "read-only endpoint: SPARQL UPDATE (INSERT, DELETE, LOAD, CLEAR, ...) is refused"
+
+
+def _unescaped(text: str) -> str:
+    """The query with SPARQL codepoint escapes (\\u0053 for S) decoded."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
 def check_query(text: str) -> None:
     """Raise QueryError for bad syntax, QueryRefused for updates, LOAD and SERVICE.
 
-    Nothing is executed before the checks: rdflib's parser (parse only) tells updates apart
-    and finds SERVICE clauses anywhere in the tree; then pyoxigraph's parser, the one that
-    will run the query, must accept it (on an empty store, so it costs nothing).
+    Nothing is executed before the checks. A query that might hold a SERVICE clause (the
+    word appears, escapes decoded) is parsed with rdflib's parser (parse only), which finds
+    SERVICE anywhere in the tree; updates (LOAD included) are told apart from syntax errors
+    by rdflib's update parser. Then pyoxigraph's parser, the one that will run the query,
+    must accept it (on an empty store, so it costs nothing).
     """
     if not text.strip():
         raise QueryError("empty query")
-    try:
-        tree = parseQuery(text)
-    except ParseException:
-        tree = None
+    if _SERVICE.search(_unescaped(text)):
         try:
-            parseUpdate(text)
+            tree = parseQuery(text)
         except ParseException:
-            pass
-        else:
-            raise QueryRefused(
-                "read-only endpoint: SPARQL UPDATE (INSERT, DELETE, LOAD, CLEAR, ...) is refused") from None
-        # pyoxigraph may accept what rdflib cannot parse: be strict about remote calls.
-        if re.search(r"\bSERVICE\b", text, flags=re.IGNORECASE):
-            raise QueryRefused("SERVICE (federated query to another endpoint) is refused") from None
-    if tree is not None and "ServiceGraphPattern" in _names(tree):
-        raise QueryRefused("SERVICE (federated query to another endpoint) is refused")
+            _refuse_update(text)
+            raise QueryRefused(SERVICE_REFUSED) from None  # unparsable here: be strict about remote calls
+        if "ServiceGraphPattern" in _names(tree):
+            raise QueryRefused(SERVICE_REFUSED)
     try:
         ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as exc:
-        if re.match(r"\s*(PREFIX\s+\S+\s*<[^>]*>\s*|BASE\s*<[^>]*>\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE"
-                    r"|ADD|MOVE|COPY|WITH)\b", text, flags=re.IGNORECASE):
-            raise QueryRefused("read-only endpoint: SPARQL UPDATE is refused") from None
+        _refuse_update(text)
         raise QueryError(f"SPARQL syntax error: {_syntax_message(exc)}") from None
     except (OSError, ValueError):
         pass
+
+
+def _refuse_update(text: str) -> None:
+    try:
+        parseUpdate(text)
+    except ParseException:
+        if _UPDATE.match(_unescaped(text)):  # an update with an error in it is still an update
+            raise QueryRefused(UPDATE_REFUSED) from None
+        return
+    raise QueryRefused(UPDATE_REFUSED)
 
 
 # --------------------------------------------------------------------------- answers

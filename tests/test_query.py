@@ -124,6 +124,8 @@ def test_release_with_named_graphs(release: Path, tmp_path: Path) -> None:
     ("DROP ALL", QueryRefused, "UPDATE"),
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", QueryRefused, "SERVICE"),
     ("ASK { FILTER EXISTS { SERVICE SILENT ?x { ?s ?p ?o } } }", QueryRefused, "SERVICE"),
+    ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", QueryRefused, "SERVICE"),
+    ("PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }", QueryRefused, "UPDATE"),
     ("", QueryError, "empty"),
 ])
 def test_bad_queries_are_refused_before_running(query: str, error: type, message: str) -> None:
