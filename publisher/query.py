@@ -70,7 +70,9 @@ class Source:
     settings: Settings = field(repr=False)
 
     def describe(self) -> str:
-        return f"{self.kind} {self.path}"
+        if self.kind == "release":
+            return f"the release in {self.path}"
+        return f"the data in {self.path} (release built in memory)"
 
 
 def resolve_source(settings: Settings, data: Path | None = None) -> Source:

@@ -285,6 +285,8 @@ class App:
         return response
 
     def sparql(self, request: Request) -> Response:
+        if request.method == "GET" and not request.args and "text/html" in request.headers.get("Accept", ""):
+            return self.index(request)  # a browser opening the endpoint gets the query page
         try:
             query = self._query_text(request)
             result_fmt, graph_fmt = self._formats(request)

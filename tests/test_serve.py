@@ -252,6 +252,8 @@ def test_query_page(server: str) -> None:
     assert page.headers["Content-Type"].startswith("text/html")
     assert '<textarea id="query"' in page.text and "demands-by-addressee" in page.text
     assert "<link" not in page.text and " src=" not in page.text  # no external assets
+    opened = requests.get(server + "/sparql", headers={"Accept": CHROMIUM}, timeout=10)
+    assert opened.status_code == 200 and opened.text == page.text
 
 
 def test_release_html_pages_are_served_when_present(release: Path, tmp_path: Path) -> None:
