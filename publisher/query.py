@@ -422,7 +422,10 @@ class _Worker:
             return
         if not self.conn.poll(timeout):
             raise QueryError("the query worker did not start in time")
-        status, _code, message = self.conn.recv()
+        try:
+            status, _code, message = self.conn.recv()
+        except (EOFError, OSError):
+            raise QueryError("the query worker failed to start; run `nida query` to see why") from None
         if status != "ready":
             raise QueryError(message)
         self.ready = True
