@@ -104,9 +104,14 @@ class Resources:
     release: Path | None
 
     def triples(self, iri: str) -> list[ox.Triple]:
+        """What the data says about the resource; for a named graph's IRI (`graph/...`, in
+        a release with nida.nq), the graph's triples."""
         node = ox.NamedNode(iri)
         found = {ox.Triple(q.subject, q.predicate, q.object)
                  for q in self.store.quads_for_pattern(node, None, None, None)}
+        if not found:
+            found = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+            return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return sorted(found, key=lambda t: (str(t.predicate), str(t.object)))
 
     def render(self, iri: str, media_type: str, triples: list[ox.Triple]) -> bytes:

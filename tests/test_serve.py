@@ -17,7 +17,9 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from publisher.query import Source, source_quads
 from publisher.serve import html_page_path, negotiate
+from publisher.settings import Settings
 from tests.conftest import BASE, REPO
 
 RESOURCE = BASE + "place/syria"
@@ -270,8 +272,15 @@ def test_static_pages_of_the_release_are_served_to_browsers(release: Path, tmp_p
     shutil.copytree(release, copy)
     (copy / "html/place").mkdir(parents=True)
     (copy / "html/place/syria.html").write_text("<!DOCTYPE html><title>Syria (static)</title>")
+    quads = source_quads(Source("data", release.parent / "data", Settings(root=release.parent)))
+    (copy / "nida.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     process, url = start_server(copy, release.parent, NIDA_QUERY_WORKERS="1")
     try:
+        graph = requests.get(url + "/id/graph/places", headers={"Accept": "application/n-triples"}, timeout=10)
+        assert graph.status_code == 200 and f"<{RESOURCE}>" in graph.text
+        in_graphs = sparql(url, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{RESOURCE}> ?p ?o }} }} LIMIT 1",
+                           headers={"Accept": "text/csv"})
+        assert in_graphs.text.splitlines()[1] == BASE + "graph/places"
         page = requests.get(url + "/id/place/syria", headers={"Accept": FIREFOX}, timeout=10)
         assert page.text == "<!DOCTYPE html><title>Syria (static)</title>"
         other = requests.get(url + "/id/place/raqqa-governorate", headers={"Accept": FIREFOX}, timeout=10)
