@@ -110,9 +110,12 @@ def test_push_a_release_with_named_graphs(project: Path, oxigraph: str, fast_ret
     assert sum(counts(oxigraph).values()) == len(quads)
 
 
-def test_release_without_named_graphs_is_refused(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(release.parent)
-    result = run("push", "http://127.0.0.1:9/store", "--data", str(release))
+def test_release_without_named_graphs_is_refused(release: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dist").mkdir()
+    shutil.copy(release / "nida.nt", tmp_path / "dist/nida.nt")  # a release with N-Triples only
+    monkeypatch.chdir(tmp_path)
+    result = run("push", "http://127.0.0.1:9/store", "--data", "dist")
     assert result.exit_code == 2 and "no nida.nq" in result.output
 
 
