@@ -152,17 +152,22 @@ def _unescaped(text: str) -> str:
 
 
 def check_query(text: str) -> None:
-    """Raise QueryError for bad syntax, QueryRefused for updates, LOAD and SERVICE.
+    """Refuse, before anything runs, what a read-only store must not run: QueryRefused for
+    updates (LOAD included) and SERVICE, QueryError for an empty query.
 
-    Nothing is executed before the checks. A query that might hold a SERVICE clause (the
-    word appears, escapes decoded) is parsed with rdflib's parser (parse only), which finds
-    SERVICE anywhere in the tree; updates (LOAD included) are told apart from syntax errors
-    by rdflib's update parser. Then pyoxigraph's parser, the one that will run the query,
-    must accept it (on an empty store, so it costs nothing).
+    Parse only, nothing is executed (pyoxigraph evaluates while it "parses", and would call
+    a SERVICE endpoint): a query that might hold a SERVICE clause (the word appears, with
+    SPARQL escapes decoded) is parsed with rdflib's parser, which finds SERVICE anywhere in
+    the tree. Updates start with their keyword after the prologue; what this misses is
+    still an update, which pyoxigraph's query parser rejects, and `run_query` reports it.
+    Syntax errors are reported by `run_query`, from pyoxigraph's parser.
     """
     if not text.strip():
         raise QueryError("empty query")
-    if _SERVICE.search(_unescaped(text)):
+    plain = _unescaped(text)
+    if _UPDATE.match(plain):
+        raise QueryRefused(UPDATE_REFUSED)
+    if _SERVICE.search(plain):
         try:
             tree = parseQuery(text)
         except ParseException:
@@ -170,13 +175,6 @@ def check_query(text: str) -> None:
             raise QueryRefused(SERVICE_REFUSED) from None  # unparsable here: be strict about remote calls
         if "ServiceGraphPattern" in _names(tree):
             raise QueryRefused(SERVICE_REFUSED)
-    try:
-        ox.Store().query(text, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        _refuse_update(text)
-        raise QueryError(f"SPARQL syntax error: {_syntax_message(exc)}") from None
-    except (OSError, ValueError):
-        pass
 
 
 def _refuse_update(text: str) -> None:
@@ -213,6 +211,12 @@ def run_query(store: ox.Store, text: str, limit: int) -> Answer:
     check_query(text)
     try:
         results = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        _refuse_update(text)
+        raise QueryError(f"SPARQL syntax error: {_syntax_message(exc)}") from None
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"query failed: {_syntax_message(exc)}") from None
+    try:
         if isinstance(results, ox.QueryBoolean):
             return Answer("ask", boolean=bool(results))
         if isinstance(results, ox.QuerySolutions):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -130,7 +131,25 @@ def test_release_with_named_graphs(release: Path, tmp_path: Path) -> None:
 ])
 def test_bad_queries_are_refused_before_running(query: str, error: type, message: str) -> None:
     with pytest.raises(error, match=message):
-        check_query(query)
+        run_query(ox.Store(), query, 10)
+    if error is QueryRefused:  # refused by parsing alone, before anything runs
+        with pytest.raises(error, match=message):
+            check_query(query)
+
+
+def test_checking_runs_nothing() -> None:
+    """pyoxigraph evaluates as it parses: the checks must not call it (a query bomb, say)."""
+    values = " ".join(str(i) for i in range(300))
+    bomb = f"ASK {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
+    started = time.perf_counter()
+    check_query(bomb)
+    check_query("# a comment first\nPREFIX ex: <http://example.org/> SELECT * WHERE { ?s ?p 'SERVICE' }")
+    assert time.perf_counter() - started < 0.5
+
+
+def test_updates_the_screen_misses_are_still_refused() -> None:
+    with pytest.raises(QueryRefused, match="UPDATE"):
+        run_query(ox.Store(), "# a comment first\nINSERT DATA { <urn:a> <urn:b> <urn:c> }", 10)
 
 
 def test_service_inside_a_string_is_not_a_service_clause() -> None:
