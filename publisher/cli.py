@@ -86,7 +86,7 @@ def query(query: str | None, fmt: str, data: Path | None, list_: bool) -> None:
     settings = load_settings()
     if list_:
         for named in q.named_queries(settings.queries_dir).values():
-            click.echo(f"{named.name}\n  {named.title}: {named.question}")
+            click.echo(f"{named.name}\n  {named.title}: {named.question}\n  answer: {named.shape}")
         return
     if not query:
         raise q.QueryError("give a query, a .rq file or an example name (see --list)")
