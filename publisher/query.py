@@ -465,30 +465,39 @@ class QueryPool:
                                " try again later") from None
         try:
             worker.conn.send((text, result_fmt, graph_fmt))
-            if not worker.conn.poll(self.timeout):
-                worker.stop()
-                worker = self._replace(worker)
-                raise QueryTimeout(f"query stopped after the time limit of {self.timeout:g} s; narrow it"
-                                   " or add a LIMIT")
-            status, payload, detail = worker.conn.recv()
+            finished = worker.conn.poll(self.timeout)
+            reply = worker.conn.recv() if finished else None
         except (EOFError, OSError):
-            worker.stop()
-            worker = self._replace(worker)
+            self._replace(worker)
             raise QueryError("the query worker failed; try again") from None
-        finally:
-            self.idle.put(worker)
+        if reply is None:
+            self._replace(worker)
+            raise QueryTimeout(f"query stopped after the time limit of {self.timeout:g} s; narrow it"
+                               " or add a LIMIT")
+        self.idle.put(worker)
+        status, payload, detail = reply
         if status == "ok":
             return payload, detail
         error = {403: QueryRefused, 406: NotAcceptable, 413: QueryTooLarge}.get(payload, QueryError)(detail)
         error.status = payload
         raise error
 
-    def _replace(self, dead: _Worker) -> _Worker:
-        fresh = _Worker(self.source, self.limit)
-        fresh.wait_ready(self.start_timeout)
-        with self.lock:
-            self.workers = [fresh if w is dead else w for w in self.workers]
-        return fresh
+    def _replace(self, dead: _Worker) -> None:
+        """Stop a worker now; its replacement starts in the background and joins the idle
+        queue when its store is loaded, so the caller answers at once."""
+        dead.stop()
+
+        def start() -> None:
+            try:
+                fresh = _Worker(self.source, self.limit)
+                fresh.wait_ready(self.start_timeout)
+            except (QueryError, OSError):
+                return
+            with self.lock:
+                self.workers = [fresh if w is dead else w for w in self.workers]
+            self.idle.put(fresh)
+
+        threading.Thread(target=start, name="nida-query-worker-start", daemon=True).start()
 
     def close(self) -> None:
         for worker in self.workers:
