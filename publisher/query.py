@@ -206,11 +206,30 @@ class Answer:
         return len(self.rows) if self.kind == "select" else len(self.triples)
 
 
-def run_query(store: ox.Store, text: str, limit: int) -> Answer:
+@dataclass(frozen=True)
+class GraphSpec:
+    """The RDF dataset of a query given by the protocol (default-graph-uri, named-graph-uri);
+    empty: the default graph is the union of all graphs, every named graph is available."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.default:
+            options["default_graph"] = [ox.NamedNode(g) for g in self.default]
+        else:
+            options["use_default_graph_as_union"] = True
+        if self.named:
+            options["named_graphs"] = [ox.NamedNode(g) for g in self.named]
+        return options
+
+
+def run_query(store: ox.Store, text: str, limit: int, graphs: GraphSpec | None = None) -> Answer:
     """Check and run a query; more than `limit` rows or triples is QueryTooLarge."""
     check_query(text)
     try:
-        results = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        results = store.query(text, prefixes=PREFIXES, **(graphs or GraphSpec()).options())
     except SyntaxError as exc:
         _refuse_update(text)
         raise QueryError(f"SPARQL syntax error: {_syntax_message(exc)}") from None
@@ -395,11 +414,11 @@ def _worker(source: Source, limit: int, conn: Connection) -> None:  # pragma: no
     conn.send(("ready", 0, ""))
     while True:
         try:
-            text, result_fmt, graph_fmt = conn.recv()
+            text, result_fmt, graph_fmt, graphs = conn.recv()
         except EOFError:
             return
         try:
-            answer = run_query(store, text, limit)
+            answer = run_query(store, text, limit, graphs)
             fmt = graph_fmt if answer.kind == "graph" else result_fmt
             if fmt is None:
                 raise NotAcceptable("no acceptable media type for this kind of answer"
@@ -454,7 +473,8 @@ class QueryPool:
             worker.wait_ready(start_timeout)
             self.idle.put(worker)
 
-    def run(self, text: str, result_fmt: str | None, graph_fmt: str | None) -> tuple[bytes, str]:
+    def run(self, text: str, result_fmt: str | None, graph_fmt: str | None,
+            graphs: GraphSpec | None = None) -> tuple[bytes, str]:
         """The serialized answer (results in `result_fmt`, graphs in `graph_fmt`; None: not
         acceptable) and its media type; QueryError (with .status) otherwise."""
         check_query(text)
@@ -464,7 +484,7 @@ class QueryPool:
             raise QueryTimeout(f"all {len(self.workers)} query workers stayed busy for {self.timeout:g} s;"
                                " try again later") from None
         try:
-            worker.conn.send((text, result_fmt, graph_fmt))
+            worker.conn.send((text, result_fmt, graph_fmt, graphs))
             finished = worker.conn.poll(self.timeout)
             reply = worker.conn.recv() if finished else None
         except (EOFError, OSError):

@@ -26,7 +26,15 @@ from werkzeug.wrappers import Request, Response
 from publisher.errors import InputError
 from publisher.export.turtle import turtle_bytes
 from publisher.graph import serialize_text
-from publisher.query import GRAPH_FORMATS, QueryError, QueryPool, Source, named_queries, source_quads
+from publisher.query import (
+    GRAPH_FORMATS,
+    GraphSpec,
+    QueryError,
+    QueryPool,
+    Source,
+    named_queries,
+    source_quads,
+)
 from publisher.settings import DATA_BASE, PREFIXES, Settings
 
 #: /sparql answers: SELECT/ASK results and CONSTRUCT/DESCRIBE graphs, by media type.
@@ -295,7 +303,7 @@ class App:
         try:
             query = self._query_text(request)
             result_fmt, graph_fmt = self._formats(request)
-            data, media_type = self.pool.run(query, result_fmt, graph_fmt)
+            data, media_type = self.pool.run(query, result_fmt, graph_fmt, self._graphs(request))
         except QueryError as exc:
             return text(exc.status, str(exc))
         response = Response(data, content_type=_with_charset(media_type))
@@ -303,6 +311,12 @@ class App:
         return response
 
     # --- protocol details
+    @staticmethod
+    def _graphs(request: Request) -> GraphSpec:
+        """default-graph-uri and named-graph-uri, from the URL or (POST form) the body."""
+        values = request.values if request.mimetype == "application/x-www-form-urlencoded" else request.args
+        return GraphSpec(tuple(values.getlist("default-graph-uri")), tuple(values.getlist("named-graph-uri")))
+
     @staticmethod
     def _query_text(request: Request) -> str:
         refused = QueryError("read-only endpoint: SPARQL UPDATE is refused")

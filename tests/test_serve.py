@@ -281,6 +281,13 @@ def test_static_pages_of_the_release_are_served_to_browsers(release: Path, tmp_p
         in_graphs = sparql(url, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{RESOURCE}> ?p ?o }} }} LIMIT 1",
                            headers={"Accept": "text/csv"})
         assert in_graphs.text.splitlines()[1] == BASE + "graph/places"
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/nida/ontology#Place> }"
+        only_actors = requests.get(url + "/sparql", timeout=10, headers={"Accept": "text/csv"}, params={
+            "query": count, "default-graph-uri": BASE + "graph/actors"})
+        assert only_actors.text.splitlines()[1] == "0"  # the protocol's dataset: only the actors graph
+        only_places = requests.post(url + "/sparql", timeout=10, headers={"Accept": "text/csv"}, data={
+            "query": count, "default-graph-uri": [BASE + "graph/places"]})
+        assert int(only_places.text.splitlines()[1]) > 5
         page = requests.get(url + "/id/place/syria", headers={"Accept": FIREFOX}, timeout=10)
         assert page.text == "<!DOCTYPE html><title>Syria (static)</title>"
         other = requests.get(url + "/id/place/raqqa-governorate", headers={"Accept": FIREFOX}, timeout=10)
