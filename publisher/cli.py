@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,79 @@ def diff(old: Path, new: Path, fmt: str, summary: bool) -> None:
         click.echo(json.dumps(changes.as_json(), indent=2, sort_keys=True, ensure_ascii=False))
     else:
         click.echo(render_diff(changes, triples=not summary), nl=False)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="Output format (graphs: Turtle, N-Triples, JSON-LD).")
+@click.option("--data", type=PathArg, default=None,
+              help="Release folder or data folder (default: dist/ if published, else data/).")
+@click.option("--list", "list_", is_flag=True, help="List the example queries in queries/.")
+def query(query: str | None, fmt: str, data: Path | None, list_: bool) -> None:
+    """Run a SPARQL query (text, .rq file, or example name) over the release or the data."""
+    from publisher import query as q
+
+    settings = load_settings()
+    if list_:
+        for named in q.named_queries(settings.queries_dir).values():
+            click.echo(f"{named.name}\n  {named.title}: {named.question}\n  answer: {named.shape}")
+        return
+    if not query:
+        raise q.QueryError("give a query, a .rq file or an example name (see --list)")
+    text = q.query_text(query, settings.queries_dir)
+    answer = q.run_query(q.open_store(q.resolve_source(settings, data)), text, settings.result_limit)
+    click.echo(q.render(answer, fmt), nl=False)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--data", type=PathArg, default=None,
+              help="Release folder or data folder (default: dist/ if published, else data/).")
+def serve(host: str, port: int, data: Path | None) -> None:
+    """Serve linked data at /id/... and a read-only SPARQL endpoint at /sparql."""
+    from publisher.query import QueryPool, resolve_source
+    from publisher.serve import App, make_server
+
+    settings = load_settings()
+    source = resolve_source(settings, data)
+    pool = QueryPool(source, settings.query_workers, settings.query_timeout, settings.result_limit)
+    try:
+        server = make_server(App(source, settings, pool), host, port, threads=settings.query_workers + 4)
+        click.echo(f"nida: serving {source.describe()} at http://{host}:{server.effective_port}/"
+                   f" (SPARQL at /sparql, resources at /id/...); Ctrl-C stops")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+    finally:
+        pool.close()
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--data", type=PathArg, default=None,
+              help="Release folder with nida.nq, or data folder (default: dist/ if it has nida.nq,"
+                   " else data/).")
+@click.option("--query-endpoint", default=None,
+              help="SPARQL query endpoint used to verify the upload (default: the sibling /query,"
+                   " as Oxigraph has it).")
+def push(url: str, data: Path | None, query_endpoint: str | None) -> None:
+    """Upload the release to a SPARQL 1.1 Graph Store (one PUT per named graph), then verify.
+
+    Credentials: NIDA_PUSH_USER / NIDA_PUSH_PASSWORD, or ~/.netrc. Exit 2 on any error."""
+    from publisher.push import push as push_release
+    from publisher.query import NQUADS_FILE, resolve_source, source_quads
+
+    settings = load_settings()
+    if data is None:
+        data = settings.out_dir if (settings.out_dir / NQUADS_FILE).is_file() else settings.data_dir
+    source = resolve_source(settings, data)
+    if source.kind == "release" and not (source.path / NQUADS_FILE).is_file():
+        raise NidaError(f"{data}: this release has no {NQUADS_FILE} (named graphs); push the data folder"
+                        " with --data data")
+    result = push_release(source_quads(source), url, settings, query_endpoint)
+    click.echo(f"pushed {len(result.graphs)} graphs, {result.triples} triples, to {result.url};"
+               f" verified with {result.query_endpoint}")
 
 
 def main() -> None:

@@ -51,6 +51,23 @@ def _env_int(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _env_int_or(name: str, default: int) -> int:
+    value = _env_int(name)
+    return default if value is None else value
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        return default
+
+
+def _env_str(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
 @dataclass(frozen=True)
 class ReleaseInfo:
     """The dataset's metadata, from `release.toml` at the project root (the one place for it)."""
@@ -108,6 +125,17 @@ class Settings:
 
     root: Path = field(default_factory=lambda: _env_path("NIDA_ROOT") or Path.cwd())
     source_date_epoch: int | None = field(default_factory=lambda: _env_int("SOURCE_DATE_EPOCH"))
+    #: SPARQL: seconds a query may run (serve), and the most rows/triples an answer may have
+    query_timeout: float = field(default_factory=lambda: _env_float("NIDA_QUERY_TIMEOUT", 10.0))
+    result_limit: int = field(default_factory=lambda: _env_int_or("NIDA_RESULT_LIMIT", 10000))
+    #: serve: how many queries run at once (one worker process each)
+    query_workers: int = field(default_factory=lambda: _env_int_or("NIDA_QUERY_WORKERS", 2))
+    #: push: credentials (else ~/.netrc), retries and backoff on connection errors and 5xx
+    push_user: str | None = field(default_factory=lambda: _env_str("NIDA_PUSH_USER"), repr=False)
+    push_password: str | None = field(default_factory=lambda: _env_str("NIDA_PUSH_PASSWORD"), repr=False)
+    push_retries: int = field(default_factory=lambda: _env_int_or("NIDA_PUSH_RETRIES", 3))
+    push_backoff: float = field(default_factory=lambda: _env_float("NIDA_PUSH_BACKOFF", 0.5))
+    push_timeout: float = field(default_factory=lambda: _env_float("NIDA_PUSH_TIMEOUT", 30.0))
 
     @property
     def data_dir(self) -> Path:
@@ -127,7 +155,9 @@ class Settings:
 
     @property
     def queries_dir(self) -> Path:
-        return self.root / "queries"
+        """The example queries: the project's queries/, else the ones shipped beside the package."""
+        here = self.root / "queries"
+        return here if here.is_dir() else Path(__file__).resolve().parent.parent / "queries"
 
     @property
     def release(self) -> ReleaseInfo:

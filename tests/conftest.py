@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from publisher.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_FOLDERS = ("ontology", "data", "shapes")
+PROJECT_FOLDERS = ("ontology", "data", "shapes", "queries")
 PROJECT_FILES = ("release.toml",)
 SLUG = "halt-military-escalation-northeast-syria"
 STATEMENT_DIR = Path("data/statements") / SLUG

@@ -6,7 +6,10 @@ import contextlib
 import io
 import os
 import re
+import shlex
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO
 
@@ -39,3 +42,16 @@ def test_python_example_prints_what_the_readme_says(release: Path) -> None:
     finally:
         os.chdir(cwd)
     assert output.getvalue() == expected
+
+
+def test_worked_queries_print_what_the_readme_says(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import run
+
+    section = README.split("## For researchers", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"```sh\n(nida query [^\n]*)\n```\n\nprints\n\n```\n(.*?)```", section, flags=re.S)
+    assert len(examples) == 2
+    monkeypatch.chdir(release.parent)
+    for command, expected in examples:
+        result = run(*shlex.split(command)[1:])
+        assert result.exit_code == 0, result.output
+        assert result.output == expected, command

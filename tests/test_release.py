@@ -12,7 +12,7 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from tests.conftest import STATEMENT_IRI, run
+from tests.conftest import REPO, STATEMENT_IRI, run
 
 PREFIXES = """
 PREFIX nida: <https://w3id.org/nida/ontology#>
@@ -53,6 +53,7 @@ def test_release_files(release: Path) -> None:
         "nida.trig",
         "nida.ttl",
         "ontology/nida.ttl",
+        *sorted(f"queries/{p.name}" for p in (REPO / "queries").glob("*.rq")),
         "shapes/core.ttl",
         "shapes/fidelity.ttl",
         "statements/halt-military-escalation-northeast-syria.jsonld",

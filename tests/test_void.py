@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.conftest import STATEMENT_IRI, run
+from tests.conftest import REPO, STATEMENT_IRI, run
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -69,20 +69,24 @@ def test_dataset_metadata_comes_from_release_toml(release: Path) -> None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     date = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat() if epoch else "2026-11-28"
     assert values(store, DATASET, DCT + "issued") == [date]
-    assert values(store, DATASET, VOID + "exampleResource") == [STATEMENT_IRI]
+    queries = sorted(f"{BASE}queries/{p.name}" for p in (REPO / "queries").glob("*.rq"))
+    assert len(queries) >= 10
+    assert values(store, DATASET, VOID + "exampleResource") == [STATEMENT_IRI, *queries]
     assert len(values(store, DATASET, VOID + "dataDump")) == 5
 
 
 def test_date_from_source_date_epoch_and_queries_as_example_resources(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
-    (project / "queries").mkdir()
+    (project / "queries").mkdir(exist_ok=True)
     (project / "queries/count.rq").write_text("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }\n", encoding="utf-8")
     result = run("publish")
     assert result.exit_code == 0, result.output
     store = load(project / "dist")
     assert values(store, DATASET, DCT + "issued") == ["2026-01-01"]
-    assert values(store, DATASET, VOID + "exampleResource") == [STATEMENT_IRI, BASE + "queries/count.rq"]
+    queries = sorted(f"{BASE}queries/{p.name}" for p in (project / "queries").glob("*.rq"))
+    assert BASE + "queries/count.rq" in queries
+    assert values(store, DATASET, VOID + "exampleResource") == [STATEMENT_IRI, *queries]
     assert (project / "dist/queries/count.rq").exists()
 
 

@@ -1,0 +1,394 @@
+"""`nida serve`: linked data with content negotiation and a read-only SPARQL 1.1 endpoint.
+
+A small werkzeug WSGI app, served by waitress. Every IRI under the data base
+(`https://w3id.org/nida/id/...`) is answered at `/id/...` as Turtle, JSON-LD (compacted
+with the release's local context), N-Triples, RDF/XML or HTML; `/sparql` speaks the
+SPARQL 1.1 Protocol; `/` is a query page for browsers. Queries run in worker processes
+(`QueryPool`) with a deadline and a result limit.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.http import parse_accept_header
+from werkzeug.routing import Map, Rule
+from werkzeug.security import safe_join
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Request, Response
+
+from publisher.errors import InputError
+from publisher.export.html import page_link
+from publisher.export.turtle import turtle_bytes
+from publisher.graph import serialize_text
+from publisher.query import (
+    GRAPH_FORMATS,
+    GraphSpec,
+    QueryError,
+    QueryPool,
+    Source,
+    named_queries,
+    source_quads,
+)
+from publisher.settings import DATA_BASE, PREFIXES, Settings
+
+#: /sparql answers: SELECT/ASK results and CONSTRUCT/DESCRIBE graphs, by media type.
+RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+}
+#: /id/ answers, in order of preference when a client accepts several equally (curl's */*).
+RESOURCE_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
+                  "text/html"]
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+HTML_DIR = "html"
+
+
+def html_page_link(release: Path, iri: str) -> str | None:
+    """Where the release's static page of a resource is served (`/html/<page>#<part>`), if the
+    release has that page; the html exporter's `page_link` is the one mapping."""
+    link = page_link(iri)
+    if link is None or not (release / HTML_DIR / link.partition("#")[0]).is_file():
+        return None
+    return f"/{HTML_DIR}/{link}"
+
+
+def negotiate(accept_header: str | None, offered: list[str]) -> str | None:
+    """The best offered media type for an Accept header (q-values, wildcards); the first
+    offered when there is no header; None when nothing offered is acceptable (406)."""
+    if not accept_header or not accept_header.strip():
+        return offered[0]
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    match = accept.best_match(offered)
+    return str(match) if match else None
+
+
+def _local_context(source: Source) -> dict[str, Any]:
+    """The JSON-LD context of the release (its context.jsonld), or built from the ontology."""
+    from publisher.export.jsonld import CONTEXT_FILE, build_context
+
+    if source.kind == "release" and (source.path / CONTEXT_FILE).is_file():
+        document = json.loads((source.path / CONTEXT_FILE).read_text(encoding="utf-8"))
+        return dict(document["@context"])
+    from publisher.load import load_dataset
+
+    root = source.settings.root
+    return build_context(load_dataset(source.settings, [source.path] if source.kind == "data"
+                                      else [root / "data"]).ontology)
+
+
+@dataclass
+class Resources:
+    """The store behind /id/: triples about one resource, in every offered format."""
+
+    store: ox.Store
+    context: dict[str, Any]
+    release: Path | None
+
+    def triples(self, iri: str) -> list[ox.Triple]:
+        """What the data says about the resource; for a named graph's IRI (`graph/...`, in
+        a release with nida.nq), the graph's triples."""
+        node = ox.NamedNode(iri)
+        found = {ox.Triple(q.subject, q.predicate, q.object)
+                 for q in self.store.quads_for_pattern(node, None, None, None)}
+        if not found:
+            found = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+            return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return sorted(found, key=lambda t: (str(t.predicate), str(t.object)))
+
+    def render(self, iri: str, media_type: str, triples: list[ox.Triple]) -> bytes:
+        if media_type == "application/ld+json":
+            from publisher.export.jsonld import compact, dump_json
+
+            return dump_json(compact(triples, self.context))
+        if media_type == "text/html":
+            return resource_page(iri, triples).encode("utf-8")
+        if media_type == "text/turtle":
+            return turtle_bytes(triples)
+        rdf_format = GRAPH_FORMATS[GRAPH_TYPES[media_type]]
+        return serialize_text(triples, rdf_format, prefixes=PREFIXES).encode("utf-8")
+
+
+def _local_link(term: ox.NamedNode | ox.Literal | Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        value = term.value
+        href = "/id/" + value[len(DATA_BASE):] if value.startswith(DATA_BASE) else value
+        return f'<a href="{html.escape(href)}">{html.escape(_short(value))}</a>'
+    return html.escape(str(term.value))
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def resource_page(iri: str, triples: list[ox.Triple]) -> str:
+    """A plain HTML page for a resource when the release has none of its own."""
+    labels = [str(t.object.value) for t in triples  # type: ignore[union-attr]
+              if t.predicate.value.endswith(("#prefLabel", "/title"))]
+    title = labels[0] if labels else iri
+    rows = "\n".join(f"<tr><td>{_local_link(t.predicate)}</td><td>{_local_link(t.object)}</td></tr>"
+                     for t in triples)
+    return PAGE.format(title=html.escape(title), body=(
+        f"<h1>{html.escape(title)}</h1><p><code>{html.escape(iri)}</code></p>"
+        f"<table><thead><tr><th>property</th><th>value</th></tr></thead><tbody>\n{rows}\n</tbody></table>"
+        '<p><a href="/">SPARQL query page</a></p>'))
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} — nida</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:70em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .5em;text-align:left;
+vertical-align:top}}textarea{{width:100%;font-family:monospace}}#error{{color:#a00}}</style>
+</head><body>
+{body}
+</body></html>
+"""
+
+QUERY_PAGE_BODY = """<h1>nida SPARQL</h1>
+<p>Ask the joint statements a question in SPARQL. Examples:
+<select id="examples"><option value="">choose…</option></select></p>
+<form id="form"><textarea id="query" name="query" rows="14">{default}</textarea>
+<p><button id="run" type="submit">Run query</button>
+<a href="/sparql">endpoint: /sparql</a></p></form>
+<p id="error" role="alert"></p><p id="status"></p><div id="results"></div>
+<script>
+const examples = {examples};
+const select = document.getElementById("examples");
+for (const [name, q] of Object.entries(examples)) {{
+  const option = document.createElement("option"); option.value = name;
+  option.textContent = q.title; select.appendChild(option);
+}}
+select.addEventListener("change", () => {{
+  if (select.value) document.getElementById("query").value = examples[select.value].text;
+}});
+function cell(term) {{
+  const td = document.createElement("td");
+  if (!term) return td;
+  if (term.type === "uri") {{
+    const a = document.createElement("a");
+    a.href = term.value.startsWith("{base}") ? "/id/" + term.value.slice({base_len}) : term.value;
+    a.textContent = term.value; td.appendChild(a);
+  }} else td.textContent = term.value;
+  return td;
+}}
+document.getElementById("form").addEventListener("submit", async (event) => {{
+  event.preventDefault();
+  const error = document.getElementById("error"), results = document.getElementById("results");
+  const status = document.getElementById("status");
+  error.textContent = ""; results.textContent = ""; status.textContent = "running…";
+  const response = await fetch("/sparql", {{method: "POST",
+    headers: {{"Content-Type": "application/sparql-query",
+              "Accept": "application/sparql-results+json, text/turtle;q=0.9"}},
+    body: document.getElementById("query").value}});
+  status.textContent = "";
+  if (!response.ok) {{ error.textContent = await response.text(); return; }}
+  const type = response.headers.get("Content-Type") || "";
+  if (!type.includes("json")) {{
+    const pre = document.createElement("pre"); pre.textContent = await response.text();
+    results.appendChild(pre); return;
+  }}
+  const data = await response.json();
+  if ("boolean" in data) {{ results.textContent = String(data.boolean); return; }}
+  const table = document.createElement("table"); table.id = "result-table";
+  const head = table.createTHead().insertRow();
+  for (const v of data.head.vars) {{ const th = document.createElement("th"); th.textContent = v;
+    head.appendChild(th); }}
+  const body = table.createTBody();
+  for (const binding of data.results.bindings) {{
+    const row = body.insertRow();
+    for (const v of data.head.vars) row.appendChild(cell(binding[v]));
+  }}
+  status.textContent = data.results.bindings.length + " rows";
+  results.appendChild(table);
+}});
+</script>"""
+
+
+def query_page(queries_dir: Path) -> str:
+    examples = {n: {"title": q.title, "text": q.text} for n, q in named_queries(queries_dir).items()} \
+        if queries_dir.is_dir() else {}
+    default = next(iter(examples.values()))["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+    script_safe = json.dumps(examples).replace("</", "<\\/")
+    body = QUERY_PAGE_BODY.format(default=html.escape(default), examples=script_safe,
+                                  base=DATA_BASE, base_len=len(DATA_BASE))
+    return PAGE.format(title="SPARQL", body=body)
+
+
+class App:
+    """The WSGI application."""
+
+    def __init__(self, source: Source, settings: Settings, pool: QueryPool) -> None:
+        self.pool = pool
+        self.resources = Resources(
+            store=ox.Store(), context=_local_context(source),
+            release=source.path if source.kind == "release" else None)
+        self.resources.store.bulk_extend(source_quads(source))
+        self.page = query_page(settings.queries_dir).encode("utf-8")
+        self.urls = Map([
+            Rule("/", endpoint="index", methods=["GET", "HEAD"]),
+            Rule("/sparql", endpoint="sparql", methods=["GET", "HEAD", "POST", "OPTIONS"]),
+            Rule("/id/<path:rest>", endpoint="resource", methods=["GET", "HEAD", "OPTIONS"]),
+            Rule(f"/{HTML_DIR}/<path:rest>", endpoint="static_page", methods=["GET", "HEAD"]),
+        ])
+
+    # --- WSGI
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            endpoint, values = self.urls.bind_to_environ(environ).match()
+            if request.method == "OPTIONS":
+                response = Response(status=204)
+            else:
+                response = getattr(self, endpoint)(request, **values)
+        except MethodNotAllowed as exc:
+            response = text(405, f"method {request.method} not allowed here")
+            response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+        except NotFound:
+            response = text(404, f"not found: {request.path}")
+        except HTTPException as exc:
+            response = text(exc.code or 400, exc.description or "bad request")
+        response.headers.extend(CORS)
+        return response(environ, start_response)
+
+    # --- endpoints
+    def index(self, request: Request) -> Response:
+        return Response(self.page, content_type="text/html; charset=utf-8")
+
+    def resource(self, request: Request, rest: str) -> Response:
+        iri = DATA_BASE + rest
+        triples = self.resources.triples(iri)
+        if not triples:
+            return text(404, f"no resource {iri} in this dataset")
+        media_type = negotiate(request.headers.get("Accept"), RESOURCE_TYPES)
+        if media_type is None:
+            return text(406, "not acceptable; this resource is available as " + ", ".join(RESOURCE_TYPES))
+        release = self.resources.release
+        link = html_page_link(release, iri) if release and media_type == "text/html" else None
+        if link:  # the static pages link each other relatively, so they are served at /html/
+            response = redirect(link, code=303)
+            response.headers["Vary"] = "Accept"
+            return response
+        body = self.resources.render(iri, media_type, triples)
+        response = Response(body, content_type=_with_charset(media_type))
+        response.headers["Vary"] = "Accept"
+        return response
+
+    def static_page(self, request: Request, rest: str) -> Response:
+        """The release's static pages and files under html/, never anything outside it."""
+        release = self.resources.release
+        folder = str(release / HTML_DIR) if release else None
+        path = safe_join(folder, rest) if folder else None
+        if path is None or not Path(path).is_file():
+            return text(404, f"not found: {request.path}")
+        media_type = "text/html" if path.endswith(".html") else "text/plain"
+        return Response(Path(path).read_bytes(), content_type=_with_charset(media_type))
+
+    def sparql(self, request: Request) -> Response:
+        if request.method == "GET" and not request.args and "text/html" in request.headers.get("Accept", ""):
+            return self.index(request)  # a browser opening the endpoint gets the query page
+        try:
+            query = self._query_text(request)
+            result_fmt, graph_fmt = self._formats(request)
+            data, media_type = self.pool.run(query, result_fmt, graph_fmt, self._graphs(request))
+        except QueryError as exc:
+            return text(exc.status, str(exc))
+        response = Response(data, content_type=_with_charset(media_type))
+        response.headers["Vary"] = "Accept"
+        return response
+
+    # --- protocol details
+    @staticmethod
+    def _graphs(request: Request) -> GraphSpec:
+        """default-graph-uri and named-graph-uri, from the URL or (POST form) the body."""
+        values = request.values if request.mimetype == "application/x-www-form-urlencoded" else request.args
+        return GraphSpec(tuple(values.getlist("default-graph-uri")), tuple(values.getlist("named-graph-uri")))
+
+    @staticmethod
+    def _query_text(request: Request) -> str:
+        refused = QueryError("read-only endpoint: SPARQL UPDATE is refused")
+        refused.status = 403
+        if request.method == "POST":
+            mimetype = request.mimetype
+            if mimetype == "application/sparql-update" or "update" in request.form:
+                raise refused
+            if mimetype == "application/sparql-query":
+                return request.get_data(as_text=True)
+            if mimetype == "application/x-www-form-urlencoded":
+                query = request.form.get("query")
+            else:
+                raise QueryError("POST the query as application/sparql-query or as the form field"
+                                 " 'query' (application/x-www-form-urlencoded)")
+        else:
+            if "update" in request.args:
+                raise refused
+            query = request.args.get("query")
+        if not query:
+            raise QueryError("missing the 'query' parameter")
+        return query
+
+    @staticmethod
+    def _formats(request: Request) -> tuple[str | None, str | None]:
+        fmt = (request.values.get("format") or "").strip().lower()
+        if fmt:
+            fmt = RESULT_TYPES.get(fmt) or GRAPH_TYPES.get(fmt) or fmt
+            aliases = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml"}
+            fmt = aliases.get(fmt, fmt)
+            known = set(RESULT_TYPES.values()) | set(GRAPH_TYPES.values())
+            if fmt not in known:
+                raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(sorted(known))}")
+            result_fmt = fmt if fmt in RESULT_TYPES.values() else "json"
+            graph_fmt = fmt if fmt in GRAPH_TYPES.values() else ("jsonld" if fmt == "json" else "turtle")
+            return result_fmt, graph_fmt
+        accept = request.headers.get("Accept")
+        result_type = negotiate(accept, list(RESULT_TYPES))
+        graph_type = negotiate(accept, list(GRAPH_TYPES))
+        return (RESULT_TYPES[result_type] if result_type else None,
+                GRAPH_TYPES[graph_type] if graph_type else None)
+
+
+def _with_charset(media_type: str) -> str:
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml", "n-triples")):
+        return media_type + "; charset=utf-8"
+    return media_type
+
+
+def text(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def make_server(app: App, host: str, port: int, threads: int) -> Any:
+    """A waitress server bound to host:port (not yet running); InputError if it cannot bind."""
+    from waitress.server import create_server
+
+    try:
+        return create_server(app, host=host, port=port, threads=threads, ident="nida")
+    except OSError as exc:
+        message = f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port"
+        raise InputError(message) from None
