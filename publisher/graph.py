@@ -54,9 +54,23 @@ def ox_triples(graph: Graph) -> Iterable[ox.Triple]:
         yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
 
 
-def serialize_text(triples: Iterable[ox.Triple], format: ox.RdfFormat, **options: object) -> str:
-    data = ox.serialize(triples, format=format, **options)  # type: ignore[arg-type]
+def serialize_text(terms: Iterable[ox.Triple] | Iterable[ox.Quad], format: ox.RdfFormat,
+                   **options: object) -> str:
+    data = ox.serialize(terms, format=format, **options)  # type: ignore[arg-type]
     return data.decode("utf-8") if data else ""
+
+
+def sorted_lines(text: str) -> bytes:
+    """Canonical line-based RDF (N-Triples, N-Quads): one statement per line, sorted, unique."""
+    lines = sorted(set(text.splitlines()))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def sorted_prefixes(text: str) -> bytes:
+    """Turtle/TriG with the prefix lines sorted: the writer's own prefix order is not a promise."""
+    lines = text.splitlines(keepends=True)
+    header = [line for line in lines if line.startswith("@prefix ")]
+    return "".join(sorted(header) + lines[len(header):]).encode("utf-8")
 
 
 def sort_key(triple: ox.Triple) -> tuple[str, str, str]:

@@ -7,13 +7,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.export import Exporter, Release, register, write_bytes
-from publisher.graph import serialize_text
+from publisher.graph import serialize_text, sorted_lines
 
 
 def canonical_ntriples(triples: list[ox.Triple]) -> bytes:
-    text = serialize_text(triples, ox.RdfFormat.N_TRIPLES)
-    lines = sorted(set(text.splitlines()))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return sorted_lines(serialize_text(triples, ox.RdfFormat.N_TRIPLES))
 
 
 @register

@@ -8,27 +8,18 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.export import Exporter, Release, register, write_bytes
+from publisher.graph import serialize_text, sorted_lines, sorted_prefixes
 from publisher.settings import PREFIXES
-
-
-def _text(quads: list[ox.Quad], format: ox.RdfFormat, **options: object) -> str:
-    data = ox.serialize(quads, format=format, **options)  # type: ignore[arg-type]
-    return data.decode("utf-8") if data else ""
 
 
 def canonical_nquads(quads: list[ox.Quad]) -> bytes:
     """One quad per line, lines sorted, pyoxigraph's canonical escaping."""
-    lines = sorted(set(_text(quads, ox.RdfFormat.N_QUADS).splitlines()))
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    return sorted_lines(serialize_text(quads, ox.RdfFormat.N_QUADS))
 
 
 def trig_bytes(quads: list[ox.Quad]) -> bytes:
     """TriG with the prefix lines sorted; graphs and triples follow the sorted quads."""
-    text = _text(quads, ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    lines = text.splitlines(keepends=True)
-    header = [line for line in lines if line.startswith("@prefix ")]
-    body = lines[len(header):]
-    return "".join(sorted(header) + body).encode("utf-8")
+    return sorted_prefixes(serialize_text(quads, ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
 @register

@@ -19,8 +19,8 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDFS
 
 from publisher.export import Exporter, Release, register, write_bytes
-from publisher.export.jsonld import build_context, dump_json, refuse_remote
-from publisher.graph import STATEMENT_BASE, serialize_text, statement_scopes
+from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
+from publisher.graph import STATEMENT_BASE, statement_scopes
 from publisher.settings import ONTOLOGY_NS
 
 RECORDS_FOLDER = "statements"
@@ -59,8 +59,7 @@ def hidden_properties(release: Release) -> list[str]:
 
 def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str, Any],
                     hidden: list[str]) -> dict[str, Any]:
-    nquads = serialize_text(triples, ox.RdfFormat.N_TRIPLES)
-    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
+    expanded = jsonld.from_rdf(pyld_dataset(triples))
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
     framed: dict[str, Any] = jsonld.frame(expanded, _frame(context, statement, hidden), options)

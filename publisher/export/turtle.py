@@ -7,17 +7,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.export import Exporter, Release, register, write_bytes
-from publisher.graph import serialize_text
+from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 
 
 def turtle_bytes(triples: list[ox.Triple]) -> bytes:
-    """Turtle with the prefix lines sorted: the writer's own prefix order is not a promise."""
-    text = serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    lines = text.splitlines(keepends=True)
-    header = [line for line in lines if line.startswith("@prefix ")]
-    body = lines[len(header):]
-    return "".join(sorted(header) + body).encode("utf-8")
+    return sorted_prefixes(serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
 
 @register
