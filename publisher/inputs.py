@@ -10,8 +10,11 @@ shapes whose SHACL parameters have the wrong kind of value, and `owl:imports` /
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -42,6 +45,8 @@ def _contexts(node: Any) -> Iterator[Any]:
         for key, value in node.items():
             if key == "@context":
                 yield from (value if isinstance(value, list) else [value])
+            if key == "@import":  # JSON-LD 1.1: a context that imports another by IRI
+                yield value
             yield from _contexts(value)
     elif isinstance(node, list):
         for item in node:
@@ -123,14 +128,31 @@ def check_shapes(graph: Graph, text: str, shown: str) -> None:
                                      shown, _line_with(text, name, str(value)))
 
 
-def remote_references(graph: Graph) -> list[str]:
-    """owl:imports and sh:shapesGraph IRIs: nida never loads them (nothing is fetched)."""
+def remote_references(graphs: Iterable[Graph], files: Iterable[Path], root: Path) -> list[str]:
+    """owl:imports and sh:shapesGraph IRIs, as warnings: nida never loads them (nothing is fetched)."""
     found = []
+    graphs = list(graphs)
     for predicate, name in ((OWL.imports, "owl:imports"), (SH.shapesGraph, "sh:shapesGraph")):
-        for value in sorted({str(o) for o in graph.objects(None, predicate)}):
-            found.append(f"{name} <{value}> is not loaded (nida never fetches); "
-                         "add the file locally if its triples are needed")
+        for value in sorted({str(o) for graph in graphs for o in graph.objects(None, predicate)}):
+            where = _first_mention(value, files, root)
+            found.append(f"{where}warning: {name} <{value}> is not loaded (nida never fetches);"
+                         " add its triples as a local file if they are needed")
     return found
+
+
+def _first_mention(iri: str, files: Iterable[Path], root: Path) -> str:
+    from publisher.load import display_path  # load imports this module
+
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        position = text.find(iri)
+        if position >= 0:
+            shown = display_path(file, root)
+            return f"{shown}:{text.count(chr(10), 0, position) + 1}: "
+    return ""
 
 
 def check_before_parse(suffix: str, text: str, shown: str) -> None:
@@ -144,3 +166,36 @@ def check_after_parse(graph: Graph, text: str, shown: str, shapes: bool = False)
     check_literals(graph, text, shown)
     if shapes:
         check_shapes(graph, text, shown)
+
+
+def _owner_alive(name: str) -> bool:
+    """Staging names carry their writer's pid after the prefix (``.dist.tmp-<pid>-xyz``)."""
+    pid_text = name.rsplit("tmp-", 1)[-1].rsplit("bag-", 1)[-1].split("-", 1)[0]
+    if not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    """Remove what an interrupted (killed) run left behind: staging folders and files whose
+    writing process is gone. Another live run's staging is left alone."""
+    removed = []
+    for pattern in patterns:
+        for path in sorted(folder.glob(pattern)):
+            if _owner_alive(path.name):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

@@ -198,7 +198,8 @@ def rdf_files(path: Path, root: Path) -> list[Path]:
                 f"not an RDF file (expected {', '.join(sorted(RDF_FORMATS))})", display_path(path, root)
             )
         return [path]
-    found = sorted(p for p in path.rglob("*") if p.suffix in RDF_FORMATS and (p.is_file() or p.is_symlink()))
+    found = sorted(p for p in path.rglob("*") if p.suffix in RDF_FORMATS and (p.is_file() or p.is_symlink())
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))  # staging
     for broken in (p for p in found if not p.exists()):  # issue 8: a dangling link is not skipped
         raise InputError("broken link: its target does not exist", display_path(broken, root))
     return [p for p in found if p.is_file()]
