@@ -208,6 +208,8 @@ def push(url: str, data: Path | None, query_endpoint: str | None) -> None:
     result = push_release(source_quads(source), url, settings, query_endpoint)
     click.echo(f"pushed {len(result.graphs)} graphs, {result.triples} triples, to {result.url};"
                f" verified with {result.query_endpoint}")
+    for graph in result.removed:
+        click.echo(f"removed graph <{graph}> (no longer in the release)")
 
 
 def main() -> None:
