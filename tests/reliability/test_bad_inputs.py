@@ -179,6 +179,8 @@ CASES: list[Case] = [
          ("ingest", "s.txt", "--slug", STATEMENT_DIR.name), 2, r"^nida: error: .*already exists"),
     Case("ingest-binary", lambda p: write(p / "s.txt", b"\x00\x01\xff\xfe"), ("ingest", "s.txt"), 2,
          r"^nida: error: s\.txt(:\d+)?: "),
+    Case("ingest-bom-only", lambda p: write(p / "s.txt", b"\xef\xbb\xbf\n"), ("ingest", "s.txt"), 2,
+         r"^nida: error: s\.txt:1: the file is empty"),
     Case("verify-not-a-release", noop, ("verify", "data"), 2, r"^nida: error: data: not a nida release"),
     Case("verify-missing", noop, ("verify", "nope"), 2, r"^nida: error: nope: "),
     Case("diff-missing", noop, ("diff", "nope", "dist"), 2, r"^nida: error: nope: "),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from publisher.errors import InputError
@@ -49,6 +49,8 @@ ARBITRARY = st.lists(st.one_of(st.text(max_size=60), LINEISH), max_size=40).map(
 
 
 @budget(100)
+@example("\ufeff")  # found by a 1,000-example run: a byte order mark alone
+@example("\ufeff\n\u2028\n")
 @given(ARBITRARY)
 def test_layout_parser_never_crashes(text: str) -> None:
     try:
