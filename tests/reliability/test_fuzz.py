@@ -128,6 +128,17 @@ def ingest_fresh(root: Path, text: str, slug: str) -> Path:
 
 
 @budget(50)
+@given(st.one_of(ARBITRARY, statements().map(lambda t: t.replace("Signed by:", "", 1))))
+def test_ingest_of_any_text_is_a_draft_or_one_clear_error(fuzz_root: Path, text: str) -> None:
+    try:
+        folder = ingest_fresh(fuzz_root, text, "fuzz-any")
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("incoming.txt")
+        return
+    assert anchors_hold(folder / "statement.ttl", text) >= 1
+
+
+@budget(50)
 @given(statements())
 def test_text_anchors_of_generated_statements(fuzz_root: Path, text: str) -> None:
     folder = ingest_fresh(fuzz_root, text, "fuzz-anchors")
