@@ -10,7 +10,8 @@ import click
 
 from publisher import __version__
 from publisher.errors import NidaError, NotConforming
-from publisher.load import load_dataset
+from publisher.inputs import remote_references
+from publisher.load import Dataset, load_dataset
 from publisher.release import publish as publish_release
 from publisher.report import RENDERERS, render_text, summary
 from publisher.settings import load_settings
@@ -34,6 +35,13 @@ class NidaGroup(click.Group):
             ctx.exit(exc.exit_code)
 
 
+def warn_remote_references(dataset: Dataset, root: Path) -> None:
+    """owl:imports / sh:shapesGraph IRIs are never fetched: say so, one line each (stderr)."""
+    files = [*dataset.data_files, *dataset.ontology_files, *dataset.shape_files]
+    for line in remote_references((dataset.data, dataset.ontology, dataset.shapes), files, root):
+        click.echo(f"nida: {line}", err=True)
+
+
 @click.group(name="nida", cls=NidaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nida")
 def cli() -> None:
@@ -52,6 +60,7 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
     """Check data (default: data/) against the shapes. Exit 0 conforms, 1 does not, 2 input error."""
     settings = load_settings()
     dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology)
+    warn_remote_references(dataset, settings.root)
     report = run_validation(dataset)
     click.echo(RENDERERS[fmt](report, strict), nl=False)
     if not report.conforms(strict):
@@ -67,6 +76,7 @@ def publish(out: Path | None, strict: bool, package: bool) -> None:
     """Validate, then write the release; nothing is written if the data does not conform."""
     settings = load_settings()
     dataset = load_dataset(settings)
+    warn_remote_references(dataset, settings.root)
     result = publish_release(dataset, settings, out or settings.out_dir, strict=strict, package=package)
     for line in render_text(result.report).splitlines()[:-1]:
         click.echo(line, err=True)
@@ -198,6 +208,8 @@ def push(url: str, data: Path | None, query_endpoint: str | None) -> None:
     result = push_release(source_quads(source), url, settings, query_endpoint)
     click.echo(f"pushed {len(result.graphs)} graphs, {result.triples} triples, to {result.url};"
                f" verified with {result.query_endpoint}")
+    for graph in result.removed:
+        click.echo(f"removed graph <{graph}> (no longer in the release)")
 
 
 def main() -> None:

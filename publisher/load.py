@@ -7,6 +7,7 @@ resolution and no remote context.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,11 +18,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from publisher import inputs
 from publisher.errors import InputError
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
 
 NIDA = Namespace(ONTOLOGY_NS)
-RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+               ".jsonld": ox.RdfFormat.JSON_LD}  # JSON-LD: inline contexts only (inputs.check_jsonld)
 GRAPH_BASE = DATA_BASE + "graph/"
 SOURCE_FILE = "source.txt"
 STATEMENT_FILE = "statement.ttl"
@@ -64,6 +67,10 @@ class Dataset:
 
 def display_path(path: Path, root: Path) -> str:
     """Show paths relative to the project root, as users typed them."""
+    try:  # issue 8: a link is shown where it is, not where it points
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)))
+    except ValueError:
+        pass
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
@@ -136,6 +143,7 @@ def parse_rdf(path: Path, root: Path, allow_blank_nodes: bool = False) -> tuple[
     if not text.strip():
         raise InputError("the file is empty; add triples or remove it", shown)
     graph = Graph()
+    inputs.check_before_parse(path.suffix, text, shown)  # issue 8: checks beyond the parser's
     try:
         parser = ox.parse(text, RDF_FORMATS[path.suffix], base_iri=None)
         for triple in parser:
@@ -155,6 +163,9 @@ def parse_rdf(path: Path, root: Path, allow_blank_nodes: bool = False) -> tuple[
     except SyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else None
         raise InputError(f"invalid {path.suffix[1:]} syntax: {_syntax_message(exc)}", shown, line) from None
+    except MemoryError:
+        raise inputs.too_large(text, shown) from None
+    inputs.check_after_parse(graph, text, shown, shapes=allow_blank_nodes)  # issue 8
     prefixes = dict(parser.prefixes) if hasattr(parser, "prefixes") else {}
     base = getattr(parser, "base_iri", None)
     for prefix, namespace in sorted(prefixes.items()):
@@ -187,7 +198,11 @@ def rdf_files(path: Path, root: Path) -> list[Path]:
                 f"not an RDF file (expected {', '.join(sorted(RDF_FORMATS))})", display_path(path, root)
             )
         return [path]
-    return sorted(p for p in path.rglob("*") if p.suffix in RDF_FORMATS and p.is_file())
+    found = sorted(p for p in path.rglob("*") if p.suffix in RDF_FORMATS and (p.is_file() or p.is_symlink())
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))  # staging
+    for broken in (p for p in found if not p.exists()):  # issue 8: a dangling link is not skipped
+        raise InputError("broken link: its target does not exist", display_path(broken, root))
+    return [p for p in found if p.is_file()]
 
 
 def statement_folders(files: Iterable[Path]) -> Iterator[Path]:

@@ -20,7 +20,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from publisher.errors import NidaError
-from publisher.settings import Settings
+from publisher.settings import DATA_BASE, Settings
+
+GRAPH_BASE = DATA_BASE + "graph/"
 
 COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
@@ -37,6 +39,8 @@ class Pushed:
     query_endpoint: str
     #: graph IRI -> triples sent (and verified in the store)
     graphs: dict[str, int]
+    #: nida graphs the store held that the release no longer has, deleted (issue 8)
+    removed: tuple[str, ...] = ()
 
     @property
     def triples(self) -> int:
@@ -80,7 +84,8 @@ def session_for(settings: Settings) -> requests.Session:
     session = requests.Session()
     retry = Retry(total=settings.push_retries, connect=settings.push_retries, read=settings.push_retries,
                   status=settings.push_retries, backoff_factor=settings.push_backoff,
-                  status_forcelist=(500, 502, 503, 504), allowed_methods=frozenset({"GET", "PUT", "POST"}),
+                  status_forcelist=(500, 502, 503, 504),
+                  allowed_methods=frozenset({"GET", "PUT", "POST", "DELETE"}),
                   raise_on_status=False, respect_retry_after_header=False)
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)
@@ -141,9 +146,15 @@ def push(quads: Iterable[ox.Quad], url: str, settings: Settings, query_endpoint:
             _send(session, "PUT", url, settings, f"uploading graph <{graph}>", params={"graph": graph},
                   data=body, headers={"Content-Type": "application/n-triples"})
         counts = stored_counts(session, endpoint, settings)
+        # the store ends with exactly the release's graphs: nida's graphs it no longer has go
+        removed = tuple(g for g in sorted(counts) if g.startswith(GRAPH_BASE) and g not in graphs)
+        for graph in removed:
+            _send(session, "DELETE", url, settings, f"removing graph <{graph}>, no longer in the release",
+                  params={"graph": graph})
+            del counts[graph]
     wrong = [f"<{g}> has {counts.get(g, 0)}, expected {len(t)}" for g, t in graphs.items()
              if counts.get(g, 0) != len(t)]
     if wrong:
         raise PushError(f"verification failed: {len(wrong)} graph(s) differ in the store: "
                         + "; ".join(wrong[:3]))
-    return Pushed(safe_url(url), safe_url(endpoint), {g: len(t) for g, t in graphs.items()})
+    return Pushed(safe_url(url), safe_url(endpoint), {g: len(t) for g, t in graphs.items()}, removed)

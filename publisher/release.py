@@ -17,6 +17,7 @@ from pathlib import Path
 from publisher.errors import InputError, NotConforming
 from publisher.export import Release, exporters, sha256_file
 from publisher.graph import release_quads, union_triples
+from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
 from publisher.package import bag_folder, make_bag, write_crate
 from publisher.settings import Settings
@@ -89,7 +90,8 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
     The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
     quads = release_quads(dataset)
     release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
-    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
+    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     staged.chmod(0o755)
     bag_staging = None
     try:
@@ -100,7 +102,7 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
         write_checksums(staged)
         files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
         if package:
-            bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-", dir=out.parent))
+            bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-{os.getpid()}-", dir=out.parent))
             make_bag(staged, bag_staging / "bag", settings)
             (bag_staging / "bag").chmod(0o755)
         swap_in(staged, out)

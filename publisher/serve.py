@@ -18,9 +18,9 @@ from typing import Any
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.http import parse_accept_header
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
@@ -58,6 +58,15 @@ GRAPH_TYPES = {
 #: /id/ answers, in order of preference when a client accepts several equally (curl's */*).
 RESOURCE_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
                   "text/html"]
+#: On every HTML answer (issue 8): no external sources, no framing, no referrer, no sniffing.
+#: Inline style and script are the query page's and the static pages' own (no external ones).
+HTML_SECURITY = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self' 'unsafe-inline';"
+    " style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self';"
+    " base-uri 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -246,6 +255,7 @@ class App:
 
     def __init__(self, source: Source, settings: Settings, pool: QueryPool) -> None:
         self.pool = pool
+        self.max_request_bytes = settings.max_request_bytes
         self.resources = Resources(
             store=ox.Store(), context=_local_context(source),
             release=source.path if source.kind == "release" else None)
@@ -261,7 +271,11 @@ class App:
     # --- WSGI
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
+        request.max_content_length = self.max_request_bytes
+        request.max_form_memory_size = self.max_request_bytes
         try:
+            if self._too_large(request):
+                raise RequestEntityTooLarge()
             endpoint, values = self.urls.bind_to_environ(environ).match()
             if request.method == "OPTIONS":
                 response = Response(status=204)
@@ -272,10 +286,23 @@ class App:
             response.headers["Allow"] = ", ".join(exc.valid_methods or [])
         except NotFound:
             response = text(404, f"not found: {request.path}")
+        except RequestRedirect as exc:  # werkzeug's slash merging: send the Location too
+            response = redirect(exc.new_url, code=exc.code)
+        except RequestEntityTooLarge:
+            response = text(413, f"request too large: the limit is {self.max_request_bytes} bytes"
+                                 " (NIDA_MAX_REQUEST_BYTES)")
         except HTTPException as exc:
             response = text(exc.code or 400, exc.description or "bad request")
         response.headers.extend(CORS)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.mimetype == "text/html":
+            response.headers.extend(HTML_SECURITY)
         return response(environ, start_response)
+
+    def _too_large(self, request: Request) -> bool:
+        length = request.content_length
+        return (length is not None and length > self.max_request_bytes) or \
+            len(request.environ.get("QUERY_STRING", "")) > self.max_request_bytes
 
     # --- endpoints
     def index(self, request: Request) -> Response:
@@ -388,7 +415,8 @@ def make_server(app: App, host: str, port: int, threads: int) -> Any:
     from waitress.server import create_server
 
     try:
-        return create_server(app, host=host, port=port, threads=threads, ident="nida")
+        return create_server(app, host=host, port=port, threads=threads, ident="nida",
+                             max_request_body_size=app.max_request_bytes)
     except OSError as exc:
         message = f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port"
         raise InputError(message) from None

@@ -128,6 +128,8 @@ class Settings:
     #: SPARQL: seconds a query may run (serve), and the most rows/triples an answer may have
     query_timeout: float = field(default_factory=lambda: _env_float("NIDA_QUERY_TIMEOUT", 10.0))
     result_limit: int = field(default_factory=lambda: _env_int_or("NIDA_RESULT_LIMIT", 10000))
+    #: serve: the largest request (body, or query string) accepted; larger ones get 413
+    max_request_bytes: int = field(default_factory=lambda: _env_int_or("NIDA_MAX_REQUEST_BYTES", 1 << 20))
     #: serve: how many queries run at once (one worker process each)
     query_workers: int = field(default_factory=lambda: _env_int_or("NIDA_QUERY_WORKERS", 2))
     #: push: credentials (else ~/.netrc), retries and backoff on connection errors and 5xx

@@ -33,6 +33,7 @@ from publisher.ingest.reconcile import (
     resolve_addressees,
     slugify,
 )
+from publisher.inputs import remove_stale
 from publisher.load import NIDA, SOURCE_FILE, STATEMENT_FILE, display_path, parse_rdf, read_text
 from publisher.release import swap_in
 from publisher.settings import DATA_BASE, Settings
@@ -273,12 +274,16 @@ def _write(statements: Path, folder: Path, source: str, statement: str, registri
     replaced: list[Path] = []
     try:
         statements.mkdir(parents=True, exist_ok=True)
-        staged_dir = Path(tempfile.mkdtemp(prefix=f".ingest-{folder.name}-", dir=statements))
+        remove_stale(statements, (".ingest-tmp-*",))  # left by a killed ingest
+        for path in registries:
+            remove_stale(path.parent, (f".{path.name}.tmp-*",))
+        prefix = f".ingest-tmp-{os.getpid()}-{folder.name}-"
+        staged_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=statements))
         (staged_dir / SOURCE_FILE).write_bytes(source.encode("utf-8"))
         (staged_dir / STATEMENT_FILE).write_bytes(statement.encode("utf-8"))
         staged_dir.chmod(0o755)
         for path, content in registries.items():
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
             with os.fdopen(handle, "wb") as out:
                 out.write(content.encode("utf-8"))
             if path.exists():

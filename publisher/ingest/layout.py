@@ -187,7 +187,7 @@ def structural(line: Line) -> bool:
 def parse_layout(text: str, where: str) -> Layout:
     """Parse a statement text; `where` names the file in error messages."""
     lines = split_lines(text)
-    if not text.strip():
+    if not text.lstrip("\ufeff").strip():  # a byte order mark alone is empty too (found by fuzzing)
         raise InputError("the file is empty; give the statement's plain text", where, 1)
     source = text
 
@@ -204,6 +204,8 @@ def parse_layout(text: str, where: str) -> Layout:
 
     # ------------------------------------------------------------------ header
     i = skip_blank(i)
+    if i >= n:
+        raise fail("the file is empty; give the statement's plain text", 1)
     title = lines[i].stripped()
     if structural(lines[i]):
         raise fail("the text starts with a heading or list, not with the statement's title", title.line)

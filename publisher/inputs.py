@@ -1,0 +1,201 @@
+"""Checks on input files beyond what the RDF parser enforces (issue 8, the bad-input matrix).
+
+Each check raises InputError naming the file and, where it can be found, the line:
+JSON-LD with a remote @context (never fetched), a prefix bound twice to different
+namespaces, ill-typed literals ("x"^^xsd:integer), tokens too large for the parser,
+shapes whose SHACL parameters have the wrong kind of value, and `owl:imports` /
+`sh:shapesGraph` references that are never loaded (a warning, see `remote_references`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, SH, XSD
+
+from publisher.errors import InputError
+
+_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+
+
+def check_prefixes(text: str, shown: str) -> None:
+    """A prefix bound twice to different namespaces is almost always a copy-paste mistake."""
+    bound: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _PREFIX.match(line)
+        if not match:
+            continue
+        prefix, namespace = match.groups()
+        if prefix in bound and bound[prefix][0] != namespace:
+            first, where = bound[prefix]
+            raise InputError(f"prefix {prefix}: bound twice (<{first}> on line {where}, <{namespace}> here);"
+                             " keep one binding", shown, number)
+        bound.setdefault(prefix, (namespace, number))
+
+
+def _contexts(node: Any) -> Iterator[Any]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                yield from (value if isinstance(value, list) else [value])
+            if key == "@import":  # JSON-LD 1.1: a context that imports another by IRI
+                yield value
+            yield from _contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _contexts(item)
+
+
+def check_jsonld(text: str, shown: str) -> None:
+    """Valid JSON, and only inline contexts: a context given by IRI would be a network fetch."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid jsonld (JSON) syntax: {exc.msg}", shown, exc.lineno) from None
+    for context in _contexts(document):
+        if isinstance(context, str):
+            raise InputError(f"remote @context {context} is never fetched;"
+                             " put the context inline in the file", shown)
+
+
+def oversized_line(text: str, limit: int) -> int | None:
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line.encode("utf-8")) > limit:
+            return number
+        start += len(line) + 1
+    return None
+
+
+def too_large(text: str, shown: str) -> InputError:
+    """pyoxigraph's parser refuses a token (literal, IRI) above its 16 MiB buffer."""
+    limit = 16 << 20
+    line = oversized_line(text, limit)
+    literal = re.search(r'"([^"\\]{1000,})"', text)
+    size = len(literal.group(1).encode("utf-8")) if literal else None
+    what = f"literal of {size} bytes" if size else "a token"
+    return InputError(f"{what} is larger than the parser's limit of {limit} bytes;"
+                      " keep long texts in source.txt", shown, line)
+
+
+def check_literals(graph: Graph, text: str, shown: str) -> None:
+    """A literal whose lexical form is not in its datatype's lexical space."""
+    for _s, _p, o in graph:
+        if isinstance(o, Literal) and o.ill_typed:
+            datatype = graph.namespace_manager.normalizeUri(o.datatype) if o.datatype else "?"
+            if o.datatype and str(o.datatype).startswith(str(XSD)):
+                datatype = "xsd:" + str(o.datatype)[len(str(XSD)):]
+            line = None
+            position = text.find(f'"{o}"^^')
+            if position >= 0:
+                line = text.count("\n", 0, position) + 1
+            raise InputError(f'"{o}" is not a valid {datatype}; fix the value or its datatype', shown, line)
+
+
+#: SHACL parameters whose value must be a non-negative integer, and those that must be an IRI
+_INTEGER_PARAMETERS = (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength, SH.qualifiedMinCount,
+                       SH.qualifiedMaxCount)
+_IRI_PARAMETERS = (SH.datatype, SH["class"], SH.targetClass, SH.severity, SH.nodeKind)
+
+
+def _line_with(text: str, *parts: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if all(part in line for part in parts):
+            return number
+    return None
+
+
+def check_shapes(graph: Graph, text: str, shown: str) -> None:
+    """The shapes' parameters have the kind of value SHACL requires (else pySHACL ignores them)."""
+    for parameters, wanted in ((_INTEGER_PARAMETERS, "an integer >= 0"), (_IRI_PARAMETERS, "an IRI")):
+        for parameter in parameters:
+            for _subject, value in graph.subject_objects(parameter):
+                if wanted == "an IRI":
+                    good = isinstance(value, URIRef)
+                else:
+                    good = (isinstance(value, Literal) and value.datatype == XSD.integer
+                            and not value.ill_typed and int(value) >= 0)
+                if not good:
+                    name = parameter[len(str(SH)):]
+                    raise InputError(f"not valid SHACL: sh:{name} must be {wanted}, not {value.n3()}",
+                                     shown, _line_with(text, name, str(value)))
+
+
+def remote_references(graphs: Iterable[Graph], files: Iterable[Path], root: Path) -> list[str]:
+    """owl:imports and sh:shapesGraph IRIs, as warnings: nida never loads them (nothing is fetched)."""
+    found = []
+    graphs = list(graphs)
+    for predicate, name in ((OWL.imports, "owl:imports"), (SH.shapesGraph, "sh:shapesGraph")):
+        for value in sorted({str(o) for graph in graphs for o in graph.objects(None, predicate)}):
+            where = _first_mention(value, files, root)
+            found.append(f"{where}warning: {name} <{value}> is not loaded (nida never fetches);"
+                         " add its triples as a local file if they are needed")
+    return found
+
+
+def _first_mention(iri: str, files: Iterable[Path], root: Path) -> str:
+    from publisher.load import display_path  # load imports this module
+
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        position = text.find(iri)
+        if position >= 0:
+            shown = display_path(file, root)
+            return f"{shown}:{text.count(chr(10), 0, position) + 1}: "
+    return ""
+
+
+def check_before_parse(suffix: str, text: str, shown: str) -> None:
+    if suffix == ".jsonld":
+        check_jsonld(text, shown)
+    elif suffix == ".ttl":
+        check_prefixes(text, shown)
+
+
+def check_after_parse(graph: Graph, text: str, shown: str, shapes: bool = False) -> None:
+    check_literals(graph, text, shown)
+    if shapes:
+        check_shapes(graph, text, shown)
+
+
+def _owner_alive(name: str) -> bool:
+    """Staging names carry their writer's pid after the prefix (``.dist.tmp-<pid>-xyz``)."""
+    pid_text = name.rsplit("tmp-", 1)[-1].rsplit("bag-", 1)[-1].split("-", 1)[0]
+    if not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    """Remove what an interrupted (killed) run left behind: staging folders and files whose
+    writing process is gone. Another live run's staging is left alone."""
+    removed = []
+    for pattern in patterns:
+        for path in sorted(folder.glob(pattern)):
+            if _owner_alive(path.name):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
