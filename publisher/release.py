@@ -20,6 +20,7 @@ from publisher.export import Release, exporters
 from publisher.graph import release_quads, union_triples
 from publisher.load import Dataset, display_path
 from publisher.settings import Settings
+from publisher.timing import PhaseClock, Timer
 from publisher.validate import Report, validate
 
 CHECKSUMS = "SHA256SUMS"
@@ -88,15 +89,19 @@ def prepare_out(out: Path, root: Path) -> None:
         raise InputError("cannot write the output folder (permission denied); choose another --out", shown)
 
 
-def write_release(dataset: Dataset, settings: Settings, out: Path) -> list[Path]:
+def write_release(dataset: Dataset, settings: Settings, out: Path, timer: Timer | None = None) -> list[Path]:
+    clock = PhaseClock(timer)
     quads = release_quads(dataset)
     release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
+    clock("release graph")
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     staged.chmod(0o755)
     try:
         for exporter in exporters():
             exporter.write(release, staged)
+            clock(f"export: {exporter.name}")
         write_checksums(staged)
+        clock("checksums")
         files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
         swap_in(staged, out)
     except BaseException:
@@ -105,14 +110,18 @@ def write_release(dataset: Dataset, settings: Settings, out: Path) -> list[Path]
     return [out / f for f in files]
 
 
-def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False) -> Published:
-    """Validate, then write the release; nothing is written when the data does not conform."""
-    report = validate(dataset)
+def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False,
+            timer: Timer | None = None) -> Published:
+    """Validate, then write the release; nothing is written when the data does not conform.
+
+    `timer`, when given, is called with (phase, seconds) after each phase (benchmarks).
+    """
+    report = validate(dataset, timer=timer)
     if not report.conforms(strict):
         raise NotConforming(report, "data does not conform to the shapes; nothing was written")
     prepare_out(out, settings.root)
     try:
-        files = write_release(dataset, settings, out)
+        files = write_release(dataset, settings, out, timer)
     except OSError as exc:
         raise InputError(
             f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",
