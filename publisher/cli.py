@@ -49,12 +49,13 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
               help="fast: each SPARQL rule once over the whole graph; pyshacl: plain pySHACL (same report).")
+@click.option("--no-cache", is_flag=True, help="Revalidate every statement (ignore .nida-cache/).")
 def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None,
-             fmt: str, strict: bool, engine: str) -> None:
+             fmt: str, strict: bool, engine: str, no_cache: bool) -> None:
     """Check data (default: data/) against the shapes. Exit 0 conforms, 1 does not, 2 input error."""
     settings = load_settings()
     dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology)
-    report = run_validation(dataset, engine=engine)
+    report = run_validation(dataset, engine=engine, cache_dir=None if no_cache else settings.cache_dir)
     click.echo(RENDERERS[fmt](report, strict), nl=False)
     if not report.conforms(strict):
         raise SystemExit(1)

@@ -116,7 +116,7 @@ def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = Fals
 
     `timer`, when given, is called with (phase, seconds) after each phase (benchmarks).
     """
-    report = validate(dataset, timer=timer)
+    report = validate(dataset, timer=timer, cache_dir=settings.cache_dir)
     if not report.conforms(strict):
         raise NotConforming(report, "data does not conform to the shapes; nothing was written")
     prepare_out(out, settings.root)

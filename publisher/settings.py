@@ -52,6 +52,8 @@ class Settings:
 
     root: Path = field(default_factory=lambda: _env_path("NIDA_ROOT") or Path.cwd())
     source_date_epoch: int | None = field(default_factory=lambda: _env_int("SOURCE_DATE_EPOCH"))
+    #: validation results per statement shard (publisher/incremental.py); NIDA_CACHE_DIR overrides
+    cache_dir_override: Path | None = field(default_factory=lambda: _env_path("NIDA_CACHE_DIR"))
 
     @property
     def data_dir(self) -> Path:
@@ -64,6 +66,10 @@ class Settings:
     @property
     def shapes_dir(self) -> Path:
         return self.root / "shapes"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache_dir_override or self.root / ".nida-cache"
 
     @property
     def out_dir(self) -> Path:

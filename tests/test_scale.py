@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from publisher.incremental import CacheStats, validate_cached
 from publisher.load import load_dataset
 from publisher.settings import Settings
-from publisher.validate import validate
+from publisher.validate import Result, validate
 from tests.conftest import REPO, copy_project
 from tests.test_rules import CASES, Case, mutate
 
@@ -93,3 +94,56 @@ def test_mutated_corpus_same_report(group: int, corpus: Path, tmp_path: Path) ->
         for old, new in case.edits:
             mutate(root, case.file, old, new)
     assert compare(root) >= 1
+
+
+def cached_run(root: Path, cache: Path) -> tuple[CacheStats, list[Result]]:
+    dataset = load_dataset(Settings(root=root))
+    stats = CacheStats()
+    report = validate_cached(dataset, cache, stats=stats)
+    assert report.results == validate(dataset, engine="fast").results  # the cache changes nothing
+    return stats, report.results
+
+
+SYNTHETIC = "data/statements/synthetic-00003"
+
+
+def test_cache_revalidates_only_the_changed_statement(corpus: Path, tmp_path: Path) -> None:
+    root, cache = tmp_path / "p", tmp_path / "cache"
+    shutil.copytree(corpus, root)
+    first, results = cached_run(root, cache)
+    assert first.hits == 0 and first.shards == 7 and first.full_run
+    second, again = cached_run(root, cache)
+    assert second.hits == 7 and second.revalidated == [] and again == results
+
+    # a violation introduced into a statement that was cached: only its shard is revalidated
+    mutate(root, f"{SYNTHETIC}/statement.ttl", "nida:ordinal 7 ;", "nida:ordinal 70 ;")
+    third, found = cached_run(root, cache)
+    assert third.revalidated == [f"https://w3id.org/nida/id/graph/statement/{Path(SYNTHETIC).name}"]
+    assert not third.full_run
+    assert any(r.severity == "violation" and "synthetic-00003" in r.focus for r in found)
+
+    # the source text alone changes: the shard's key changes too
+    mutate(root, f"{SYNTHETIC}/statement.ttl", "nida:ordinal 70 ;", "nida:ordinal 7 ;")
+    assert cached_run(root, cache)[0].hits == 7  # back to the cached state
+    text = (root / SYNTHETIC / "source.txt").read_text(encoding="utf-8")
+    (root / SYNTHETIC / "source.txt").write_text(text.replace("Signatory", "Signatary"), encoding="utf-8")
+    fourth, found = cached_run(root, cache)
+    assert len(fourth.revalidated) == 1
+    assert any(r.shape and r.shape.endswith("SourceSha256Matches") for r in found)
+
+
+def test_cache_follows_registry_changes(corpus: Path, tmp_path: Path) -> None:
+    """A registry node a cached statement references changes: that statement is revalidated."""
+    root, cache = tmp_path / "p", tmp_path / "cache"
+    shutil.copytree(corpus, root)
+    cached_run(root, cache)
+    registry = root / "data" / "organizations.ttl"
+    text = registry.read_text(encoding="utf-8")
+    start = text.index("\n<organization/", text.index("Organization 1\""))  # a synthetic organization
+    block_end = text.index(" .\n", start)
+    org = text[start + 1:text.index(">", start) + 1]
+    registry.write_text(text[:start] + text[block_end + 3:], encoding="utf-8")
+    stats, found = cached_run(root, cache)
+    assert "rest" in stats.revalidated
+    users = [r for r in found if r.value == f"https://w3id.org/nida/id/{org[1:-1]}"]
+    assert users and all(r.severity == "violation" for r in users)
