@@ -147,3 +147,25 @@ def test_cache_follows_registry_changes(corpus: Path, tmp_path: Path) -> None:
     assert "rest" in stats.revalidated
     users = [r for r in found if r.value == f"https://w3id.org/nida/id/{org[1:-1]}"]
     assert users and all(r.severity == "violation" for r in users)
+
+
+def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path) -> None:
+    from pyld import jsonld
+
+    from publisher.export.jsonld import build_context, pyld_dataset, refuse_remote
+    from publisher.graph import release_quads, union_triples
+    from publisher.jsonld_parallel import compact_nodes
+
+    dataset = load_dataset(Settings(root=corpus))
+    context = build_context(dataset.ontology)
+    expanded = jsonld.from_rdf(pyld_dataset(union_triples(release_quads(dataset))))
+    whole = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
+    assert compact_nodes(expanded, context, refuse_remote, jobs=1) == whole["@graph"]
+    import publisher.jsonld_parallel as parallel
+
+    parallel.CHUNK_MIN, saved = 1, parallel.CHUNK_MIN
+    try:
+        assert compact_nodes(expanded, context, refuse_remote, jobs=2) == whole["@graph"]
+        assert compact_nodes(expanded[:3], context, refuse_remote, jobs=3) == whole["@graph"][:3]
+    finally:
+        parallel.CHUNK_MIN = saved
