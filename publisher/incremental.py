@@ -51,6 +51,7 @@ CACHE_FORMAT = "nida-validation-cache/1"
 #: result properties stored in the cache, in the order they are written back
 RESULT_PROPERTIES = (SH.focusNode, SH.resultSeverity, SH.resultPath, SH.value, SH.sourceShape,
                      SH.sourceConstraint, SH.sourceConstraintComponent, SH.resultMessage)
+PARALLEL_MIN = 50_000  # closure triples below which forking workers costs more than it saves
 FULL_RUN_SHARE = 0.25  # above this share of missing shards, the stats call it a full run
 
 
@@ -256,12 +257,17 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int) -> list[tuple[Node | None, Row]]:
+def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int,
+                    whole: bool = False) -> list[tuple[Node | None, Row]]:
     """Validate shards on the union of their closures, split into `jobs` groups run in parallel."""
     global _JOB
     from publisher.fastvalidate import validate_fast
 
-    if jobs <= 1 or len(shards) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+    size = sum(len(s.closure) for s in shards)
+    if jobs <= 1 or size < PARALLEL_MIN or len(shards) < 2 * jobs \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        if whole:  # every shard: the whole graph is the union of their closures
+            return result_rows(validate_fast(dataset).graph)
         report = validate_fast(_sub_dataset(dataset, set().union(*(s.closure for s in shards))))
         return result_rows(report.graph)
     groups: list[set[ox.Triple]] = [set() for _ in range(jobs)]
@@ -302,7 +308,8 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
     if missing:
         started = time.perf_counter()
         stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
-        fresh = validate_shards(dataset, missing, workers() if jobs is None else jobs)
+        fresh = validate_shards(dataset, missing, workers() if jobs is None else jobs,
+                                whole=len(missing) == len(shards))
         owners: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
         reachers: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
         for shard in missing:

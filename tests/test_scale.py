@@ -97,9 +97,15 @@ def test_mutated_corpus_same_report(group: int, corpus: Path, tmp_path: Path) ->
 
 
 def cached_run(root: Path, cache: Path) -> tuple[CacheStats, list[Result]]:
+    import publisher.incremental
+
     dataset = load_dataset(Settings(root=root))
     stats = CacheStats()
-    report = validate_cached(dataset, cache, stats=stats)
+    saved, publisher.incremental.PARALLEL_MIN = publisher.incremental.PARALLEL_MIN, 0  # use the workers
+    try:
+        report = validate_cached(dataset, cache, stats=stats, jobs=2)
+    finally:
+        publisher.incremental.PARALLEL_MIN = saved
     assert report.results == validate(dataset, engine="fast").results  # the cache changes nothing
     return stats, report.results
 
