@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import pyshacl
+from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
@@ -195,15 +197,15 @@ def data_store(dataset: Dataset) -> ox.Store:
     return store
 
 
-def validate_fast(dataset: Dataset, timer: Timer | None = None) -> Report:
+def validate_fast(dataset: Dataset, timer: Timer | None = None, store: ox.Store | None = None) -> Report:
     """Core shapes through pySHACL, SHACL-SPARQL constraints once each in pyoxigraph."""
     import time
 
     started = time.perf_counter()
     rules, core_shapes = split_rules(dataset.shapes)
-    combined = Graph(store="Oxigraph")
-    combined += dataset.data
-    combined += dataset.ontology
+    # one pyoxigraph store of data + ontology serves pySHACL (through oxrdflib) and the rules
+    store = data_store(dataset) if store is None else store
+    combined = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
     _conforms, report, _text = pyshacl.validate(
         combined, shacl_graph=core_shapes, inference="none", advanced=True, allow_warnings=True,
         abort_on_first=False, meta_shacl=False, do_owl_imports=False, inplace=True,
@@ -211,7 +213,6 @@ def validate_fast(dataset: Dataset, timer: Timer | None = None) -> Report:
     if timer:
         timer("validate: core shapes (pySHACL)", time.perf_counter() - started)
     started = time.perf_counter()
-    store = data_store(dataset)
     for rule in rules:
         run_rule(rule, store, report)
     report.set((next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms,

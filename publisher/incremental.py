@@ -40,7 +40,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from publisher import __version__
-from publisher.graph import to_ox
+from publisher.graph import ox_triples, to_ox
 from publisher.load import GRAPH_BASE, Dataset
 from publisher.timing import Timer
 from publisher.validate import SH, Report, read_results
@@ -223,18 +223,13 @@ class ShardCache:
             return
 
 
-def _sub_dataset(dataset: Dataset, triples: Iterable[ox.Triple]) -> Dataset:
-    data = Graph()
-    for t in triples:
-        data.add(tuple(_rdflib(x) for x in (t.subject, t.predicate, t.object)))  # type: ignore[arg-type]
-    return Dataset(data=data, ontology=dataset.ontology, shapes=dataset.shapes, locations=dataset.locations,
-                   sources=dataset.sources, parts={})
-
-
-def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    from publisher.fastvalidate import to_rdflib
-
-    return to_rdflib(term)
+def _sub_store(dataset: Dataset, triples: Iterable[ox.Triple]) -> ox.Store:
+    """A store of some data triples and the whole ontology, for validating a few shards."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                      for t in ox_triples(dataset.ontology))
+    return store
 
 
 _JOB: tuple[Dataset, list[set[ox.Triple]]] | None = None
@@ -246,7 +241,7 @@ def _validate_group(index: int) -> list[tuple[list[str] | None, Row]]:
 
     assert _JOB is not None
     dataset, groups = _JOB
-    report = validate_fast(_sub_dataset(dataset, groups[index]))
+    report = validate_fast(dataset, store=_sub_store(dataset, groups[index]))
     return [(None if focus is None else _term_json(focus), row) for focus, row in result_rows(report.graph)]
 
 
@@ -258,7 +253,7 @@ def workers() -> int:
 
 
 def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int,
-                    whole: bool = False) -> list[tuple[Node | None, Row]]:
+                    store: ox.Store | None = None) -> list[tuple[Node | None, Row]]:
     """Validate shards on the union of their closures, split into `jobs` groups run in parallel."""
     global _JOB
     from publisher.fastvalidate import validate_fast
@@ -266,9 +261,9 @@ def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int,
     size = sum(len(s.closure) for s in shards)
     if jobs <= 1 or size < PARALLEL_MIN or len(shards) < 2 * jobs \
             or "fork" not in multiprocessing.get_all_start_methods():
-        if whole:  # every shard: the whole graph is the union of their closures
-            return result_rows(validate_fast(dataset).graph)
-        report = validate_fast(_sub_dataset(dataset, set().union(*(s.closure for s in shards))))
+        if store is not None:  # every shard: the whole graph is the union of their closures
+            return result_rows(validate_fast(dataset, store=store).graph)
+        report = validate_fast(dataset, store=_sub_store(dataset, set().union(*(s.closure for s in shards))))
         return result_rows(report.graph)
     groups: list[set[ox.Triple]] = [set() for _ in range(jobs)]
     sizes = [0] * jobs
@@ -309,7 +304,7 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
         started = time.perf_counter()
         stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
         fresh = validate_shards(dataset, missing, workers() if jobs is None else jobs,
-                                whole=len(missing) == len(shards))
+                                store=store if len(missing) == len(shards) else None)
         owners: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
         reachers: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
         for shard in missing:
