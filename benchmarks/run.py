@@ -283,6 +283,8 @@ def main() -> None:
     print(text)
     if args.write_readme:
         readme = HERE / "README.md"
+        old = readme.read_text(encoding="utf-8") if readme.exists() else ""
+        notes = old[old.index("\n## "):] if "\n## " in old else ""  # keep the hand-written analysis
         readme.write_text(
             "# Benchmarks\n\n"
             "`python benchmarks/run.py CORPORA --write-readme` (corpora from `benchmarks/generate.py`,"
@@ -297,7 +299,7 @@ def main() -> None:
             " same publish again after one statement file changed (one shard revalidated, the rest"
             " replayed from the cache); *naive* = one rdflib graph, pySHACL over everything on rdflib's"
             f" in-memory store, rdflib serializers, cut off after {args.naive_limit:.0f} s.\n\n"
-            + text, encoding="utf-8")
+            + text + notes, encoding="utf-8")
 
 
 if __name__ == "__main__":
