@@ -15,6 +15,7 @@ from publisher.load import Dataset, load_dataset
 from publisher.release import publish as publish_release
 from publisher.report import RENDERERS, render_text, summary
 from publisher.settings import load_settings
+from publisher.validate import ENGINES
 from publisher.validate import validate as run_validation
 
 PathArg = click.Path(path_type=Path)
@@ -55,13 +56,16 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text",
               show_default=True, help="Report format; turtle is the SHACL report graph.")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
+              help="fast: each SPARQL rule once over the whole graph; pyshacl: plain pySHACL (same report).")
+@click.option("--no-cache", is_flag=True, help="Revalidate every statement (ignore .nida-cache/).")
 def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None,
-             fmt: str, strict: bool) -> None:
+             fmt: str, strict: bool, engine: str, no_cache: bool) -> None:
     """Check data (default: data/) against the shapes. Exit 0 conforms, 1 does not, 2 input error."""
     settings = load_settings()
     dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology)
     warn_remote_references(dataset, settings.root)
-    report = run_validation(dataset)
+    report = run_validation(dataset, engine=engine, cache_dir=None if no_cache else settings.cache_dir)
     click.echo(RENDERERS[fmt](report, strict), nl=False)
     if not report.conforms(strict):
         raise SystemExit(1)

@@ -238,7 +238,11 @@ def load_graph(files: Iterable[Path], root: Path, allow_blank_nodes: bool = Fals
         part, lines = parse_rdf(file, root, allow_blank_nodes)
         graph += part
         if parts is not None:
-            parts.setdefault(graph_name(file, kind), Graph()).__iadd__(part)
+            name = graph_name(file, kind)
+            if name in parts:
+                parts[name] += part
+            else:  # the file's own graph: no copy (copying a million triples costs seconds)
+                parts[name] = part
         for prefix, namespace in part.namespaces():
             graph.bind(prefix, namespace, override=False)
         if locations is not None:

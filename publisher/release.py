@@ -21,6 +21,7 @@ from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
 from publisher.package import bag_folder, make_bag, write_crate
 from publisher.settings import Settings
+from publisher.timing import PhaseClock, Timer
 from publisher.validate import Report, validate
 
 CHECKSUMS = "SHA256SUMS"
@@ -84,12 +85,15 @@ def prepare_out(out: Path, root: Path) -> None:
         raise InputError("cannot write the output folder (permission denied); choose another --out", shown)
 
 
-def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False) -> list[Path]:
+def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False,
+                  timer: Timer | None = None) -> list[Path]:
     """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
 
     The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
+    clock = PhaseClock(timer)
     quads = release_quads(dataset)
     release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
+    clock("release graph")
     remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     staged.chmod(0o755)
@@ -97,9 +101,11 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
     try:
         for exporter in exporters():
             exporter.write(release, staged)
+            clock(f"export: {exporter.name}")
         if package:
             write_crate(staged, settings, later=(CHECKSUMS,))
         write_checksums(staged)
+        clock("checksums")
         files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
         if package:
             bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-{os.getpid()}-", dir=out.parent))
@@ -118,15 +124,18 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
 
 
 def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False,
-            package: bool = False) -> Published:
-    """Validate, then write the release; nothing is written when the data does not conform."""
+            package: bool = False, timer: Timer | None = None) -> Published:
+    """Validate, then write the release; nothing is written when the data does not conform.
+
+    `timer`, when given, is called with (phase, seconds) after each phase (benchmarks).
+    """
     settings.release  # noqa: B018 -- fail on bad release metadata before the long part
-    report = validate(dataset)
+    report = validate(dataset, timer=timer, cache_dir=settings.cache_dir)
     if not report.conforms(strict):
         raise NotConforming(report, "data does not conform to the shapes; nothing was written")
     prepare_out(out, settings.root)
     try:
-        files = write_release(dataset, settings, out, package=package)
+        files = write_release(dataset, settings, out, package=package, timer=timer)
     except OSError as exc:
         raise InputError(
             f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",

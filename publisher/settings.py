@@ -138,6 +138,8 @@ class Settings:
     push_retries: int = field(default_factory=lambda: _env_int_or("NIDA_PUSH_RETRIES", 3))
     push_backoff: float = field(default_factory=lambda: _env_float("NIDA_PUSH_BACKOFF", 0.5))
     push_timeout: float = field(default_factory=lambda: _env_float("NIDA_PUSH_TIMEOUT", 30.0))
+    #: validation results per statement shard (publisher/incremental.py); NIDA_CACHE_DIR overrides
+    cache_dir_override: Path | None = field(default_factory=lambda: _env_path("NIDA_CACHE_DIR"))
 
     @property
     def data_dir(self) -> Path:
@@ -150,6 +152,10 @@ class Settings:
     @property
     def shapes_dir(self) -> Path:
         return self.root / "shapes"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache_dir_override or self.root / ".nida-cache"
 
     @property
     def out_dir(self) -> Path:

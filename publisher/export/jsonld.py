@@ -110,12 +110,15 @@ def pyld_dataset(triples: list[ox.Triple]) -> dict[str, list[dict[str, Any]]]:
 
 
 def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
+    """pyld's compaction of the whole dump; node by node in parallel (publisher/jsonld_parallel.py)."""
+    from publisher.jsonld_parallel import compact_nodes
+
     expanded = jsonld.from_rdf(pyld_dataset(triples))
-    document: dict[str, Any] = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
-    graph = document.get("@graph")
-    if isinstance(graph, list):
-        graph.sort(key=lambda node: str(node.get("id", "")))
-    return document
+    nodes = compact_nodes(expanded, context, refuse_remote)
+    if len(nodes) == 1:  # pyld writes a single node without @graph
+        return {"@context": context, **nodes[0]}
+    nodes.sort(key=lambda node: str(node.get("id", "")))
+    return {"@context": context, "@graph": nodes}
 
 
 def dump_json(document: Any) -> bytes:

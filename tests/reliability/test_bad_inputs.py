@@ -30,9 +30,13 @@ NIDA = sys.executable.replace("python", "nida") if Path(sys.executable.replace("
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """Every path below root with its content hash (links by target, never followed)."""
+    """Every path below root with its content hash (links by target, never followed).
+
+    The validation cache (.nida-cache/) is left out: validating may fill it before a later
+    step fails, and its entries only replay results the same inputs would give again."""
     seen: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not (dirpath == str(root) and d == ".nida-cache")]
         for name in dirnames + filenames:
             path = Path(dirpath) / name
             key = path.relative_to(root).as_posix()

@@ -1,0 +1,177 @@
+"""The fast validation engine gives exactly the Report of whole-graph pySHACL.
+
+Every mutation of tests/test_rules.py (one per rule) is applied, as many at once as
+do not overlap, to a copy of the project that also holds five synthetic statements
+from benchmarks/generate.py; on each mutated copy both engines must report the same
+results: focus nodes, shapes, constraints, messages, severities, values, paths.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher.incremental import CacheStats, validate_cached
+from publisher.load import load_dataset
+from publisher.settings import Settings
+from publisher.validate import Result, validate
+from tests.conftest import REPO, copy_project
+from tests.test_rules import CASES, Case, mutate
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate
+
+
+def rounds(cases: list[Case], size: int = 30) -> list[list[Case]]:
+    """Group the mutations so that, within a group, no edit touches another one's text."""
+    groups: list[tuple[list[Case], dict[str, str], list[tuple[str, str]]]] = []
+    for case in cases:
+        for group, texts, applied in groups:
+            if len(group) >= size:
+                continue
+            trial = dict(texts)
+            ok = True
+            for old, new in case.edits:
+                text = trial.setdefault(case.file, (REPO / case.file).read_text(encoding="utf-8"))
+                if text.count(old) != 1:
+                    ok = False
+                    break
+                trial[case.file] = text.replace(old, new)
+            if ok and all(new in trial[file] for file, new in applied):
+                group.append(case)
+                texts.update(trial)
+                applied.extend((case.file, new) for _, new in case.edits)
+                break
+        else:
+            texts = {}
+            for old, new in case.edits:
+                text = texts.setdefault(case.file, (REPO / case.file).read_text(encoding="utf-8"))
+                texts[case.file] = text.replace(old, new)
+            groups.append(([case], texts, [(case.file, new) for _, new in case.edits]))
+    return [group for group, _, _ in groups]
+
+
+GROUPS = rounds(list(CASES))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project plus five synthetic statements (and their registry, appended)."""
+    root = copy_project(tmp_path_factory.mktemp("corpus"))
+    synthetic = generate(tmp_path_factory.mktemp("synthetic") / "p", statements=5, organizations=200)
+    for folder in sorted((synthetic / "data" / "statements").iterdir()):
+        shutil.copytree(folder, root / "data" / "statements" / folder.name)
+    registry = (synthetic / "data" / "organizations.ttl").read_text(encoding="utf-8")
+    stj = registry.index("<organization/syrians-for-truth-and-justice>")
+    with (root / "data" / "organizations.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\n" + registry[:stj])
+    return root
+
+
+def compare(root: Path) -> int:
+    dataset = load_dataset(Settings(root=root))
+    fast = validate(dataset, engine="fast")
+    slow = validate(dataset, engine="pyshacl")
+    missing = sorted(set(slow.results) - set(fast.results))
+    extra = sorted(set(fast.results) - set(slow.results))
+    assert not missing and not extra, f"only pySHACL: {missing}\nonly fast: {extra}"
+    assert fast.results == slow.results
+    return len(fast.results)
+
+
+def test_unmutated_corpus_same_report(corpus: Path) -> None:
+    assert compare(corpus) >= 2  # the seed's known warnings
+
+
+@pytest.mark.parametrize("group", range(len(GROUPS)))
+def test_mutated_corpus_same_report(group: int, corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(corpus, root)
+    for case in GROUPS[group]:
+        for old, new in case.edits:
+            mutate(root, case.file, old, new)
+    assert compare(root) >= 1
+
+
+def cached_run(root: Path, cache: Path) -> tuple[CacheStats, list[Result]]:
+    import publisher.incremental
+
+    dataset = load_dataset(Settings(root=root))
+    stats = CacheStats()
+    saved, publisher.incremental.PARALLEL_MIN = publisher.incremental.PARALLEL_MIN, 0  # use the workers
+    try:
+        report = validate_cached(dataset, cache, stats=stats, jobs=2)
+    finally:
+        publisher.incremental.PARALLEL_MIN = saved
+    assert report.results == validate(dataset, engine="fast").results  # the cache changes nothing
+    return stats, report.results
+
+
+SYNTHETIC = "data/statements/synthetic-00003"
+
+
+def test_cache_revalidates_only_the_changed_statement(corpus: Path, tmp_path: Path) -> None:
+    root, cache = tmp_path / "p", tmp_path / "cache"
+    shutil.copytree(corpus, root)
+    first, results = cached_run(root, cache)
+    assert first.hits == 0 and first.shards == 7 and first.full_run
+    second, again = cached_run(root, cache)
+    assert second.hits == 7 and second.revalidated == [] and again == results
+
+    # a violation introduced into a statement that was cached: only its shard is revalidated
+    mutate(root, f"{SYNTHETIC}/statement.ttl", "nida:ordinal 7 ;", "nida:ordinal 70 ;")
+    third, found = cached_run(root, cache)
+    assert third.revalidated == [f"https://w3id.org/nida/id/graph/statement/{Path(SYNTHETIC).name}"]
+    assert not third.full_run
+    assert any(r.severity == "violation" and "synthetic-00003" in r.focus for r in found)
+
+    # the source text alone changes: the shard's key changes too
+    mutate(root, f"{SYNTHETIC}/statement.ttl", "nida:ordinal 70 ;", "nida:ordinal 7 ;")
+    assert cached_run(root, cache)[0].hits == 7  # back to the cached state
+    text = (root / SYNTHETIC / "source.txt").read_text(encoding="utf-8")
+    (root / SYNTHETIC / "source.txt").write_text(text.replace("Signatory", "Signatary"), encoding="utf-8")
+    fourth, found = cached_run(root, cache)
+    assert len(fourth.revalidated) == 1
+    assert any(r.shape and r.shape.endswith("SourceSha256Matches") for r in found)
+
+
+def test_cache_follows_registry_changes(corpus: Path, tmp_path: Path) -> None:
+    """A registry node a cached statement references changes: that statement is revalidated."""
+    root, cache = tmp_path / "p", tmp_path / "cache"
+    shutil.copytree(corpus, root)
+    cached_run(root, cache)
+    registry = root / "data" / "organizations.ttl"
+    text = registry.read_text(encoding="utf-8")
+    start = text.index("\n<organization/", text.index("Organization 1\""))  # a synthetic organization
+    block_end = text.index(" .\n", start)
+    org = text[start + 1:text.index(">", start) + 1]
+    registry.write_text(text[:start] + text[block_end + 3:], encoding="utf-8")
+    stats, found = cached_run(root, cache)
+    assert "rest" in stats.revalidated
+    users = [r for r in found if r.value == f"https://w3id.org/nida/id/{org[1:-1]}"]
+    assert users and all(r.severity == "violation" for r in users)
+
+
+def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path) -> None:
+    from pyld import jsonld
+
+    from publisher.export.jsonld import build_context, pyld_dataset, refuse_remote
+    from publisher.graph import release_quads, union_triples
+    from publisher.jsonld_parallel import compact_nodes
+
+    dataset = load_dataset(Settings(root=corpus))
+    context = build_context(dataset.ontology)
+    expanded = jsonld.from_rdf(pyld_dataset(union_triples(release_quads(dataset))))
+    whole = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
+    assert compact_nodes(expanded, context, refuse_remote, jobs=1) == whole["@graph"]
+    import publisher.jsonld_parallel as parallel
+
+    parallel.CHUNK_MIN, saved = 1, parallel.CHUNK_MIN
+    try:
+        assert compact_nodes(expanded, context, refuse_remote, jobs=2) == whole["@graph"]
+        assert compact_nodes(expanded[:3], context, refuse_remote, jobs=3) == whole["@graph"][:3]
+    finally:
+        parallel.CHUNK_MIN = saved
