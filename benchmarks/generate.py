@@ -217,14 +217,21 @@ def registry(names: list[str]) -> str:
     return "".join(blocks)
 
 
+def copy_project_files(out: Path) -> None:
+    """The project's own ontology, shapes and release metadata, as they are now."""
+    for folder in ("ontology", "shapes"):
+        shutil.rmtree(out / folder, ignore_errors=True)
+        shutil.copytree(REPO / folder, out / folder)
+    shutil.copy(REPO / "release.toml", out / "release.toml")
+
+
 def generate(out: Path, statements: int, organizations: int, demands: int = 8,
              signatures: int = 45, seed: int = 1) -> Path:
     """Write a complete project folder (ontology, shapes, data) at `out`."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
-    for folder in ("ontology", "shapes"):
-        shutil.copytree(REPO / folder, out / folder)
+    copy_project_files(out)
     data = out / "data"
     data.mkdir(parents=True)
     for name in ("actors.ttl", "places.ttl", "agreements.ttl", "events.ttl"):

@@ -110,13 +110,14 @@ def worker_naive(corpus: Path, out: Path) -> None:
 
 def corpus_for(folder: Path, size: str) -> Path:
     target = folder / size
+    sys.path.insert(0, str(HERE))
+    from generate import copy_project_files, generate
+
     if not (target / ".complete").exists():
         statements, organizations = SIZES[size]
-        sys.path.insert(0, str(HERE))
-        from generate import generate
-
         generate(target, statements, organizations)
         (target / ".complete").write_text("")
+    copy_project_files(target)  # a cached corpus is measured against today's shapes and ontology
     return target
 
 
