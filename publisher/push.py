@@ -20,9 +20,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from publisher.errors import NidaError
-from publisher.settings import DATA_BASE, Settings
-
-GRAPH_BASE = DATA_BASE + "graph/"
+from publisher.load import GRAPH_BASE
+from publisher.settings import Settings
 
 COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
