@@ -89,8 +89,11 @@ def read_results(graph: Graph, dataset: Dataset) -> list[Result]:
                 constraint=str(graph.value(node, SH.sourceConstraintComponent)),
             )
         )
+    # Every field is in the key: two results may differ only in their shape or constraint
+    # component, and the report must come out in one order every time.
     return sorted(set(results), key=lambda r: (r.file or "~", r.line or 0, r.focus, r.severity,
-                                               r.path or "", r.message, r.value or ""))
+                                               r.path or "", r.message, r.value or "",
+                                               r.shape or "", r.constraint))
 
 
 ENGINES = ("fast", "pyshacl")
