@@ -99,6 +99,15 @@ def read_results(graph: Graph, dataset: Dataset) -> list[Result]:
 ENGINES = ("fast", "pyshacl")
 
 
+def shapes_look_backward(shapes: Graph) -> bool:
+    """Whether a shape can see triples that point *at* its focus node.
+
+    Cache keys (publisher/incremental.py) cover what a statement's nodes reach forward; an
+    inverse path or a target by object could see past that, so such shapes turn the cache off
+    rather than risk replaying a stale result."""
+    return any(True for p in (SH.inversePath, SH.targetObjectsOf) for _ in shapes.triples((None, p, None)))
+
+
 def validate(dataset: Dataset, engine: str = "fast",
              timer: Callable[[str, float], None] | None = None, cache_dir: Path | None = None) -> Report:
     """Validate data and ontology together (concept schemes are data too); never fetches anything.
@@ -111,7 +120,7 @@ def validate(dataset: Dataset, engine: str = "fast",
     in an Oxigraph-backed graph: pySHACL's SHACL-SPARQL rules on rdflib's own store grow with
     the square of the data (12 s against 0.25 s on the seed alone).
     """
-    if engine == "fast" and cache_dir is not None:
+    if engine == "fast" and cache_dir is not None and not shapes_look_backward(dataset.shapes):
         from publisher.incremental import validate_cached
 
         return validate_cached(dataset, cache_dir, timer)

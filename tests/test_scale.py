@@ -175,3 +175,24 @@ def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path) -> None:
         assert compact_nodes(expanded[:3], context, refuse_remote, jobs=3) == whole["@graph"][:3]
     finally:
         parallel.CHUNK_MIN = saved
+
+
+def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Path) -> None:
+    root, cache = tmp_path / "p", tmp_path / "cache"
+    shutil.copytree(corpus, root)
+    assert validate(load_dataset(Settings(root=root)), cache_dir=cache).results
+    assert any(cache.rglob("*.json"))  # forward-only shapes: results are cached
+    shutil.rmtree(cache)
+    (root / "shapes/backward.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix nida: <https://w3id.org/nida/ontology#> .\n"
+        "<https://w3id.org/nida/shapes#SignedOrganization> a sh:NodeShape ;\n"
+        "    sh:targetClass nida:Organization ;\n"
+        "    sh:property <https://w3id.org/nida/shapes#SignedOrganization-signature> .\n"
+        "<https://w3id.org/nida/shapes#SignedOrganization-signature>\n"
+        "    sh:path [ sh:inversePath nida:signatory ] ; sh:minCount 1 ; sh:severity sh:Warning ;\n"
+        '    sh:message "an organization that signs nothing" .\n', encoding="utf-8")
+    dataset = load_dataset(Settings(root=root))
+    report = validate(dataset, cache_dir=cache)
+    assert report.results == validate(dataset, engine="pyshacl").results
+    assert not any(cache.rglob("*.json"))  # never cached: a registry edit could make it stale
