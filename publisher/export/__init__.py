@@ -10,6 +10,7 @@ from typing import ClassVar
 
 import pyoxigraph as ox
 
+from publisher.buildcache import BuildCache
 from publisher.load import Dataset
 from publisher.settings import Settings
 
@@ -22,6 +23,11 @@ class Release:
     triples: list[ox.Triple]
     dataset: Dataset
     settings: Settings
+
+    @property
+    def cache(self) -> BuildCache:
+        """Where exporters keep per-statement outputs between runs (publisher/buildcache.py)."""
+        return BuildCache(self.settings.cache_dir)
 
 
 class Exporter:
