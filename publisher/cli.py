@@ -39,7 +39,7 @@ class NidaGroup(click.Group):
 def warn_remote_references(dataset: Dataset, root: Path) -> None:
     """owl:imports / sh:shapesGraph IRIs are never fetched: say so, one line each (stderr)."""
     files = [*dataset.data_files, *dataset.ontology_files, *dataset.shape_files]
-    for line in remote_references((dataset.data, dataset.ontology, dataset.shapes), files, root):
+    for line in remote_references((dataset.references, dataset.ontology, dataset.shapes), files, root):
         click.echo(f"nida: {line}", err=True)
 
 

@@ -12,10 +12,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from publisher.load import GRAPH_BASE, Dataset
+from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
 from publisher.settings import DATA_BASE
 
-ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 CONCEPTS_GRAPH = GRAPH_BASE + "concepts"
 CONCEPT_BASE = DATA_BASE + "concept/"
 
@@ -81,30 +80,33 @@ def quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
     return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
 
 
-def _graph_for(name: str, triple: ox.Triple) -> ox.NamedNode:
-    subject = triple.subject
-    is_concept = isinstance(subject, ox.NamedNode) and subject.value.startswith(CONCEPT_BASE)
-    if name == ONTOLOGY_GRAPH and is_concept:
-        return ox.NamedNode(CONCEPTS_GRAPH)
-    return ox.NamedNode(name)
-
-
 def release_quads(dataset: Dataset) -> list[ox.Quad]:
     """Every quad of the release: one named graph per statement, registry, the ontology and
-    the concept schemes; inferred triples go to the graph of their subject."""
-    store = ox.Store()
+    the concept schemes; inferred triples go to the graph of their subject (the first graph,
+    by name, that describes it)."""
+    quads: list[ox.Quad] = []
     home: dict[ox.NamedNode, ox.NamedNode] = {}
+    concepts = ox.NamedNode(CONCEPTS_GRAPH)
     for name in sorted(dataset.parts):
-        for triple in ox_triples(dataset.parts[name]):
-            graph = _graph_for(name, triple)
-            home.setdefault(triple.subject, graph)  # type: ignore[arg-type]
-            store.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        graph = ox.NamedNode(name)
+        triples = dataset.parts[name]
+        if name == ONTOLOGY_GRAPH:
+            placed = [ox.Quad(t.subject, t.predicate, t.object,
+                              concepts if t.subject.value.startswith(CONCEPT_BASE) else graph)  # type: ignore[union-attr]
+                      for t in triples]
+        else:
+            placed = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        for quad in placed:
+            home.setdefault(quad.subject, quad.graph_name)  # type: ignore[arg-type]
+        quads.extend(placed)
+    store = ox.Store()
+    store.bulk_extend(quads)
     inferred: list[ox.Triple] = []
     for query in MATERIALIZE:
         results = store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)
         inferred.extend(results)  # type: ignore[arg-type]
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, home[t.subject]) for t in inferred)  # type: ignore[index]
-    return sorted(store, key=quad_key)
+    quads.extend(ox.Quad(t.subject, t.predicate, t.object, home[t.subject]) for t in inferred)  # type: ignore[index]
+    return sorted(set(quads), key=quad_key)
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:

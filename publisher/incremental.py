@@ -110,7 +110,7 @@ def make_shards(dataset: Dataset, store: ox.Store) -> list[Shard]:
     for name, graph in dataset.parts.items():
         owner = name if name.startswith(STATEMENT_GRAPH) else REST
         shard = shards.setdefault(owner, Shard(owner))
-        shard.owned.update(to_ox(s) for s in graph.subjects(unique=True))  # type: ignore[misc]
+        shard.owned.update(t.subject for t in graph)  # type: ignore[misc]
     for s in dataset.ontology.subjects(unique=True):
         if isinstance(s, URIRef):
             shards.setdefault(REST, Shard(REST)).owned.add(ox.NamedNode(str(s)))
