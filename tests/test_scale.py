@@ -155,26 +155,41 @@ def test_cache_follows_registry_changes(corpus: Path, tmp_path: Path) -> None:
     assert users and all(r.severity == "violation" for r in users)
 
 
-def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path) -> None:
+def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path, tmp_path: Path) -> None:
+    """Grouped, memoized, forked and cached compaction writes the bytes of plain pyld's
+    whole-document compaction, cold and from the cache."""
     from pyld import jsonld
 
-    from publisher.export.jsonld import build_context, pyld_dataset, refuse_remote
-    from publisher.graph import release_quads, union_triples
-    from publisher.jsonld_parallel import compact_nodes
-
-    dataset = load_dataset(Settings(root=corpus))
-    context = build_context(dataset.ontology)
-    expanded = jsonld.from_rdf(pyld_dataset(union_triples(release_quads(dataset))))
-    whole = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
-    assert compact_nodes(expanded, context, refuse_remote, jobs=1) == whole["@graph"]
     import publisher.jsonld_parallel as parallel
+    from publisher.export import Release
+    from publisher.export.jsonld import (
+        build_context,
+        dump_document,
+        dump_json,
+        dump_nodes,
+        pyld_dataset,
+        refuse_remote,
+        subject_groups,
+    )
+    from publisher.graph import release_quads, union_triples
 
-    parallel.CHUNK_MIN, saved = 1, parallel.CHUNK_MIN
+    settings = Settings(root=corpus, cache_dir_override=tmp_path / "cache")
+    dataset = load_dataset(settings)
+    quads = release_quads(dataset)
+    release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
+    context = build_context(dataset.ontology)
+    expanded = jsonld.from_rdf(pyld_dataset(release.triples))
+    whole = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
+    whole["@graph"].sort(key=lambda node: str(node.get("id", "")))
+    parallel.PARALLEL_MIN, saved = 1, parallel.PARALLEL_MIN
     try:
-        assert compact_nodes(expanded, context, refuse_remote, jobs=2) == whole["@graph"]
-        assert compact_nodes(expanded[:3], context, refuse_remote, jobs=3) == whole["@graph"][:3]
+        cold = dump_document(context, dump_nodes(release, context))
     finally:
-        parallel.CHUNK_MIN = saved
+        parallel.PARALLEL_MIN = saved
+    assert cold == dump_json(whole)
+    entries = list((tmp_path / "cache" / "build" / "jsonld").rglob("*"))
+    assert len([e for e in entries if e.is_file()]) == len(subject_groups(release)) > 2
+    assert dump_document(context, dump_nodes(release, context)) == cold
 
 
 def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from publisher.buildcache import code_digest, content_key
 from publisher.errors import InputError
 from publisher.export import Exporter, Release, register, write_bytes
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
@@ -110,15 +111,25 @@ def pyld_dataset(triples: list[ox.Triple]) -> dict[str, list[dict[str, Any]]]:
 
 
 def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
-    """pyld's compaction of the whole dump; node by node in parallel (publisher/jsonld_parallel.py)."""
-    from publisher.jsonld_parallel import compact_nodes
+    """pyld's compaction of some triples as one document (HTML pages embed these)."""
+    from publisher.jsonld_parallel import compact_group
 
-    expanded = jsonld.from_rdf(pyld_dataset(triples))
-    nodes = compact_nodes(expanded, context, refuse_remote)
-    if len(nodes) == 1:  # pyld writes a single node without @graph
-        return {"@context": context, **nodes[0]}
-    nodes.sort(key=lambda node: str(node.get("id", "")))
-    return {"@context": context, "@graph": nodes}
+    nodes = sorted(compact_group(triples, context, refuse_remote))
+    documents = [json.loads(text) for _id, text in nodes]
+    if len(documents) == 1:  # pyld writes a single node without @graph
+        return {"@context": context, **documents[0]}
+    return {"@context": context, "@graph": documents}
+
+
+def dump_document(context: dict[str, Any], nodes: list[tuple[str, str]]) -> bytes:
+    """`dump_json` of {"@context": context, "@graph": nodes}, from node texts written by
+    jsonld_parallel.node_text: the same bytes, without parsing the nodes again."""
+    if len(nodes) == 1:
+        return dump_json({"@context": context, **json.loads(nodes[0][1])})
+    head = json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+    body = ",\n".join(text for _id, text in nodes)
+    graph = f"[\n{body}\n  ]" if nodes else "[]"
+    return f'{{\n  "@context": {head},\n  "@graph": {graph}\n}}\n'.encode()
 
 
 def dump_json(document: Any) -> bytes:
@@ -139,9 +150,46 @@ class JsonLdExporter(Exporter):
     def write(self, release: Release, folder: Path) -> list[Path]:
         ontology = release.dataset.ontology
         context = build_context(ontology)
-        document = compact(release.triples, context)
         versioned = {"@context": context, "owl:versionInfo": ontology_version(ontology)}
         return [
             write_bytes(folder / CONTEXT_FILE, dump_json(versioned)),
-            write_bytes(folder / self.filename, dump_json(document)),
+            write_bytes(folder / self.filename, dump_document(context, dump_nodes(release, context))),
         ]
+
+
+def subject_groups(release: Release) -> dict[str, list[ox.Triple]]:
+    """The release's triples by the graph that first describes their subject: the unit of
+    caching (a statement's subjects change together)."""
+    home: dict[ox.NamedNode | ox.BlankNode, str] = {}
+    for quad in release.quads:
+        if quad.subject not in home:
+            home[quad.subject] = quad.graph_name.value  # type: ignore[union-attr,index]
+    groups: dict[str, list[ox.Triple]] = {}
+    for triple in release.triples:
+        groups.setdefault(home[triple.subject], []).append(triple)  # type: ignore[index]
+    return groups
+
+
+def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every node of the dump, sorted by id, compacted by pyld: groups whose triples, context
+    and code are unchanged are read back from the build cache instead."""
+    from publisher import jsonld_parallel
+
+    cache = release.cache
+    code = code_digest(Path(__file__), Path(jsonld_parallel.__file__))
+    shared = [code, json.dumps(context, sort_keys=True)]
+    groups = subject_groups(release)
+    names = sorted(groups)
+    keys = [content_key("jsonld", [*shared, "\n".join(map(str, groups[name]))]) for name in names]
+    cached = [cache.get("jsonld", key) for key in keys]
+    missing = [i for i, data in enumerate(cached) if data is None]
+    fresh = jsonld_parallel.compact_groups([groups[names[i]] for i in missing], context, refuse_remote)
+    nodes: list[tuple[str, str]] = []
+    for data in cached:
+        if data is not None:
+            nodes.extend((node_id, text) for node_id, text in json.loads(data))
+    for index, group_nodes in zip(missing, fresh, strict=True):
+        cache.put("jsonld", keys[index], json.dumps(group_nodes, ensure_ascii=False).encode())
+        nodes.extend(group_nodes)
+    nodes.sort()
+    return nodes
