@@ -30,7 +30,8 @@ class Steps:
         self._running = True
 
     def advance(self, n: int = 1, label: str | None = None) -> None:
-        if n or (label is not None and label != self.label):
+        """`n` more steps done (the label may name the next); nothing once the phase has ended."""
+        if self.done < self.total and (n or (label is not None and label != self.label)):
             self.done = min(self.total, self.done + n)
             self.label = label or self.label
             self._tell()
