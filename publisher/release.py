@@ -20,11 +20,13 @@ from publisher.graph import release_quads, union_triples
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
 from publisher.package import bag_folder, make_bag, write_crate
+from publisher.progress import Progress, Steps
 from publisher.settings import Settings
 from publisher.timing import PhaseClock, Timer
 from publisher.validate import Report, validate
 
 CHECKSUMS = "SHA256SUMS"
+WRITING = "writing release"
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def prepare_out(out: Path, root: Path) -> None:
 
 
 def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False,
-                  timer: Timer | None = None) -> list[Path]:
+                  timer: Timer | None = None, progress: Progress | None = None) -> list[Path]:
     """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
 
     The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
@@ -99,9 +101,13 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
     staged.chmod(0o755)
     bag_staging = None
     try:
-        for exporter in exporters():
+        writers = exporters()
+        steps = Steps(progress, WRITING, len(writers))
+        for exporter in writers:
+            steps.begin(f"writing {exporter.name}")
             exporter.write(release, staged)
             clock(f"export: {exporter.name}")
+        steps.finish(WRITING)
         if package:
             write_crate(staged, settings, later=(CHECKSUMS,))
         write_checksums(staged)
@@ -124,18 +130,19 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
 
 
 def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False,
-            package: bool = False, timer: Timer | None = None) -> Published:
+            package: bool = False, timer: Timer | None = None, progress: Progress | None = None) -> Published:
     """Validate, then write the release; nothing is written when the data does not conform.
 
-    `timer`, when given, is called with (phase, seconds) after each phase (benchmarks).
+    `timer`, when given, is called with (phase, seconds) after each phase (benchmarks);
+    `progress` with the statements validated, then the exporters run (publisher/progress.py).
     """
     settings.release  # noqa: B018 -- fail on bad release metadata before the long part
-    report = validate(dataset, timer=timer, cache_dir=settings.cache_dir)
+    report = validate(dataset, timer=timer, cache_dir=settings.cache_dir, progress=progress)
     if not report.conforms(strict):
         raise NotConforming(report, "data does not conform to the shapes; nothing was written")
     prepare_out(out, settings.root)
     try:
-        files = write_release(dataset, settings, out, package=package, timer=timer)
+        files = write_release(dataset, settings, out, package=package, timer=timer, progress=progress)
     except OSError as exc:
         raise InputError(
             f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",
