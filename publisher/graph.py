@@ -6,7 +6,8 @@ stays on the validation side, where pySHACL needs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -18,6 +19,7 @@ from publisher.settings import DATA_BASE
 CONCEPTS_GRAPH = GRAPH_BASE + "concepts"
 CONCEPT_BASE = DATA_BASE + "concept/"
 
+T = TypeVar("T")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # The dumps carry the super-types and super-properties the ontology declares, so that a
@@ -105,13 +107,35 @@ def release_quads(dataset: Dataset) -> list[ox.Quad]:
     for query in MATERIALIZE:
         results = store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)
         inferred.extend(results)  # type: ignore[arg-type]
-    quads.extend(ox.Quad(t.subject, t.predicate, t.object, home[t.subject]) for t in inferred)  # type: ignore[index]
-    return sorted(set(quads), key=quad_key)
+    buckets: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        buckets.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
+    for t in inferred:
+        graph = home[t.subject]  # type: ignore[index]
+        buckets[graph.value].append(ox.Quad(t.subject, t.predicate, t.object, graph))
+    # graph by graph: sorting each graph's quads alone is the global order, and much cheaper
+    return [quad for name in sorted(buckets, key=lambda n: f"<{n}>")
+            for quad in _sorted_unique(buckets[name], quad_text)]
+
+
+def quad_text(quad: ox.Quad) -> str:
+    """A sort key in the order of `quad_key`, as one string (compared much faster than a
+    tuple; no term's text holds a NUL, N-Triples escapes it)."""
+    return f"{quad.graph_name}\0{quad.subject}\0{quad.predicate}\0{quad.object}"
+
+
+def triple_text(triple: ox.Triple) -> str:
+    return f"{triple.subject}\0{triple.predicate}\0{triple.object}"
+
+
+def _sorted_unique(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
+    unique = {key(item): item for item in items}
+    return [unique[k] for k in sorted(unique)]
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The release as one graph: the union of its named graphs, sorted."""
-    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=sort_key)
+    return _sorted_unique((q.triple for q in quads), triple_text)
 
 
 STATEMENT_GRAPH_BASE = GRAPH_BASE + "statement/"
