@@ -24,15 +24,22 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # The dumps carry the super-types and super-properties the ontology declares, so that a
 # consumer who knows only schema.org or PROV still finds schema:CreativeWork, prov:agent...
+# Each named graph is closed on its own: the inferred triples of a graph come from its own
+# triples and the ontology's axioms, so a graph's quads depend on nothing else
+# (publisher/units.py caches per graph on that).
 MATERIALIZE = [
-    """CONSTRUCT { ?s a ?super } WHERE {
-         ?s a ?class . ?class rdfs:subClassOf+ ?super . FILTER(isIRI(?super) && isIRI(?s)) }""",
-    """CONSTRUCT { ?s ?super ?o } WHERE {
-         ?p rdfs:subPropertyOf+ ?super . FILTER(isIRI(?super)) ?s ?p ?o . }""",
-    """CONSTRUCT { ?s ?equivalent ?o } WHERE {
-         ?p owl:equivalentProperty ?equivalent . FILTER(isIRI(?equivalent)) ?s ?p ?o . }""",
+    """SELECT ?g ?s (rdf:type AS ?p) (?super AS ?o) WHERE {
+         GRAPH ?g { ?s a ?class } GRAPH <ONTOLOGY> { ?class rdfs:subClassOf+ ?super }
+         FILTER(isIRI(?super) && isIRI(?s)) }""",
+    """SELECT ?g ?s (?super AS ?p) ?o WHERE {
+         GRAPH <ONTOLOGY> { ?property rdfs:subPropertyOf+ ?super } FILTER(isIRI(?super))
+         GRAPH ?g { ?s ?property ?o } }""",
+    """SELECT ?g ?s (?equivalent AS ?p) ?o WHERE {
+         GRAPH <ONTOLOGY> { ?property owl:equivalentProperty ?equivalent } FILTER(isIRI(?equivalent))
+         GRAPH ?g { ?s ?property ?o } }""",
 ]
 SPARQL_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
 }
@@ -83,39 +90,54 @@ def quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
 
 
 def release_quads(dataset: Dataset) -> list[ox.Quad]:
-    """Every quad of the release: one named graph per statement, registry, the ontology and
-    the concept schemes; inferred triples go to the graph of their subject (the first graph,
-    by name, that describes it)."""
-    quads: list[ox.Quad] = []
-    home: dict[ox.NamedNode, ox.NamedNode] = {}
+    """Every quad of the release, sorted: one named graph per statement, registry, the
+    ontology and the concept schemes, each with the triples inferred from its own."""
+    graphs = graph_quads(dataset, dataset.parts)
+    return [quad for name in sorted(graphs, key=_graph_order) for quad in graphs[name]]
+
+
+def unit_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
+    """The sorted release quads of some units (graph names of `dataset.parts`); the ontology's
+    unit gives both the ontology and the concept-scheme graphs."""
+    graphs = graph_quads(dataset, units)
+    found: dict[str, list[ox.Quad]] = {}
+    for name in sorted(graphs, key=_graph_order):
+        unit = ONTOLOGY_GRAPH if name == CONCEPTS_GRAPH else name
+        found.setdefault(unit, []).extend(graphs[name])
+    return found
+
+
+def _graph_order(name: str) -> str:
+    return f"<{name}>"  # the order of quad_key: graph IRIs compared as written in N-Quads
+
+
+def _placed(name: str, triples: list[ox.Triple]) -> list[ox.Quad]:
+    graph = ox.NamedNode(name)
+    if name != ONTOLOGY_GRAPH:
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     concepts = ox.NamedNode(CONCEPTS_GRAPH)
-    for name in sorted(dataset.parts):
-        graph = ox.NamedNode(name)
-        triples = dataset.parts[name]
-        if name == ONTOLOGY_GRAPH:
-            placed = [ox.Quad(t.subject, t.predicate, t.object,
-                              concepts if t.subject.value.startswith(CONCEPT_BASE) else graph)  # type: ignore[union-attr]
-                      for t in triples]
-        else:
-            placed = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-        for quad in placed:
-            home.setdefault(quad.subject, quad.graph_name)  # type: ignore[arg-type]
-        quads.extend(placed)
-    store = ox.Store()
-    store.bulk_extend(quads)
-    inferred: list[ox.Triple] = []
-    for query in MATERIALIZE:
-        results = store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)
-        inferred.extend(results)  # type: ignore[arg-type]
+    return [ox.Quad(t.subject, t.predicate, t.object,
+                    concepts if t.subject.value.startswith(CONCEPT_BASE) else graph)  # type: ignore[union-attr]
+            for t in triples]
+
+
+def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
+    """The sorted quads of each release graph the given units give, inferred ones included."""
+    wanted = sorted(set(units))
     buckets: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        buckets.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
-    for t in inferred:
-        graph = home[t.subject]  # type: ignore[index]
-        buckets[graph.value].append(ox.Quad(t.subject, t.predicate, t.object, graph))
-    # graph by graph: sorting each graph's quads alone is the global order, and much cheaper
-    return [quad for name in sorted(buckets, key=lambda n: f"<{n}>")
-            for quad in _sorted_unique(buckets[name], quad_text)]
+    store = ox.Store()
+    for name in [*wanted, *([] if ONTOLOGY_GRAPH in wanted else [ONTOLOGY_GRAPH])]:
+        placed = _placed(name, dataset.parts.get(name, []))
+        store.bulk_extend(placed)
+        if name in wanted:
+            for quad in placed:
+                buckets.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
+    for query in MATERIALIZE:
+        for row in store.query(query.replace("ONTOLOGY", ONTOLOGY_GRAPH), prefixes=SPARQL_PREFIXES):  # type: ignore[union-attr]
+            graph = row["g"]
+            if graph.value in buckets:
+                buckets[graph.value].append(ox.Quad(row["s"], row["p"], row["o"], graph))
+    return {name: _sorted_unique(quads, quad_text) for name, quads in buckets.items()}
 
 
 def quad_text(quad: ox.Quad) -> str:

@@ -1,4 +1,4 @@
-"""pyld compaction of the dump, one group of subjects at a time, in forked workers.
+"""pyld compaction of the dump, one group of subjects at a time (Release.pieces forks).
 
 `jsonld.from_rdf` gives one expanded node object per subject, none embedded in another
 (the release has no blank nodes), and compacting a node object does not depend on its
@@ -11,19 +11,14 @@ nodes come back already written as JSON text, indented for their place in the du
 from __future__ import annotations
 
 import json
-import multiprocessing
 from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
 
-from publisher.incremental import workers
-
 #: a node as it appears in the dump: its compacted id and its JSON text, indented
 Node = tuple[str, str]
-PARALLEL_MIN = 2000  # below this many triples, one process is faster than forking
 NODE_INDENT = "    "  # json.dumps(indent=2) of {"@graph": [node]}: a node sits two levels deep
-_JOB: tuple[list[list[ox.Triple]], dict[str, Any], Any] | None = None
 
 
 class Processor(jsonld.JsonLdProcessor):
@@ -71,29 +66,3 @@ def compact_group(triples: list[ox.Triple], context: dict[str, Any], loader: Any
         document.pop("@context", None)
         graph = [document]
     return [node_text(node) for node in graph]
-
-
-def _worker(index: int) -> tuple[int, list[Node]]:
-    assert _JOB is not None
-    groups, context, loader = _JOB
-    return index, compact_group(groups[index], context, loader)
-
-
-def compact_groups(groups: list[list[ox.Triple]], context: dict[str, Any], loader: Any,
-                   jobs: int | None = None) -> list[list[Node]]:
-    """`compact_group` of each group, in order; the biggest groups are handed out first."""
-    global _JOB
-    jobs = workers() if jobs is None else jobs
-    if jobs <= 1 or len(groups) < 2 or sum(map(len, groups)) < PARALLEL_MIN \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return [compact_group(group, context, loader) for group in groups]
-    order = sorted(range(len(groups)), key=lambda i: -len(groups[i]))
-    results: list[list[Node]] = [[] for _ in groups]
-    _JOB = (groups, context, loader)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for index, nodes in pool.imap_unordered(_worker, order):
-                results[index] = nodes
-    finally:
-        _JOB = None
-    return results

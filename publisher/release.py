@@ -16,7 +16,6 @@ from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
 from publisher.export import Release, exporters, sha256_file
-from publisher.graph import release_quads, union_triples
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
 from publisher.package import bag_folder, make_bag, write_crate
@@ -37,9 +36,10 @@ class Published:
     report: Report
 
 
-def write_checksums(folder: Path) -> Path:
+def write_checksums(folder: Path, release: Release | None = None) -> Path:
+    digest = release.digest if release is not None else sha256_file
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
-    lines = [f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
+    lines = [f"{digest(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
     target = folder / CHECKSUMS
     target.write_text("".join(sorted(lines, key=lambda line: line[66:])), encoding="utf-8")
     return target
@@ -93,9 +93,7 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
 
     The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
     clock = PhaseClock(timer)
-    quads = release_quads(dataset)
-    release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
-    clock("release graph")
+    release = Release(dataset, settings)  # the whole release graph is built only if an exporter asks
     remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     staged.chmod(0o755)
@@ -110,7 +108,7 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
         steps.finish(WRITING)
         if package:
             write_crate(staged, settings, later=(CHECKSUMS,))
-        write_checksums(staged)
+        write_checksums(staged, release)
         clock("checksums")
         files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
         if package:

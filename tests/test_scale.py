@@ -160,7 +160,7 @@ def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path, tmp_path
     whole-document compaction, cold and from the cache."""
     from pyld import jsonld
 
-    import publisher.jsonld_parallel as parallel
+    import publisher.export as export
     from publisher.export import Release
     from publisher.export.jsonld import (
         build_context,
@@ -169,27 +169,56 @@ def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path, tmp_path
         dump_nodes,
         pyld_dataset,
         refuse_remote,
-        subject_groups,
     )
-    from publisher.graph import release_quads, union_triples
 
     settings = Settings(root=corpus, cache_dir_override=tmp_path / "cache")
     dataset = load_dataset(settings)
-    quads = release_quads(dataset)
-    release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
+    release = Release(dataset, settings)
     context = build_context(dataset.ontology)
     expanded = jsonld.from_rdf(pyld_dataset(release.triples))
     whole = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
     whole["@graph"].sort(key=lambda node: str(node.get("id", "")))
-    parallel.PARALLEL_MIN, saved = 1, parallel.PARALLEL_MIN
+    export.PARALLEL_MIN, saved = 1, export.PARALLEL_MIN
     try:
-        cold = dump_document(context, dump_nodes(release, context))
+        cold = dump_document(context, dump_nodes(Release(dataset, settings), context))
     finally:
-        parallel.PARALLEL_MIN = saved
+        export.PARALLEL_MIN = saved
     assert cold == dump_json(whole)
     entries = list((tmp_path / "cache" / "build" / "jsonld").rglob("*"))
-    assert len([e for e in entries if e.is_file()]) == len(subject_groups(release)) > 2
-    assert dump_document(context, dump_nodes(release, context)) == cold
+    assert len([e for e in entries if e.is_file()]) == len(release.units) > 2
+    assert dump_document(context, dump_nodes(Release(dataset, settings), context)) == cold
+
+
+def test_dumps_assembled_from_unit_pieces_equal_whole_serializations(corpus: Path, tmp_path: Path) -> None:
+    """N-Quads, N-Triples, TriG and Turtle from cached per-unit pieces are the bytes a single
+    serialization of the whole sorted release gives; a changed statement re-serializes only itself."""
+    from publisher.export import Release, dumps
+    from publisher.export.ntriples import canonical_ntriples
+    from publisher.export.quads import canonical_nquads, trig_bytes
+    from publisher.export.turtle import turtle_bytes
+
+    root = tmp_path / "p"
+    shutil.copytree(corpus, root)
+    settings = Settings(root=root, cache_dir_override=tmp_path / "cache")
+    whole = Release(load_dataset(settings), settings)
+    expected = {"nquads": canonical_nquads(whole.quads), "ntriples": canonical_ntriples(whole.triples),
+                "trig": trig_bytes(whole.quads), "turtle": turtle_bytes(whole.triples)}
+    writers = {"nquads": dumps.nquads, "ntriples": dumps.ntriples, "trig": dumps.trig, "turtle": dumps.turtle}
+    for run in ("cold", "cached"):
+        release = Release(load_dataset(settings), settings)
+        for kind, write in writers.items():
+            assert write(release) == expected[kind], (run, kind)
+        assert release._quads is None  # the whole release graph was never built
+    cache = tmp_path / "cache" / "build"
+    before = {kind: {p.name for p in (cache / kind).rglob("*") if p.is_file()} for kind in writers}
+    assert all(len(names) == len(whole.units) for names in before.values())
+    statement = sorted(root.glob("data/statements/*/statement.ttl"))[0]
+    statement.write_text(statement.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    release = Release(load_dataset(settings), settings)
+    for kind, write in writers.items():
+        assert write(release) == expected[kind]  # a comment changes no triple
+        after = {p.name for p in (cache / kind).rglob("*") if p.is_file()}
+        assert len(after - before[kind]) == 1, kind
 
 
 def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Path) -> None:

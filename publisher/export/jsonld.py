@@ -7,6 +7,7 @@ URL, so no remote context can ever be fetched.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from publisher.buildcache import code_digest, content_key
+from publisher import graph as graph_module
+from publisher.buildcache import code_digest
 from publisher.errors import InputError
 from publisher.export import Exporter, Release, register, write_bytes
+from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
@@ -157,39 +160,25 @@ class JsonLdExporter(Exporter):
         ]
 
 
-def subject_groups(release: Release) -> dict[str, list[ox.Triple]]:
-    """The release's triples by the graph that first describes their subject: the unit of
-    caching (a statement's subjects change together)."""
-    home: dict[ox.NamedNode | ox.BlankNode, str] = {}
-    for quad in release.quads:
-        if quad.subject not in home:
-            home[quad.subject] = quad.graph_name.value  # type: ignore[union-attr,index]
-    groups: dict[str, list[ox.Triple]] = {}
-    for triple in release.triples:
-        groups.setdefault(home[triple.subject], []).append(triple)  # type: ignore[index]
-    return groups
+def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
+    from publisher.jsonld_parallel import compact_group
+
+    def make(quads: list[ox.Quad]) -> bytes:
+        nodes = compact_group(union_triples(quads), context, refuse_remote)
+        return json.dumps(nodes, ensure_ascii=False).encode("utf-8")
+
+    return make
 
 
 def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[str, str]]:
-    """Every node of the dump, sorted by id, compacted by pyld: groups whose triples, context
-    and code are unchanged are read back from the build cache instead."""
+    """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
+    forked workers, read back from the build cache for unchanged units. A subject that two
+    units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
     from publisher import jsonld_parallel
 
-    cache = release.cache
-    code = code_digest(Path(__file__), Path(jsonld_parallel.__file__))
-    shared = [code, json.dumps(context, sort_keys=True)]
-    groups = subject_groups(release)
-    names = sorted(groups)
-    keys = [content_key("jsonld", [*shared, "\n".join(map(str, groups[name]))]) for name in names]
-    cached = [cache.get("jsonld", key) for key in keys]
-    missing = [i for i, data in enumerate(cached) if data is None]
-    fresh = jsonld_parallel.compact_groups([groups[names[i]] for i in missing], context, refuse_remote)
-    nodes: list[tuple[str, str]] = []
-    for data in cached:
-        if data is not None:
-            nodes.extend((node_id, text) for node_id, text in json.loads(data))
-    for index, group_nodes in zip(missing, fresh, strict=True):
-        cache.put("jsonld", keys[index], json.dumps(group_nodes, ensure_ascii=False).encode())
-        nodes.extend(group_nodes)
+    code = code_digest(Path(__file__), Path(jsonld_parallel.__file__), Path(graph_module.__file__))
+    version = "\n".join([code, json.dumps(context, sort_keys=True)])
+    pieces = release.pieces("jsonld", version, _unit_nodes(context), parallel=True)
+    nodes = [(node_id, text) for piece in pieces for node_id, text in json.loads(piece)]
     nodes.sort()
     return nodes
