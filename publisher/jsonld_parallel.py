@@ -48,6 +48,26 @@ class Processor(jsonld.JsonLdProcessor):
         return found
 
 
+class FrameProcessor(Processor):
+    """`Processor` that frames input already in expanded form (`jsonld.from_rdf`'s output)
+    without expanding it again: JSON-LD expansion of expanded input is the identity, and it
+    took over a third of the framing time of a statement's record."""
+
+    def __init__(self, expanded: Any) -> None:
+        super().__init__()
+        self._expanded = expanded
+
+    def expand(self, input_: Any, options: Any) -> Any:
+        if input_ is self._expanded:
+            return input_
+        return super().expand(input_, options)
+
+
+def frame_expanded(expanded: list[dict[str, Any]], frame: dict[str, Any], options: dict[str, Any]) -> Any:
+    """pyld's `jsonld.frame` of expanded input, faster (see Processor, FrameProcessor)."""
+    return FrameProcessor(expanded).frame(expanded, frame, options)
+
+
 def node_text(node: dict[str, Any]) -> Node:
     text = json.dumps(node, indent=2, sort_keys=True, ensure_ascii=False)
     return str(node.get("id", "")), "\n".join(NODE_INDENT + line for line in text.split("\n"))
