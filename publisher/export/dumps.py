@@ -2,8 +2,8 @@
 
 Each unit's piece is written by pyoxigraph from the unit's sorted quads and kept in the
 build cache (Release.pieces); the dump is the pieces merged in the order a single
-serialization of the whole sorted release would give: N-Quads and N-Triples lines sorted
-and unique, TriG graph blocks by graph IRI, Turtle subject blocks by subject. So a
+serialization of the whole sorted release would give: N-Triples lines sorted and unique,
+N-Quads and TriG graph by graph (by graph IRI), Turtle subject blocks by subject. So a
 re-publish serializes only the units that changed (tests/test_scale.py compares the
 assembled dumps with whole-release serializations).
 """
@@ -41,8 +41,26 @@ def _lines(quads: list[ox.Quad], format: ox.RdfFormat) -> bytes:
     return merged_lines([serialize_text(terms, format).encode("utf-8")])
 
 
+def by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        graphs.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
+    return graphs
+
+
+def _nquads_piece(quads: list[ox.Quad]) -> bytes:
+    """[[graph, its sorted N-Quads lines]...]: the ontology's unit writes two graphs."""
+    pieces = [[name, _lines(part, ox.RdfFormat.N_QUADS).decode("utf-8")]
+              for name, part in by_graph(quads).items()]
+    return json.dumps(pieces, ensure_ascii=False).encode("utf-8")
+
+
 def nquads(release: Release) -> bytes:
-    return merged_lines(release.pieces("nquads", CODE, lambda quads: _lines(quads, ox.RdfFormat.N_QUADS)))
+    """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
+    dump is needed, so a re-publish only concatenates."""
+    blocks = [block for piece in release.pieces("nquads", CODE, _nquads_piece) for block in json.loads(piece)]
+    blocks.sort(key=lambda block: f"<{block[0]}>")
+    return "".join(text for _name, text in blocks).encode("utf-8")
 
 
 def ntriples(release: Release) -> bytes:
@@ -63,11 +81,8 @@ def _body(text: str) -> str:
 
 def _trig_piece(quads: list[ox.Quad]) -> bytes:
     """[[graph, TriG block]...]: the ontology's unit writes two graphs."""
-    blocks: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        blocks.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
     pieces = [[name, _body(serialize_text(part, ox.RdfFormat.TRIG, prefixes=PREFIXES))]
-              for name, part in blocks.items()]
+              for name, part in by_graph(quads).items()]
     return json.dumps(pieces, ensure_ascii=False).encode("utf-8")
 
 
