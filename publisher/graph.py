@@ -127,7 +127,7 @@ def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Qua
     buckets: dict[str, list[ox.Quad]] = {}
     store = ox.Store()
     for name in [*wanted, *([] if ONTOLOGY_GRAPH in wanted else [ONTOLOGY_GRAPH])]:
-        placed = _placed(name, dataset.parts.get(name, []))
+        placed = _placed(name, dataset.unit_triples(name))
         store.bulk_extend(placed)
         if name in wanted:
             for quad in placed:

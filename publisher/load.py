@@ -91,11 +91,13 @@ class Dataset:
     """Everything validation and publishing read, with file locations.
 
     `parts` holds the data and ontology triples of each named graph of the release
-    (graph IRI -> pyoxigraph triples, no blank nodes)."""
+    (graph IRI -> pyoxigraph triples, no blank nodes). A dataset loaded with `lazy=True`
+    parses statements only when asked (`load_units`), so that a re-publish reads only the
+    statements that changed; reading `parts` loads everything."""
 
     ontology: Graph
     shapes: Graph
-    parts: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    loaded: dict[str, list[ox.Triple]] = field(default_factory=dict)
     locations: Locations = field(default_factory=Locations)
     sources: list[StatementSource] = field(default_factory=list)
     data_files: list[Path] = field(default_factory=list)
@@ -103,6 +105,23 @@ class Dataset:
     shape_files: list[Path] = field(default_factory=list)
     #: the data triples that name other documents (owl:imports, sh:shapesGraph): never loaded
     references: Graph = field(default_factory=Graph)
+    root: Path = field(default_factory=Path)
+    #: statement graphs not parsed yet, with their statement.ttl
+    pending: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> dict[str, list[ox.Triple]]:
+        self.load_units(list(self.pending))
+        return self.loaded
+
+    def load_units(self, names: Iterable[str]) -> None:
+        """Parse the statements of these graphs if they are not loaded yet."""
+        for name in sorted(set(names) & set(self.pending)):
+            load_statement(self.pending.pop(name), self)
+
+    def unit_triples(self, name: str) -> list[ox.Triple]:
+        self.load_units([name])
+        return self.loaded.get(name, [])
 
     def data_triples(self) -> Iterator[ox.Triple]:
         """Every data triple (not the ontology graph's), graph by graph."""
@@ -323,12 +342,24 @@ def load_parts(files: Iterable[Path], root: Path, dataset: Dataset, kind: str = 
     for file in files:
         parsed = parse_file(file, root)
         parsed_files.append(parsed)
-        dataset.parts.setdefault(graph_name(file, kind), []).extend(parsed.triples)
+        dataset.loaded.setdefault(graph_name(file, kind), []).extend(parsed.triples)
         dataset.locations.add_file(parsed.shown, parsed.text, parsed.prefixes, parsed.base)
         for triple in parsed.triples:
             if triple.predicate.value in REFERENCE_PREDICATES:
                 dataset.references.add(_rdflib_triple(triple.subject, triple.predicate, triple.object))
     return parsed_files
+
+
+def load_statement(file: Path, dataset: Dataset) -> None:
+    """A statement's graph: its statement.ttl, and its source.txt as `nida:content`."""
+    root = dataset.root
+    load_parts([file], root, dataset)
+    source = load_source(file.parent, root)
+    dataset.sources.append(source)
+    iri = ox.NamedNode(str(source.iri))
+    dataset.loaded.setdefault(graph_name(file, "data"), []).append(
+        ox.Triple(iri, ox.NamedNode(str(NIDA.content)), ox.Literal(source.text)))
+    dataset.locations.add(iri.value, Location(display_path(source.folder / SOURCE_FILE, root), None))
 
 
 def merge_graphs(graphs: Iterable[Graph]) -> Graph:
@@ -346,8 +377,9 @@ def load_graph(files: Iterable[Path], root: Path, allow_blank_nodes: bool = Fals
 
 
 def load_dataset(settings: Settings, paths: Iterable[Path] = (),
-                 shapes: Path | None = None, ontology: Path | None = None) -> Dataset:
-    """Load the data paths (default: the data folder), the ontology and the shapes."""
+                 shapes: Path | None = None, ontology: Path | None = None, lazy: bool = False) -> Dataset:
+    """Load the data paths (default: the data folder), the ontology and the shapes; with
+    `lazy`, statements are parsed only when asked for (`Dataset.load_units`)."""
     root = settings.root
     data_paths = list(paths) or [settings.data_dir]
     data_files = sorted({f for p in data_paths for f in rdf_files(p, root)})
@@ -362,18 +394,18 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
 
     check_unique_slugs(data_files, root)
     dataset = Dataset(ontology=Graph(), shapes=Graph(), data_files=data_files,
-                      ontology_files=ontology_files, shape_files=shape_files)
-    load_parts(data_files, root, dataset)
-    dataset.sources = [load_source(folder, root) for folder in statement_folders(data_files)]
-    for source in dataset.sources:
-        iri = ox.NamedNode(str(source.iri))
-        dataset.parts[f"{GRAPH_BASE}statement/{source.slug}"].append(
-            ox.Triple(iri, ox.NamedNode(str(NIDA.content)), ox.Literal(source.text)))
-        shown = display_path(source.folder / SOURCE_FILE, root)
-        dataset.locations.add(iri.value, Location(shown, None))
+                      ontology_files=ontology_files, shape_files=shape_files, root=root)
+    statements = [f for f in data_files if f.name == STATEMENT_FILE]
+    for file in statements:
+        if not (file.parent / SOURCE_FILE).exists():  # a missing source is found before any parsing
+            load_source(file.parent, root)
+    load_parts([f for f in data_files if f.name != STATEMENT_FILE], root, dataset)
     dataset.ontology = merge_graphs(to_graph(parsed) for parsed in
                                     load_parts(ontology_files, root, dataset, kind="ontology"))
     dataset.shapes = load_graph(shape_files, root, allow_blank_nodes=True)
+    dataset.pending = {graph_name(f, "data"): f for f in statements}
+    if not lazy:
+        dataset.load_units(list(dataset.pending))
     return dataset
 
 

@@ -240,3 +240,20 @@ def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Pa
     report = validate(dataset, cache_dir=cache)
     assert report.results == validate(dataset, engine="pyshacl").results
     assert not any(cache.rglob("*.json"))  # never cached: a registry edit could make it stale
+
+
+def test_lazy_dataset_parses_statements_only_when_asked(corpus: Path) -> None:
+    """A lazy dataset holds the registries and the ontology; a statement is parsed on demand,
+    and reading `parts` loads the rest: the same triples as an eager load."""
+    from publisher.load import GRAPH_BASE
+
+    settings = Settings(root=corpus)
+    eager = load_dataset(settings)
+    lazy = load_dataset(settings, lazy=True)
+    statements = sorted(name for name in eager.loaded if name.startswith(GRAPH_BASE + "statement/"))
+    assert len(statements) > 2
+    assert sorted(lazy.pending) == statements and not set(statements) & set(lazy.loaded)
+    assert lazy.unit_triples(statements[0]) == eager.loaded[statements[0]]
+    assert sorted(lazy.pending) == statements[1:]
+    assert lazy.parts == eager.parts and not lazy.pending
+    assert sorted(s.slug for s in lazy.sources) == sorted(s.slug for s in eager.sources)
