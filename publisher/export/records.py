@@ -10,6 +10,7 @@ is nested where an archivist looks for it; every other node is embedded once.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,20 @@ from pyld import jsonld
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDFS
 
+from publisher import forkmap
+from publisher.buildcache import code_digest, content_key
 from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import jsonld as jsonld_export
+from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
 from publisher.graph import STATEMENT_BASE, statement_scopes
 from publisher.settings import ONTOLOGY_NS
 
 RECORDS_FOLDER = "statements"
 SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
+CACHE_KIND = "records"
+#: the code a record's bytes depend on (pyld's version is in `code_digest` too)
+CODE_FILES = (Path(__file__), Path(jsonld_export.__file__))
 
 
 def _frame(context: dict[str, Any], statement: str, hidden: list[str]) -> dict[str, Any]:
@@ -57,13 +65,38 @@ def hidden_properties(release: Release) -> list[str]:
     return sorted(supers | set(SHORTCUTS))
 
 
+class _ExpandedFramer(jsonld.JsonLdProcessor):
+    """pyld's framing, told that its input is `from_rdf` output, which is already expanded:
+    pyld's expansion of it again (a third of the framing time) returns it as it is."""
+
+    def __init__(self, expanded: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.expanded = expanded
+
+    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
+        if input_ is self.expanded:
+            return input_
+        return super().expand(input_, options)
+
+
 def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str, Any],
                     hidden: list[str]) -> dict[str, Any]:
     expanded = jsonld.from_rdf(pyld_dataset(triples))
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
-    framed: dict[str, Any] = jsonld.frame(expanded, _frame(context, statement, hidden), options)
+    frame = _frame(context, statement, hidden)
+    framed: dict[str, Any] = _ExpandedFramer(expanded).frame(expanded, frame, options)
     return framed
+
+
+def record_keys(scopes: dict[str, list[ox.Triple]], context: dict[str, Any],
+                hidden: list[str]) -> dict[str, str]:
+    """Each record's cache key: its scope's triples in the order pyld reads them, the context,
+    the hidden properties, the statement and the code; a change to any of them is a miss."""
+    shared = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
+    return {slug: content_key(CACHE_KIND, [*shared, STATEMENT_BASE + slug,
+                                           ox.serialize(scope, format=ox.RdfFormat.N_TRIPLES) or b""])
+            for slug, scope in scopes.items()}
 
 
 @register
@@ -71,11 +104,25 @@ class StatementRecordsExporter(Exporter):
     name = "records"
     media_type = "application/ld+json"
 
+    def __init__(self) -> None:
+        self.stats = CacheStats()
+
     def write(self, release: Release, folder: Path) -> list[Path]:
+        """Records whose key is in the build cache are copied from it; the others are framed in
+        forked workers, then stored."""
         context = build_context(release.dataset.ontology)
         hidden = hidden_properties(release)
-        written = []
-        for slug, scope in statement_scopes(release.quads).items():
-            record = frame_statement(scope, STATEMENT_BASE + slug, context, hidden)
-            written.append(write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", dump_json(record)))
-        return written
+        scopes = statement_scopes(release.quads)
+        keys = record_keys(scopes, context, hidden)
+        records = {slug: release.cache.get(CACHE_KIND, key) for slug, key in keys.items()}
+        missing = [slug for slug, data in records.items() if data is None]
+
+        def make(slug: str) -> bytes:
+            return dump_json(frame_statement(scopes[slug], STATEMENT_BASE + slug, context, hidden))
+
+        for slug, data in zip(missing, forkmap.fork_map(make, missing), strict=True):
+            release.cache.put(CACHE_KIND, keys[slug], data)
+            records[slug] = data
+        self.stats = CacheStats(hits=len(keys) - len(missing), misses=len(missing))
+        return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
+                for slug, data in records.items() if data is not None]
