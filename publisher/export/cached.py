@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -11,3 +11,5 @@ class CacheStats:
 
     hits: int = 0
     misses: int = 0
+    #: the outputs made (statement slugs, page paths), in the order they were written
+    missed: list[str] = field(default_factory=list)

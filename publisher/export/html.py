@@ -22,16 +22,28 @@ from typing import Any
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
+from pyld import jsonld
 
+from publisher import forkmap
+from publisher import jsonld_parallel as jsonld_parallel_module
+from publisher.buildcache import code_digest, content_key
 from publisher.export import Exporter, Release, register, write_bytes
-from publisher.export.jsonld import build_context, compact, ontology_version
-from publisher.graph import to_ox
+from publisher.export import jsonld as jsonld_module
+from publisher.export.cached import CacheStats
+from publisher.export.jsonld import build_context, ontology_version, pyld_dataset, refuse_remote
+from publisher.incremental import workers
+from publisher.jsonld_parallel import compact_nodes
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
 HTML_FOLDER = "html"
 INDEX_PAGE = "index.html"
 ONTOLOGY_PAGE = "ontology/index.html"
 TEMPLATES = Path(__file__).with_name("templates")
+CACHE_KIND = "html"
+#: the code and templates a page's bytes depend on (pyld's and Jinja2's versions are in `code_digest`)
+CODE_FILES = (Path(__file__), Path(jsonld_module.__file__), Path(jsonld_parallel_module.__file__),
+              *sorted(TEMPLATES.glob("*.html")))
+GROUPS_PER_WORKER = 4  # pages are rendered in groups, a few per worker so that they end together
 
 #: Kinds of data resource that get a page of their own: ``<kind>/<slug>.html``.
 PAGE_KINDS = ("statement", "organization", "actor", "place", "agreement", "event", "source")
@@ -168,6 +180,53 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+def _closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Everything reachable in one or more steps, for each node (rdfs:subClassOf+)."""
+    reach: dict[str, set[str]] = {}
+    for start in edges:
+        seen: set[str] = set()
+        todo = list(edges[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(edges.get(node, ()))
+        reach[start] = seen
+    return reach
+
+
+def materialized(by_subject: dict[str, list[ox.Triple]]) -> set[ox.Triple]:
+    """The triples the release materializes (publisher.graph.MATERIALIZE): super-types,
+    super-properties and equivalent properties, which pages do not show as asserted.
+
+    They are recomputed from the release triples and the class and property hierarchy in
+    them, so pages never need the loader's graph of asserted data; a super-type the data
+    also asserts explicitly counts as materialized (it adds nothing to the page)."""
+    classes: dict[str, set[str]] = defaultdict(set)
+    properties: dict[str, set[str]] = defaultdict(set)
+    equivalent: dict[str, set[str]] = defaultdict(set)
+    hierarchy = {RDFS + "subClassOf": classes, RDFS + "subPropertyOf": properties,
+                 OWL + "equivalentProperty": equivalent}
+    for triples in by_subject.values():
+        for t in triples:
+            edges = hierarchy.get(t.predicate.value)
+            if edges is not None and isinstance(t.object, ox.NamedNode):
+                edges[_iri(t.subject)].add(t.object.value)
+    super_classes, super_properties = _closure(classes), _closure(properties)
+    supers = {p: super_properties.get(p, set()) | equivalent.get(p, set())
+              for p in set(super_properties) | set(equivalent)}
+    inferred: set[ox.Triple] = set()
+    for triples in by_subject.values():
+        for t in triples:
+            predicate = t.predicate.value
+            if predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
+                found = super_classes.get(_iri(t.object), ())
+                inferred.update(ox.Triple(t.subject, t.predicate, ox.NamedNode(c)) for c in found)
+            for other in supers.get(predicate, ()):
+                inferred.add(ox.Triple(t.subject, ox.NamedNode(other), t.object))
+    return inferred
+
+
 class Site:
     """Indexes of the release triples and the helpers templates need."""
 
@@ -176,16 +235,15 @@ class Site:
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
             self.by_subject[_iri(triple.subject)].append(triple)
-        asserted = set()
-        for graph in (release.dataset.data, release.dataset.ontology):
-            for s, p, o in graph:
-                asserted.add(ox.Triple(to_ox(s), to_ox(p), to_ox(o)))  # type: ignore[arg-type]
-        self.asserted = asserted
+        self.inferred = materialized(self.by_subject)
         self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
-            if isinstance(triple.object, ox.NamedNode) and triple in asserted:
+            if isinstance(triple.object, ox.NamedNode) and triple not in self.inferred:
                 self.incoming[triple.object.value].append(triple)
         self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
+
+    def asserted(self, triple: ox.Triple) -> bool:
+        return triple not in self.inferred
 
     # -- reading --------------------------------------------------------------------------
 
@@ -247,7 +305,7 @@ class Site:
     def type_labels(self, subject: str) -> list[str]:
         """Labels of the asserted nida classes (not the materialized super-classes)."""
         asserted = {_iri(t.object) for t in self.by_subject.get(subject, ())
-                    if t.predicate.value == RDF_TYPE and t in self.asserted}
+                    if t.predicate.value == RDF_TYPE and self.asserted(t)}
         own = sorted(t for t in asserted if self.labels.get(t) and t.startswith(NIDA))
         return [self.labels[t] for t in own]
 
@@ -269,7 +327,7 @@ class Site:
         skipped = set(skip) | OFFSET_PROPERTIES
         grouped: dict[str, list[Value]] = defaultdict(list)
         for triple in self.by_subject.get(subject, ()):
-            if triple.predicate.value in skipped or triple not in self.asserted:
+            if triple.predicate.value in skipped or not self.asserted(triple):
                 continue
             grouped[triple.predicate.value].append(self.show(triple.object, from_page))  # type: ignore[arg-type]
         return _rows({p: set(v) for p, v in grouped.items()}, self.property_label)
@@ -487,34 +545,101 @@ def environment() -> Environment:
     )
 
 
+def page_documents(pages: list[Page], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """`compact(page.triples, context)` of each page, with one pyld compaction for them all.
+
+    Every subject's triples are on one page, and pyld compacts a node object the same
+    whatever its siblings (publisher/jsonld_parallel.py): so each page gets exactly the
+    node objects, in the order and shape, that compacting it alone gives."""
+    expanded = jsonld.from_rdf(pyld_dataset([t for page in pages for t in page.triples]))
+    nodes = compact_nodes(expanded, context, refuse_remote, jobs=1)
+    by_id = {node["@id"]: compacted for node, compacted in zip(expanded, nodes, strict=True)}
+    documents = []
+    for page in pages:
+        own = [by_id[subject] for subject in sorted({_iri(t.subject) for t in page.triples})]
+        if len(own) == 1:
+            documents.append({"@context": context, **own[0]})
+        else:
+            own.sort(key=lambda node: str(node.get("id", "")))
+            documents.append({"@context": context, "@graph": own})
+    return documents
+
+
+def render(env: Environment, page: Page, version: str, document: dict[str, Any] | None) -> bytes:
+    html = env.get_template(page.template).render(
+        page=page, ctx=page.context, version=version,
+        root=relative_href(page.path, INDEX_PAGE), ontology=relative_href(page.path, ONTOLOGY_PAGE),
+        jsonld=script_json(document) if document is not None else None,
+    )
+    return html.encode("utf-8")
+
+
+def page_keys(pages: list[Page], context: dict[str, Any], version: str) -> list[str]:
+    """Each page's cache key: everything its bytes are made of, that is its template context
+    (labels and links of what it shows, backlinks, signatures...), its triples (the embedded
+    JSON-LD), the JSON-LD context, the ontology version, the templates and the code."""
+    shared = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), version]
+    return [content_key(CACHE_KIND, [*shared, page.path, page.template, page.title, repr(page.context),
+                                     ox.serialize(page.triples, format=ox.RdfFormat.N_TRIPLES) or b""])
+            for page in pages]
+
+
+def _groups(pages: list[Page], count: int) -> list[list[Page]]:
+    """Pages in `count` groups of about the same number of triples (one pyld call each)."""
+    groups: list[list[Page]] = [[] for _ in range(max(1, min(count, len(pages))))]
+    sizes = [0] * len(groups)
+    for page in sorted(pages, key=lambda p: -len(p.triples)):
+        smallest = sizes.index(min(sizes))
+        groups[smallest].append(page)
+        sizes[smallest] += len(page.triples)
+    return groups
+
+
+def render_missing(pages: list[Page], context: dict[str, Any], version: str) -> dict[str, bytes]:
+    """The bytes of `pages`, rendered in forked workers, by page path."""
+    env = environment()
+
+    def work(group: list[Page]) -> list[bytes]:
+        return [render(env, page, version, document)
+                for page, document in zip(group, page_documents(group, context), strict=True)]
+
+    groups = _groups(pages, workers() * GROUPS_PER_WORKER)
+    rendered = forkmap.fork_map(work, groups)
+    return {page.path: data for group, made in zip(groups, rendered, strict=True)
+            for page, data in zip(group, made, strict=True)}
+
+
 @register
 class HtmlExporter(Exporter):
     name = "html"
     media_type = "text/html"
 
+    def __init__(self) -> None:
+        self.stats = CacheStats()
+
     def write(self, release: Release, folder: Path) -> list[Path]:
+        """Pages whose key is in the build cache are copied from it, the others rendered and stored;
+        the index (a list of every page) is rendered each time."""
         site = Site(release)
         context = build_context(release.dataset.ontology)
         version = ontology_version(release.dataset.ontology)
-        env = environment()
         pages = build_pages(site)
+        keys = dict(zip((page.path for page in pages), page_keys(pages, context, version), strict=True))
+        found = {path: release.cache.get(CACHE_KIND, key) for path, key in keys.items()}
+        missing = [page for page in pages if found[page.path] is None]
+        for path, data in render_missing(missing, context, version).items():
+            release.cache.put(CACHE_KIND, keys[path], data)
+            found[path] = data
+        self.stats = CacheStats(hits=len(pages) - len(missing), misses=len(missing),
+                                missed=[page.path for page in missing])
         root = folder / HTML_FOLDER
         written: list[Path] = []
         for page in pages:
-            html = env.get_template(page.template).render(
-                page=page, ctx=page.context, version=version,
-                root=relative_href(page.path, INDEX_PAGE),
-                ontology=relative_href(page.path, ONTOLOGY_PAGE),
-                jsonld=script_json(compact(page.triples, context)),
-            )
-            written.append(write_bytes(root / page.path, html.encode("utf-8")))
+            written.append(write_bytes(root / page.path, found[page.path] or b""))
             if page.context.get("source_text") is not None:
                 text_path = root / (page.path[:-len(".html")] + ".txt")
                 written.append(write_bytes(text_path, page.context["source_text"].encode("utf-8")))
-        index = env.get_template("index.html").render(
-            ctx=_index_context(site, pages), version=version, root=INDEX_PAGE, ontology=ONTOLOGY_PAGE,
-            page=Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations"),
-            jsonld=None,
-        )
-        written.append(write_bytes(root / INDEX_PAGE, index.encode("utf-8")))
+        index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
+                     context=_index_context(site, pages))
+        written.append(write_bytes(root / INDEX_PAGE, render(environment(), index, version, None)))
         return written

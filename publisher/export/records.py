@@ -123,6 +123,6 @@ class StatementRecordsExporter(Exporter):
         for slug, data in zip(missing, forkmap.fork_map(make, missing), strict=True):
             release.cache.put(CACHE_KIND, keys[slug], data)
             records[slug] = data
-        self.stats = CacheStats(hits=len(keys) - len(missing), misses=len(missing))
+        self.stats = CacheStats(hits=len(keys) - len(missing), misses=len(missing), missed=missing)
         return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
                 for slug, data in records.items() if data is not None]
