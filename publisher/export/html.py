@@ -25,14 +25,14 @@ from markupsafe import Markup
 from pyld import jsonld
 
 from publisher import forkmap
-from publisher import jsonld_parallel as jsonld_parallel_module
 from publisher.buildcache import code_digest, content_key
 from publisher.export import Exporter, Release, register, write_bytes
 from publisher.export import jsonld as jsonld_module
+from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, ontology_version, pyld_dataset, refuse_remote
+from publisher.export.processor import Processor
 from publisher.incremental import workers
-from publisher.jsonld_parallel import compact_nodes
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
 HTML_FOLDER = "html"
@@ -41,7 +41,7 @@ ONTOLOGY_PAGE = "ontology/index.html"
 TEMPLATES = Path(__file__).with_name("templates")
 CACHE_KIND = "html"
 #: the code and templates a page's bytes depend on (pyld's and Jinja2's versions are in `code_digest`)
-CODE_FILES = (Path(__file__), Path(jsonld_module.__file__), Path(jsonld_parallel_module.__file__),
+CODE_FILES = (Path(__file__), Path(jsonld_module.__file__), Path(processor_module.__file__),
               *sorted(TEMPLATES.glob("*.html")))
 GROUPS_PER_WORKER = 4  # pages are rendered in groups, a few per worker so that they end together
 
@@ -545,6 +545,19 @@ def environment() -> Environment:
     )
 
 
+def _compact(expanded: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The compacted node objects of `expanded`, in its order (as jsonld_parallel's chunks)."""
+    if not expanded:
+        return []
+    options = {"documentLoader": refuse_remote, "skipExpansion": True}
+    document: dict[str, Any] = Processor().compact(expanded, context, options)
+    graph = document.get("@graph")
+    if isinstance(graph, list):
+        return graph
+    document.pop("@context", None)
+    return [document]
+
+
 def page_documents(pages: list[Page], context: dict[str, Any]) -> list[dict[str, Any]]:
     """`compact(page.triples, context)` of each page, with one pyld compaction for them all.
 
@@ -552,7 +565,7 @@ def page_documents(pages: list[Page], context: dict[str, Any]) -> list[dict[str,
     whatever its siblings (publisher/jsonld_parallel.py): so each page gets exactly the
     node objects, in the order and shape, that compacting it alone gives."""
     expanded = jsonld.from_rdf(pyld_dataset([t for page in pages for t in page.triples]))
-    nodes = compact_nodes(expanded, context, refuse_remote, jobs=1)
+    nodes = _compact(expanded, context)
     by_id = {node["@id"]: compacted for node, compacted in zip(expanded, nodes, strict=True)}
     documents = []
     for page in pages:

@@ -21,10 +21,11 @@ from rdflib.namespace import OWL, RDFS
 
 from publisher import forkmap
 from publisher.buildcache import code_digest, content_key
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import Exporter, Release, processor, register, write_bytes
 from publisher.export import jsonld as jsonld_export
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
+from publisher.export.processor import Processor
 from publisher.graph import STATEMENT_BASE, statement_scopes
 from publisher.settings import ONTOLOGY_NS
 
@@ -32,7 +33,7 @@ RECORDS_FOLDER = "statements"
 SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
 CACHE_KIND = "records"
 #: the code a record's bytes depend on (pyld's version is in `code_digest` too)
-CODE_FILES = (Path(__file__), Path(jsonld_export.__file__))
+CODE_FILES = (Path(__file__), Path(jsonld_export.__file__), Path(processor.__file__))
 
 
 def _frame(context: dict[str, Any], statement: str, hidden: list[str]) -> dict[str, Any]:
@@ -65,27 +66,13 @@ def hidden_properties(release: Release) -> list[str]:
     return sorted(supers | set(SHORTCUTS))
 
 
-class _ExpandedFramer(jsonld.JsonLdProcessor):
-    """pyld's framing, told that its input is `from_rdf` output, which is already expanded:
-    pyld's expansion of it again (a third of the framing time) returns it as it is."""
-
-    def __init__(self, expanded: list[dict[str, Any]]) -> None:
-        super().__init__()
-        self.expanded = expanded
-
-    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
-        if input_ is self.expanded:
-            return input_
-        return super().expand(input_, options)
-
-
 def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str, Any],
                     hidden: list[str]) -> dict[str, Any]:
     expanded = jsonld.from_rdf(pyld_dataset(triples))
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
     frame = _frame(context, statement, hidden)
-    framed: dict[str, Any] = _ExpandedFramer(expanded).frame(expanded, frame, options)
+    framed: dict[str, Any] = Processor(expanded).frame(expanded, frame, options)
     return framed
 
 
