@@ -10,6 +10,7 @@ is nested where an archivist looks for it; every other node is embedded once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,13 @@ from publisher.export import jsonld as jsonld_export
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
 from publisher.export.processor import Processor
-from publisher.graph import STATEMENT_BASE, statement_scopes
+from publisher.graph import STATEMENT_BASE, graph_name, statement_scopes, statement_slug
 from publisher.settings import ONTOLOGY_NS
 
 RECORDS_FOLDER = "statements"
 SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
 CACHE_KIND = "records"
+INPUT_KIND = "records-input"
 #: the code a record's bytes depend on (pyld's version is in `code_digest` too)
 CODE_FILES = (Path(__file__), Path(jsonld_export.__file__), Path(processor.__file__))
 
@@ -76,12 +78,37 @@ def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str,
     return framed
 
 
-def record_keys(scopes: dict[str, list[ox.Triple]], context: dict[str, Any],
-                hidden: list[str]) -> dict[str, str]:
-    """Each record's cache key: its scope's triples in the order pyld reads them, the context,
-    the hidden properties, the statement and the code; a change to any of them is a miss."""
-    shared = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
-    return {slug: content_key(CACHE_KIND, [*shared, STATEMENT_BASE + slug,
+def split_graphs(quads: list[ox.Quad]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
+    """Each statement's quads by slug, and the quads of every other graph (registry, concepts,
+    ontology): what a statement's scope is drawn from (`statement_scopes`)."""
+    own: dict[str, list[ox.Quad]] = {}
+    shared: list[ox.Quad] = []
+    for quad in quads:
+        slug = statement_slug(graph_name(quad))
+        if slug is None:
+            shared.append(quad)
+        else:
+            own.setdefault(slug, []).append(quad)
+    return own, shared
+
+
+def _nquads(quads: list[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def input_keys(own: dict[str, list[ox.Quad]], shared: list[ox.Quad], base: list[str]) -> dict[str, str]:
+    """Each record's first key, over everything its scope can be drawn from: its statement's
+    graph and all the graphs that are no statement's. Cheaper to compute than the scope, so an
+    unchanged release looks up only these, and computes the scopes of the statements that miss."""
+    others = hashlib.sha256(_nquads(shared)).hexdigest()
+    return {slug: content_key(INPUT_KIND, [*base, others, STATEMENT_BASE + slug, _nquads(quads)])
+            for slug, quads in own.items()}
+
+
+def record_keys(scopes: dict[str, list[ox.Triple]], base: list[str]) -> dict[str, str]:
+    """Each record's second key: its scope's triples in the order pyld reads them, so that a
+    change elsewhere in the registry (a statement's first key misses) reframes no record."""
+    return {slug: content_key(CACHE_KIND, [*base, STATEMENT_BASE + slug,
                                            ox.serialize(scope, format=ox.RdfFormat.N_TRIPLES) or b""])
             for slug, scope in scopes.items()}
 
@@ -95,14 +122,23 @@ class StatementRecordsExporter(Exporter):
         self.stats = CacheStats()
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        """Records whose key is in the build cache are copied from it; the others are framed in
-        forked workers, then stored."""
+        """Records are read from the build cache under either key (see `input_keys`, `record_keys`:
+        both cover the context, the hidden properties and the code); the others are framed in
+        forked workers, then stored under both."""
         context = build_context(release.dataset.ontology)
         hidden = hidden_properties(release)
-        scopes = statement_scopes(release.quads)
-        keys = record_keys(scopes, context, hidden)
-        records = {slug: release.cache.get(CACHE_KIND, key) for slug, key in keys.items()}
-        missing = [slug for slug, data in records.items() if data is None]
+        base = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
+        own, shared = split_graphs(release.quads)
+        inputs = input_keys(own, shared, base)
+        records = {slug: release.cache.get(INPUT_KIND, key) for slug, key in sorted(inputs.items())}
+        changed = [slug for slug, data in records.items() if data is None]
+        scopes = statement_scopes(shared + [quad for slug in changed for quad in own[slug]])
+        keys = record_keys(scopes, base)
+        missing = []
+        for slug in changed:
+            records[slug] = release.cache.get(CACHE_KIND, keys[slug])
+            if records[slug] is None:
+                missing.append(slug)
 
         def make(slug: str) -> bytes:
             return dump_json(frame_statement(scopes[slug], STATEMENT_BASE + slug, context, hidden))
@@ -110,6 +146,8 @@ class StatementRecordsExporter(Exporter):
         for slug, data in zip(missing, forkmap.fork_map(make, missing), strict=True):
             release.cache.put(CACHE_KIND, keys[slug], data)
             records[slug] = data
-        self.stats = CacheStats(hits=len(keys) - len(missing), misses=len(missing), missed=missing)
+        for slug in changed:
+            release.cache.put(INPUT_KIND, inputs[slug], records[slug] or b"")
+        self.stats = CacheStats(hits=len(records) - len(missing), misses=len(missing), missed=missing)
         return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
                 for slug, data in records.items() if data is not None]
