@@ -11,6 +11,7 @@ Where a page lives is `page_path(iri)`: the IRI's path below the data base with
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from collections import defaultdict
@@ -81,6 +82,7 @@ OFFSET_PROPERTIES = {NIDA + name for name in (
     "textStart", "textEnd", "nameStart", "nameEnd", "titleStart", "titleEnd", "subtitleStart", "subtitleEnd")}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _split(iri: str) -> tuple[str, str] | None:
     """(page path, fragment) for an IRI that is described on a page of the release."""
     if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_NS):
@@ -133,8 +135,14 @@ def relative_href(from_page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     if path == from_page:
         return f"#{fragment}" if fragment else posixpath.basename(path)
-    href = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    href = _relpath(path, posixpath.dirname(from_page) or ".")
     return f"{href}#{fragment}" if fragment else href
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relpath(path: str, folder: str) -> str:
+    """posixpath.relpath, remembered: pages link the same pages from the same few folders."""
+    return posixpath.relpath(path, folder)
 
 
 def script_json(document: Any) -> Markup:
@@ -235,6 +243,12 @@ class Site:
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
             self.by_subject[_iri(triple.subject)].append(triple)
+        self.by_predicate: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
+        for subject, triples in self.by_subject.items():
+            objects: dict[str, list[ox.NamedNode | ox.Literal]] = defaultdict(list)
+            for t in triples:
+                objects[t.predicate.value].append(t.object)  # type: ignore[arg-type]
+            self.by_predicate[subject] = objects
         self.inferred = materialized(self.by_subject)
         self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
@@ -247,9 +261,14 @@ class Site:
 
     # -- reading --------------------------------------------------------------------------
 
+    def sorted_triples(self, subjects: list[str]) -> list[ox.Triple]:
+        """The triples of `subjects` in N-Triples order: the release triples are sorted, so each
+        subject's are, and only the subjects need sorting (by their N-Triples form)."""
+        ordered = sorted(subjects, key=lambda s: str(self.by_subject[s][0].subject))
+        return [t for s in ordered for t in self.by_subject[s]]
+
     def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
-        found = [t.object for t in self.by_subject.get(subject, ()) if t.predicate.value == predicate]
-        return found  # type: ignore[return-value]
+        return self.by_predicate.get(subject, {}).get(predicate, [])
 
     def value(self, subject: str, predicate: str) -> str | None:
         found = self.objects(subject, predicate)
@@ -489,18 +508,18 @@ def _ontology_context(site: Site, path: str) -> dict[str, Any]:
 
 def build_pages(site: Site) -> list[Page]:
     """Every page of the site with the triples it describes (each triple on exactly one page)."""
-    grouped: dict[str, list[ox.Triple]] = defaultdict(list)
+    grouped: dict[str, list[str]] = defaultdict(list)
     owner: dict[str, str] = {}
-    for subject, triples in site.by_subject.items():
+    for subject in site.by_subject:
         path = page_path(subject)
         if path is None:
             continue
-        grouped[path].extend(triples)
+        grouped[path].append(subject)
         if page_link(subject) == path:
             owner[path] = subject
     pages: list[Page] = []
     for path in sorted(grouped):
-        triples = sorted(grouped[path], key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        triples = site.sorted_triples(grouped[path])
         if path == ONTOLOGY_PAGE:
             title = site.value(ONTOLOGY_IRI, DCT + "title") or "Ontology"
             pages.append(Page(path, "ontology.html", title, triples, _ontology_context(site, path)))
