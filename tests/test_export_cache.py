@@ -140,4 +140,4 @@ def test_materialized_triples_are_those_the_release_graph_materializes(bundled: 
     inferred = {t for query in MATERIALIZE
                 for t in store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)}
     assert len(inferred) > 500
-    assert materialized(Site(bundled).by_subject) == inferred
+    assert materialized(Site(bundled).by_predicate) == inferred

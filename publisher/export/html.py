@@ -32,6 +32,7 @@ from publisher.export import jsonld as jsonld_module
 from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, ontology_version, pyld_dataset, refuse_remote
+from publisher.export.nogc import collector_paused
 from publisher.export.processor import Processor
 from publisher.incremental import workers
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
@@ -203,35 +204,42 @@ def _closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
     return reach
 
 
-def materialized(by_subject: dict[str, list[ox.Triple]]) -> set[ox.Triple]:
+Index = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
+
+
+def _hierarchy(by_predicate: Index, predicate: str) -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = {}
+    for subject, objects in by_predicate.items():
+        found = {o.value for o in objects.get(predicate, ()) if isinstance(o, ox.NamedNode)}
+        if found:
+            edges[subject] = found
+    return edges
+
+
+def materialized(by_predicate: Index) -> set[ox.Triple]:
     """The triples the release materializes (publisher.graph.MATERIALIZE): super-types,
     super-properties and equivalent properties, which pages do not show as asserted.
 
     They are recomputed from the release triples and the class and property hierarchy in
     them, so pages never need the loader's graph of asserted data; a super-type the data
     also asserts explicitly counts as materialized (it adds nothing to the page)."""
-    classes: dict[str, set[str]] = defaultdict(set)
-    properties: dict[str, set[str]] = defaultdict(set)
-    equivalent: dict[str, set[str]] = defaultdict(set)
-    hierarchy = {RDFS + "subClassOf": classes, RDFS + "subPropertyOf": properties,
-                 OWL + "equivalentProperty": equivalent}
-    for triples in by_subject.values():
-        for t in triples:
-            edges = hierarchy.get(t.predicate.value)
-            if edges is not None and isinstance(t.object, ox.NamedNode):
-                edges[_iri(t.subject)].add(t.object.value)
-    super_classes, super_properties = _closure(classes), _closure(properties)
+    super_classes = _closure(_hierarchy(by_predicate, RDFS + "subClassOf"))
+    super_properties = _closure(_hierarchy(by_predicate, RDFS + "subPropertyOf"))
+    equivalent = _hierarchy(by_predicate, OWL + "equivalentProperty")
     supers = {p: super_properties.get(p, set()) | equivalent.get(p, set())
               for p in set(super_properties) | set(equivalent)}
     inferred: set[ox.Triple] = set()
-    for triples in by_subject.values():
-        for t in triples:
-            predicate = t.predicate.value
-            if predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
-                found = super_classes.get(_iri(t.object), ())
-                inferred.update(ox.Triple(t.subject, t.predicate, ox.NamedNode(c)) for c in found)
-            for other in supers.get(predicate, ()):
-                inferred.add(ox.Triple(t.subject, ox.NamedNode(other), t.object))
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    for subject, objects in by_predicate.items():
+        if subject.startswith(("_:", "<<")):  # the release has IRIs only (publisher.graph.to_ox)
+            continue
+        node = ox.NamedNode(subject)
+        for kind in objects.get(RDF_TYPE, ()):
+            found = super_classes.get(_iri(kind), ())
+            inferred.update(ox.Triple(node, rdf_type, ox.NamedNode(c)) for c in found)
+        for predicate in objects.keys() & supers.keys():
+            for other in supers[predicate]:
+                inferred.update(ox.Triple(node, ox.NamedNode(other), o) for o in objects[predicate])
     return inferred
 
 
@@ -241,23 +249,21 @@ class Site:
     def __init__(self, release: Release) -> None:
         self.triples = release.triples
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+        self.by_predicate: Index = defaultdict(lambda: defaultdict(list))
         for triple in self.triples:
-            self.by_subject[_iri(triple.subject)].append(triple)
-        self.by_predicate: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = {}
-        for subject, triples in self.by_subject.items():
-            objects: dict[str, list[ox.NamedNode | ox.Literal]] = defaultdict(list)
-            for t in triples:
-                objects[t.predicate.value].append(t.object)  # type: ignore[arg-type]
-            self.by_predicate[subject] = objects
-        self.inferred = materialized(self.by_subject)
+            subject = _iri(triple.subject)
+            self.by_subject[subject].append(triple)
+            self.by_predicate[subject][triple.predicate.value].append(triple.object)  # type: ignore[arg-type]
+        self.inferred = materialized(self.by_predicate)
+        self.inferable = {t.predicate.value for t in self.inferred}
         self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
-            if isinstance(triple.object, ox.NamedNode) and triple not in self.inferred:
+            if isinstance(triple.object, ox.NamedNode) and self.asserted(triple):
                 self.incoming[triple.object.value].append(triple)
         self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
 
     def asserted(self, triple: ox.Triple) -> bool:
-        return triple not in self.inferred
+        return triple.predicate.value not in self.inferable or triple not in self.inferred
 
     # -- reading --------------------------------------------------------------------------
 
@@ -652,9 +658,13 @@ class HtmlExporter(Exporter):
     def write(self, release: Release, folder: Path) -> list[Path]:
         """Pages whose key is in the build cache are copied from it, the others rendered and stored;
         the index (a list of every page) is rendered each time."""
-        site = Site(release)
+        with collector_paused():
+            return self._write(release, folder)
+
+    def _write(self, release: Release, folder: Path) -> list[Path]:
         context = build_context(release.dataset.ontology)
         version = ontology_version(release.dataset.ontology)
+        site = Site(release)
         pages = build_pages(site)
         keys = dict(zip((page.path for page in pages), page_keys(pages, context, version), strict=True))
         found = {path: release.cache.get(CACHE_KIND, key) for path, key in keys.items()}

@@ -26,6 +26,7 @@ from publisher.export import Exporter, Release, processor, register, write_bytes
 from publisher.export import jsonld as jsonld_export
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
+from publisher.export.nogc import collector_paused
 from publisher.export.processor import Processor
 from publisher.graph import STATEMENT_BASE, graph_name, statement_scopes, statement_slug
 from publisher.settings import ONTOLOGY_NS
@@ -125,6 +126,10 @@ class StatementRecordsExporter(Exporter):
         """Records are read from the build cache under either key (see `input_keys`, `record_keys`:
         both cover the context, the hidden properties and the code); the others are framed in
         forked workers, then stored under both."""
+        with collector_paused():
+            return self._write(release, folder)
+
+    def _write(self, release: Release, folder: Path) -> list[Path]:
         context = build_context(release.dataset.ontology)
         hidden = hidden_properties(release)
         base = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
