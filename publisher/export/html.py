@@ -647,6 +647,21 @@ def render_missing(pages: list[Page], context: dict[str, Any], version: str) -> 
             for page, data in zip(group, made, strict=True)}
 
 
+def write_site(root: Path, site: Site, pages: list[Page], rendered: dict[str, bytes | None],
+               version: str) -> list[Path]:
+    """Write every page, the plain text of each source and the index."""
+    written: list[Path] = []
+    for page in pages:
+        written.append(write_bytes(root / page.path, rendered[page.path] or b""))
+        if page.context.get("source_text") is not None:
+            text_path = root / (page.path[:-len(".html")] + ".txt")
+            written.append(write_bytes(text_path, page.context["source_text"].encode("utf-8")))
+    index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
+                 context=_index_context(site, pages))
+    written.append(write_bytes(root / INDEX_PAGE, render(environment(), index, version, None)))
+    return written
+
+
 @register
 class HtmlExporter(Exporter):
     name = "html"
@@ -674,14 +689,4 @@ class HtmlExporter(Exporter):
             found[path] = data
         self.stats = CacheStats(hits=len(pages) - len(missing), misses=len(missing),
                                 missed=[page.path for page in missing])
-        root = folder / HTML_FOLDER
-        written: list[Path] = []
-        for page in pages:
-            written.append(write_bytes(root / page.path, found[page.path] or b""))
-            if page.context.get("source_text") is not None:
-                text_path = root / (page.path[:-len(".html")] + ".txt")
-                written.append(write_bytes(text_path, page.context["source_text"].encode("utf-8")))
-        index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
-                     context=_index_context(site, pages))
-        written.append(write_bytes(root / INDEX_PAGE, render(environment(), index, version, None)))
-        return written
+        return write_site(folder / HTML_FOLDER, site, pages, found, version)

@@ -130,6 +130,7 @@ class StatementRecordsExporter(Exporter):
             return self._write(release, folder)
 
     def _write(self, release: Release, folder: Path) -> list[Path]:
+        self.stats = CacheStats()
         context = build_context(release.dataset.ontology)
         hidden = hidden_properties(release)
         base = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
@@ -138,21 +139,28 @@ class StatementRecordsExporter(Exporter):
         records = {slug: release.cache.get(INPUT_KIND, key) for slug, key in sorted(inputs.items())}
         changed = [slug for slug, data in records.items() if data is None]
         scopes = statement_scopes(shared + [quad for slug in changed for quad in own[slug]])
+        for slug, data in self._remake(release, scopes, base, context, hidden).items():
+            release.cache.put(INPUT_KIND, inputs[slug], data)
+            records[slug] = data
+        missed = self.stats.missed
+        self.stats = CacheStats(hits=len(records) - len(missed), misses=len(missed), missed=missed)
+        return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
+                for slug, data in records.items() if data is not None]
+
+    def _remake(self, release: Release, scopes: dict[str, list[ox.Triple]], base: list[str],
+                context: dict[str, Any], hidden: list[str]) -> dict[str, bytes]:
+        """The records of `scopes`: from the cache under their second key, or framed and stored
+        (their slugs in `self.stats.missed`)."""
         keys = record_keys(scopes, base)
-        missing = []
-        for slug in changed:
-            records[slug] = release.cache.get(CACHE_KIND, keys[slug])
-            if records[slug] is None:
-                missing.append(slug)
+        found = {slug: release.cache.get(CACHE_KIND, key) for slug, key in keys.items()}
+        missing = [slug for slug, data in found.items() if data is None]
 
         def make(slug: str) -> bytes:
             return dump_json(frame_statement(scopes[slug], STATEMENT_BASE + slug, context, hidden))
 
+        records = {slug: data for slug, data in found.items() if data is not None}
         for slug, data in zip(missing, forkmap.fork_map(make, missing), strict=True):
             release.cache.put(CACHE_KIND, keys[slug], data)
             records[slug] = data
-        for slug in changed:
-            release.cache.put(INPUT_KIND, inputs[slug], records[slug] or b"")
-        self.stats = CacheStats(hits=len(records) - len(missing), misses=len(missing), missed=missing)
-        return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
-                for slug, data in records.items() if data is not None]
+        self.stats.missed = missing
+        return records
