@@ -29,7 +29,6 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from publisher.graph import ox_triples
 from publisher.load import Dataset
 from publisher.validate import SH, Report, read_results
 
@@ -214,7 +213,7 @@ def run_rule(rule: SparqlRule, store: ox.Store, report: Graph) -> None:
 def data_store(dataset: Dataset) -> ox.Store:
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for graph in (dataset.data, dataset.ontology) for t in ox_triples(graph))
+                      for part in dataset.parts.values() for t in part)
     return store
 
 

@@ -42,6 +42,7 @@ from rdflib.term import Node
 from publisher import __version__
 from publisher.graph import ox_triples, to_ox
 from publisher.load import GRAPH_BASE, Dataset
+from publisher.progress import VALIDATING, Progress, Steps
 from publisher.timing import Timer
 from publisher.validate import SH, Report, read_results
 
@@ -110,7 +111,7 @@ def make_shards(dataset: Dataset, store: ox.Store) -> list[Shard]:
     for name, graph in dataset.parts.items():
         owner = name if name.startswith(STATEMENT_GRAPH) else REST
         shard = shards.setdefault(owner, Shard(owner))
-        shard.owned.update(to_ox(s) for s in graph.subjects(unique=True))  # type: ignore[misc]
+        shard.owned.update(t.subject for t in graph)  # type: ignore[misc]
     for s in dataset.ontology.subjects(unique=True):
         if isinstance(s, URIRef):
             shards.setdefault(REST, Shard(REST)).owned.add(ox.NamedNode(str(s)))
@@ -252,9 +253,11 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int,
-                    store: ox.Store | None = None) -> list[tuple[Node | None, Row]]:
-    """Validate shards on the union of their closures, split into `jobs` groups run in parallel."""
+def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int, store: ox.Store | None = None,
+                    steps: Steps | None = None) -> list[tuple[Node | None, Row]]:
+    """Validate shards on the union of their closures, split into `jobs` groups run in parallel.
+
+    `steps` advances by a group's statements as its results come back."""
     global _JOB
     from publisher.fastvalidate import validate_fast
 
@@ -266,23 +269,31 @@ def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int,
         report = validate_fast(dataset, store=_sub_store(dataset, set().union(*(s.closure for s in shards))))
         return result_rows(report.graph)
     groups: list[set[ox.Triple]] = [set() for _ in range(jobs)]
-    sizes = [0] * jobs
+    sizes, statements = [0] * jobs, [0] * jobs
     for shard in sorted(shards, key=lambda s: -len(s.closure)):
         smallest = sizes.index(min(sizes))
         groups[smallest].update(shard.closure)
         sizes[smallest] += len(shard.closure)
+        statements[smallest] += shard.name != REST
     _JOB = (dataset, groups)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_validate_group, range(jobs))
+            parts = []
+            for index, part in enumerate(pool.imap(_validate_group, range(jobs))):
+                parts.append(part)
+                if steps is not None:
+                    steps.advance(statements[index])
     finally:
         _JOB = None
     return [(None if f is None else _term_from_json(f), row) for part in parts for f, row in part]
 
 
 def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = None,
-                    stats: CacheStats | None = None, jobs: int | None = None) -> Report:
-    """The fast engine's Report, reusing cached results of every shard whose inputs are unchanged."""
+                    stats: CacheStats | None = None, jobs: int | None = None,
+                    progress: Progress | None = None) -> Report:
+    """The fast engine's Report, reusing cached results of every shard whose inputs are unchanged.
+
+    `progress` counts statements: cached ones are done at once, the others as they come back."""
     from publisher.fastvalidate import data_store
 
     stats = stats if stats is not None else CacheStats()
@@ -297,6 +308,8 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
     missing = [shard for shard in shards if cached[shard.name] is None]
     stats.shards, stats.hits = len(shards), len(shards) - len(missing)
     stats.revalidated = [shard.name for shard in missing]
+    steps = Steps(progress, VALIDATING, sum(1 for shard in shards if shard.name != REST))
+    steps.advance(sum(1 for shard in shards if shard.name != REST and cached[shard.name] is not None))
     if timer:
         timer("validate: shards and cache keys", time.perf_counter() - started)
     rows: list[Row] = [row for shard in shards for row in (cached[shard.name] or [])]
@@ -304,7 +317,7 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
         started = time.perf_counter()
         stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
         fresh = validate_shards(dataset, missing, workers() if jobs is None else jobs,
-                                store=store if len(missing) == len(shards) else None)
+                                store=store if len(missing) == len(shards) else None, steps=steps)
         owners: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
         reachers: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
         for shard in missing:
@@ -328,6 +341,7 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
             rows.extend(per_shard[shard.name])
         if timer:
             timer("validate: revalidated shards", time.perf_counter() - started)
+    steps.finish()
     unique = {json.dumps(row, sort_keys=True): row for row in rows}
     graph = rows_graph(unique[k] for k in sorted(unique))
     return Report(results=read_results(graph, dataset), graph=graph)

@@ -8,14 +8,13 @@ import shutil
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from publisher.export import Release
-from publisher.export.html import HtmlExporter, Site, build_pages, materialized, page_documents
+from publisher.export.html import HtmlExporter, Site, build_pages, page_documents
 from publisher.export.jsonld import build_context, compact
 from publisher.export.records import StatementRecordsExporter
-from publisher.graph import MATERIALIZE, SPARQL_PREFIXES, release_quads, union_triples
+from publisher.graph import release_quads, union_triples
 from publisher.load import load_dataset
 from publisher.settings import Settings
 from tests.conftest import REPO, copy_project, edit, run
@@ -132,12 +131,3 @@ def test_pages_compacted_together_equal_each_page_compacted_alone(bundled: Relea
     context = build_context(bundled.dataset.ontology)
     assert len(pages) > 100
     assert page_documents(pages, context) == [compact(page.triples, context) for page in pages]
-
-
-def test_materialized_triples_are_those_the_release_graph_materializes(bundled: Release) -> None:
-    store = ox.Store()
-    store.bulk_extend(bundled.quads)
-    inferred = {t for query in MATERIALIZE
-                for t in store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)}
-    assert len(inferred) > 500
-    assert materialized(Site(bundled).by_predicate) == inferred

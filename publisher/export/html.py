@@ -189,58 +189,7 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def _closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Everything reachable in one or more steps, for each node (rdfs:subClassOf+)."""
-    reach: dict[str, set[str]] = {}
-    for start in edges:
-        seen: set[str] = set()
-        todo = list(edges[start])
-        while todo:
-            node = todo.pop()
-            if node not in seen:
-                seen.add(node)
-                todo.extend(edges.get(node, ()))
-        reach[start] = seen
-    return reach
-
-
 Index = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
-
-
-def _hierarchy(by_predicate: Index, predicate: str) -> dict[str, set[str]]:
-    edges: dict[str, set[str]] = {}
-    for subject, objects in by_predicate.items():
-        found = {o.value for o in objects.get(predicate, ()) if isinstance(o, ox.NamedNode)}
-        if found:
-            edges[subject] = found
-    return edges
-
-
-def materialized(by_predicate: Index) -> set[ox.Triple]:
-    """The triples the release materializes (publisher.graph.MATERIALIZE): super-types,
-    super-properties and equivalent properties, which pages do not show as asserted.
-
-    They are recomputed from the release triples and the class and property hierarchy in
-    them, so pages never need the loader's graph of asserted data; a super-type the data
-    also asserts explicitly counts as materialized (it adds nothing to the page)."""
-    super_classes = _closure(_hierarchy(by_predicate, RDFS + "subClassOf"))
-    super_properties = _closure(_hierarchy(by_predicate, RDFS + "subPropertyOf"))
-    equivalent = _hierarchy(by_predicate, OWL + "equivalentProperty")
-    supers = {p: super_properties.get(p, set()) | equivalent.get(p, set())
-              for p in set(super_properties) | set(equivalent)}
-    inferred: set[ox.Triple] = set()
-    rdf_type = ox.NamedNode(RDF_TYPE)
-    for subject, objects in by_predicate.items():
-        if subject.startswith(("_:", "<<")):  # the release has IRIs only (publisher.graph.to_ox)
-            continue
-        node = ox.NamedNode(subject)
-        for kind in objects.get(RDF_TYPE, ()):
-            found = super_classes.get(_iri(kind), ())
-            inferred.update(ox.Triple(node, rdf_type, ox.NamedNode(c)) for c in found)
-        for predicate in objects.keys() & supers.keys():
-            for other in supers[predicate]:
-                inferred.update(ox.Triple(node, ox.NamedNode(other), o) for o in objects[predicate])
-    return inferred
 
 
 class Site:
@@ -254,16 +203,16 @@ class Site:
             subject = _iri(triple.subject)
             self.by_subject[subject].append(triple)
             self.by_predicate[subject][triple.predicate.value].append(triple.object)  # type: ignore[arg-type]
-        self.inferred = materialized(self.by_predicate)
-        self.inferable = {t.predicate.value for t in self.inferred}
+        self.asserted = {triple for part in release.dataset.parts.values() for triple in part}
         self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
-            if isinstance(triple.object, ox.NamedNode) and self.asserted(triple):
+            if isinstance(triple.object, ox.NamedNode) and self.is_asserted(triple):
                 self.incoming[triple.object.value].append(triple)
         self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
 
-    def asserted(self, triple: ox.Triple) -> bool:
-        return triple.predicate.value not in self.inferable or triple not in self.inferred
+    def is_asserted(self, triple: ox.Triple) -> bool:
+        """Whether the data says it, rather than the release materializing it (a super-type...)."""
+        return triple in self.asserted
 
     # -- reading --------------------------------------------------------------------------
 
@@ -330,7 +279,7 @@ class Site:
     def type_labels(self, subject: str) -> list[str]:
         """Labels of the asserted nida classes (not the materialized super-classes)."""
         asserted = {_iri(t.object) for t in self.by_subject.get(subject, ())
-                    if t.predicate.value == RDF_TYPE and self.asserted(t)}
+                    if t.predicate.value == RDF_TYPE and self.is_asserted(t)}
         own = sorted(t for t in asserted if self.labels.get(t) and t.startswith(NIDA))
         return [self.labels[t] for t in own]
 
@@ -352,7 +301,7 @@ class Site:
         skipped = set(skip) | OFFSET_PROPERTIES
         grouped: dict[str, list[Value]] = defaultdict(list)
         for triple in self.by_subject.get(subject, ()):
-            if triple.predicate.value in skipped or not self.asserted(triple):
+            if triple.predicate.value in skipped or not self.is_asserted(triple):
                 continue
             grouped[triple.predicate.value].append(self.show(triple.object, from_page))  # type: ignore[arg-type]
         return _rows({p: set(v) for p, v in grouped.items()}, self.property_label)

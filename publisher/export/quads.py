@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import Exporter, Release, dumps, register, write_bytes
 from publisher.graph import serialize_text, sorted_lines, sorted_prefixes
 from publisher.settings import PREFIXES
 
@@ -29,7 +29,7 @@ class TriGExporter(Exporter):
     filename = "nida.trig"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, trig_bytes(release.quads))]
+        return [write_bytes(folder / self.filename, dumps.trig(release))]
 
 
 @register
@@ -39,4 +39,4 @@ class NQuadsExporter(Exporter):
     filename = "nida.nq"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, canonical_nquads(release.quads))]
+        return [write_bytes(folder / self.filename, dumps.nquads(release))]
