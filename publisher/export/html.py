@@ -7,6 +7,10 @@ so the folder works from file:// and under any web root. No external assets.
 
 Where a page lives is `page_path(iri)`: the IRI's path below the data base with
 ".html" appended (see its docstring); `nida serve` and other code import it.
+
+Re-publishing is incremental: each page's bytes are kept in the build cache under the
+SHA-256 of everything they are made of (`page_keys`), so only the pages whose content
+changed are rendered again, together and in forked workers (`render_missing`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ signatures with their organizations nested; the local context is inline, so a re
 reads offline on its own. Materialized super-properties (dct:hasPart, prov:agent,
 wdt:P1891...) and the `nida:signedBy` shortcut stay as references, so that each node
 is nested where an archivist looks for it; every other node is embedded once.
-"""
+
+Records are kept in the build cache (`input_keys`, `record_keys`): a re-publish frames only
+the statements whose scope changed, in forked workers."""
 
 from __future__ import annotations
 
