@@ -7,10 +7,15 @@ so the folder works from file:// and under any web root. No external assets.
 
 Where a page lives is `page_path(iri)`: the IRI's path below the data base with
 ".html" appended (see its docstring); `nida serve` and other code import it.
+
+Re-publishing is incremental: each page's bytes are kept in the build cache under the
+SHA-256 of everything they are made of (`page_keys`), so only the pages whose content
+changed are rendered again, together and in forked workers (`render_missing`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from collections import defaultdict
@@ -22,15 +27,29 @@ from typing import Any
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
+from pyld import jsonld
 
+from publisher import forkmap
+from publisher.buildcache import code_digest, content_key
 from publisher.export import Exporter, Release, register, write_bytes
-from publisher.export.jsonld import build_context, compact, ontology_version
+from publisher.export import jsonld as jsonld_module
+from publisher.export import processor as processor_module
+from publisher.export.cached import CacheStats
+from publisher.export.jsonld import build_context, ontology_version, pyld_dataset, refuse_remote
+from publisher.export.nogc import collector_paused
+from publisher.export.processor import Processor
+from publisher.incremental import workers
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
 HTML_FOLDER = "html"
 INDEX_PAGE = "index.html"
 ONTOLOGY_PAGE = "ontology/index.html"
 TEMPLATES = Path(__file__).with_name("templates")
+CACHE_KIND = "html"
+#: the code and templates a page's bytes depend on (pyld's and Jinja2's versions are in `code_digest`)
+CODE_FILES = (Path(__file__), Path(jsonld_module.__file__), Path(processor_module.__file__),
+              *sorted(TEMPLATES.glob("*.html")))
+GROUPS_PER_WORKER = 4  # pages are rendered in groups, a few per worker so that they end together
 
 #: Kinds of data resource that get a page of their own: ``<kind>/<slug>.html``.
 PAGE_KINDS = ("statement", "organization", "actor", "place", "agreement", "event", "source")
@@ -68,6 +87,7 @@ OFFSET_PROPERTIES = {NIDA + name for name in (
     "textStart", "textEnd", "nameStart", "nameEnd", "titleStart", "titleEnd", "subtitleStart", "subtitleEnd")}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _split(iri: str) -> tuple[str, str] | None:
     """(page path, fragment) for an IRI that is described on a page of the release."""
     if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_NS):
@@ -120,8 +140,14 @@ def relative_href(from_page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     if path == from_page:
         return f"#{fragment}" if fragment else posixpath.basename(path)
-    href = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    href = _relpath(path, posixpath.dirname(from_page) or ".")
     return f"{href}#{fragment}" if fragment else href
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relpath(path: str, folder: str) -> str:
+    """posixpath.relpath, remembered: pages link the same pages from the same few folders."""
+    return posixpath.relpath(path, folder)
 
 
 def script_json(document: Any) -> Markup:
@@ -167,27 +193,41 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+Index = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
+
+
 class Site:
     """Indexes of the release triples and the helpers templates need."""
 
     def __init__(self, release: Release) -> None:
         self.triples = release.triples
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+        self.by_predicate: Index = defaultdict(lambda: defaultdict(list))
         for triple in self.triples:
-            self.by_subject[_iri(triple.subject)].append(triple)
-        asserted = {triple for part in release.dataset.parts.values() for triple in part}
-        self.asserted = asserted
+            subject = _iri(triple.subject)
+            self.by_subject[subject].append(triple)
+            self.by_predicate[subject][triple.predicate.value].append(triple.object)  # type: ignore[arg-type]
+        self.asserted = {triple for part in release.dataset.parts.values() for triple in part}
         self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
-            if isinstance(triple.object, ox.NamedNode) and triple in asserted:
+            if isinstance(triple.object, ox.NamedNode) and self.is_asserted(triple):
                 self.incoming[triple.object.value].append(triple)
         self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
 
+    def is_asserted(self, triple: ox.Triple) -> bool:
+        """Whether the data says it, rather than the release materializing it (a super-type...)."""
+        return triple in self.asserted
+
     # -- reading --------------------------------------------------------------------------
 
+    def sorted_triples(self, subjects: list[str]) -> list[ox.Triple]:
+        """The triples of `subjects` in N-Triples order: the release triples are sorted, so each
+        subject's are, and only the subjects need sorting (by their N-Triples form)."""
+        ordered = sorted(subjects, key=lambda s: str(self.by_subject[s][0].subject))
+        return [t for s in ordered for t in self.by_subject[s]]
+
     def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
-        found = [t.object for t in self.by_subject.get(subject, ()) if t.predicate.value == predicate]
-        return found  # type: ignore[return-value]
+        return self.by_predicate.get(subject, {}).get(predicate, [])
 
     def value(self, subject: str, predicate: str) -> str | None:
         found = self.objects(subject, predicate)
@@ -243,7 +283,7 @@ class Site:
     def type_labels(self, subject: str) -> list[str]:
         """Labels of the asserted nida classes (not the materialized super-classes)."""
         asserted = {_iri(t.object) for t in self.by_subject.get(subject, ())
-                    if t.predicate.value == RDF_TYPE and t in self.asserted}
+                    if t.predicate.value == RDF_TYPE and self.is_asserted(t)}
         own = sorted(t for t in asserted if self.labels.get(t) and t.startswith(NIDA))
         return [self.labels[t] for t in own]
 
@@ -265,7 +305,7 @@ class Site:
         skipped = set(skip) | OFFSET_PROPERTIES
         grouped: dict[str, list[Value]] = defaultdict(list)
         for triple in self.by_subject.get(subject, ()):
-            if triple.predicate.value in skipped or triple not in self.asserted:
+            if triple.predicate.value in skipped or not self.is_asserted(triple):
                 continue
             grouped[triple.predicate.value].append(self.show(triple.object, from_page))  # type: ignore[arg-type]
         return _rows({p: set(v) for p, v in grouped.items()}, self.property_label)
@@ -427,18 +467,18 @@ def _ontology_context(site: Site, path: str) -> dict[str, Any]:
 
 def build_pages(site: Site) -> list[Page]:
     """Every page of the site with the triples it describes (each triple on exactly one page)."""
-    grouped: dict[str, list[ox.Triple]] = defaultdict(list)
+    grouped: dict[str, list[str]] = defaultdict(list)
     owner: dict[str, str] = {}
-    for subject, triples in site.by_subject.items():
+    for subject in site.by_subject:
         path = page_path(subject)
         if path is None:
             continue
-        grouped[path].extend(triples)
+        grouped[path].append(subject)
         if page_link(subject) == path:
             owner[path] = subject
     pages: list[Page] = []
     for path in sorted(grouped):
-        triples = sorted(grouped[path], key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        triples = site.sorted_triples(grouped[path])
         if path == ONTOLOGY_PAGE:
             title = site.value(ONTOLOGY_IRI, DCT + "title") or "Ontology"
             pages.append(Page(path, "ontology.html", title, triples, _ontology_context(site, path)))
@@ -483,34 +523,123 @@ def environment() -> Environment:
     )
 
 
+def _compact(expanded: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The compacted node objects of `expanded`, in its order (as jsonld_parallel's chunks)."""
+    if not expanded:
+        return []
+    options = {"documentLoader": refuse_remote, "skipExpansion": True}
+    document: dict[str, Any] = Processor().compact(expanded, context, options)
+    graph = document.get("@graph")
+    if isinstance(graph, list):
+        return graph
+    document.pop("@context", None)
+    return [document]
+
+
+def page_documents(pages: list[Page], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """`compact(page.triples, context)` of each page, with one pyld compaction for them all.
+
+    Every subject's triples are on one page, and pyld compacts a node object the same
+    whatever its siblings (publisher/jsonld_parallel.py): so each page gets exactly the
+    node objects, in the order and shape, that compacting it alone gives."""
+    expanded = jsonld.from_rdf(pyld_dataset([t for page in pages for t in page.triples]))
+    nodes = _compact(expanded, context)
+    by_id = {node["@id"]: compacted for node, compacted in zip(expanded, nodes, strict=True)}
+    documents = []
+    for page in pages:
+        own = [by_id[subject] for subject in sorted({_iri(t.subject) for t in page.triples})]
+        if len(own) == 1:
+            documents.append({"@context": context, **own[0]})
+        else:
+            own.sort(key=lambda node: str(node.get("id", "")))
+            documents.append({"@context": context, "@graph": own})
+    return documents
+
+
+def render(env: Environment, page: Page, version: str, document: dict[str, Any] | None) -> bytes:
+    html = env.get_template(page.template).render(
+        page=page, ctx=page.context, version=version,
+        root=relative_href(page.path, INDEX_PAGE), ontology=relative_href(page.path, ONTOLOGY_PAGE),
+        jsonld=script_json(document) if document is not None else None,
+    )
+    return html.encode("utf-8")
+
+
+def page_keys(pages: list[Page], context: dict[str, Any], version: str) -> list[str]:
+    """Each page's cache key: everything its bytes are made of, that is its template context
+    (labels and links of what it shows, backlinks, signatures...), its triples (the embedded
+    JSON-LD), the JSON-LD context, the ontology version, the templates and the code."""
+    shared = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), version]
+    return [content_key(CACHE_KIND, [*shared, page.path, page.template, page.title, repr(page.context),
+                                     ox.serialize(page.triples, format=ox.RdfFormat.N_TRIPLES) or b""])
+            for page in pages]
+
+
+def _groups(pages: list[Page], count: int) -> list[list[Page]]:
+    """Pages in `count` groups of about the same number of triples (one pyld call each)."""
+    groups: list[list[Page]] = [[] for _ in range(max(1, min(count, len(pages))))]
+    sizes = [0] * len(groups)
+    for page in sorted(pages, key=lambda p: -len(p.triples)):
+        smallest = sizes.index(min(sizes))
+        groups[smallest].append(page)
+        sizes[smallest] += len(page.triples)
+    return groups
+
+
+def render_missing(pages: list[Page], context: dict[str, Any], version: str) -> dict[str, bytes]:
+    """The bytes of `pages`, rendered in forked workers, by page path."""
+    env = environment()
+
+    def work(group: list[Page]) -> list[bytes]:
+        return [render(env, page, version, document)
+                for page, document in zip(group, page_documents(group, context), strict=True)]
+
+    groups = _groups(pages, workers() * GROUPS_PER_WORKER)
+    rendered = forkmap.fork_map(work, groups)
+    return {page.path: data for group, made in zip(groups, rendered, strict=True)
+            for page, data in zip(group, made, strict=True)}
+
+
+def write_site(root: Path, site: Site, pages: list[Page], rendered: dict[str, bytes | None],
+               version: str) -> list[Path]:
+    """Write every page, the plain text of each source and the index."""
+    written: list[Path] = []
+    for page in pages:
+        written.append(write_bytes(root / page.path, rendered[page.path] or b""))
+        if page.context.get("source_text") is not None:
+            text_path = root / (page.path[:-len(".html")] + ".txt")
+            written.append(write_bytes(text_path, page.context["source_text"].encode("utf-8")))
+    index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
+                 context=_index_context(site, pages))
+    written.append(write_bytes(root / INDEX_PAGE, render(environment(), index, version, None)))
+    return written
+
+
 @register
 class HtmlExporter(Exporter):
     name = "html"
     media_type = "text/html"
 
+    def __init__(self) -> None:
+        self.stats = CacheStats()
+
     def write(self, release: Release, folder: Path) -> list[Path]:
-        site = Site(release)
+        """Pages whose key is in the build cache are copied from it, the others rendered and stored;
+        the index (a list of every page) is rendered each time."""
+        with collector_paused():
+            return self._write(release, folder)
+
+    def _write(self, release: Release, folder: Path) -> list[Path]:
         context = build_context(release.dataset.ontology)
         version = ontology_version(release.dataset.ontology)
-        env = environment()
+        site = Site(release)
         pages = build_pages(site)
-        root = folder / HTML_FOLDER
-        written: list[Path] = []
-        for page in pages:
-            html = env.get_template(page.template).render(
-                page=page, ctx=page.context, version=version,
-                root=relative_href(page.path, INDEX_PAGE),
-                ontology=relative_href(page.path, ONTOLOGY_PAGE),
-                jsonld=script_json(compact(page.triples, context)),
-            )
-            written.append(write_bytes(root / page.path, html.encode("utf-8")))
-            if page.context.get("source_text") is not None:
-                text_path = root / (page.path[:-len(".html")] + ".txt")
-                written.append(write_bytes(text_path, page.context["source_text"].encode("utf-8")))
-        index = env.get_template("index.html").render(
-            ctx=_index_context(site, pages), version=version, root=INDEX_PAGE, ontology=ONTOLOGY_PAGE,
-            page=Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations"),
-            jsonld=None,
-        )
-        written.append(write_bytes(root / INDEX_PAGE, index.encode("utf-8")))
-        return written
+        keys = dict(zip((page.path for page in pages), page_keys(pages, context, version), strict=True))
+        found = {path: release.cache.get(CACHE_KIND, key) for path, key in keys.items()}
+        missing = [page for page in pages if found[page.path] is None]
+        for path, data in render_missing(missing, context, version).items():
+            release.cache.put(CACHE_KIND, keys[path], data)
+            found[path] = data
+        self.stats = CacheStats(hits=len(pages) - len(missing), misses=len(missing),
+                                missed=[page.path for page in missing])
+        return write_site(folder / HTML_FOLDER, site, pages, found, version)

@@ -6,10 +6,14 @@ signatures with their organizations nested; the local context is inline, so a re
 reads offline on its own. Materialized super-properties (dct:hasPart, prov:agent,
 wdt:P1891...) and the `nida:signedBy` shortcut stay as references, so that each node
 is nested where an archivist looks for it; every other node is embedded once.
-"""
+
+Records are kept in the build cache (`input_keys`, `record_keys`): a re-publish frames only
+the statements whose scope changed, in forked workers."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +22,23 @@ from pyld import jsonld
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDFS
 
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher import forkmap
+from publisher.buildcache import code_digest, content_key
+from publisher.export import Exporter, Release, processor, register, write_bytes
+from publisher.export import jsonld as jsonld_export
+from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
-from publisher.graph import STATEMENT_BASE, statement_scopes
+from publisher.export.nogc import collector_paused
+from publisher.export.processor import Processor
+from publisher.graph import STATEMENT_BASE, graph_name, statement_scopes, statement_slug
 from publisher.settings import ONTOLOGY_NS
 
 RECORDS_FOLDER = "statements"
 SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
+CACHE_KIND = "records"
+INPUT_KIND = "records-input"
+#: the code a record's bytes depend on (pyld's version is in `code_digest` too)
+CODE_FILES = (Path(__file__), Path(jsonld_export.__file__), Path(processor.__file__))
 
 
 def _frame(context: dict[str, Any], statement: str, hidden: list[str]) -> dict[str, Any]:
@@ -62,8 +76,44 @@ def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str,
     expanded = jsonld.from_rdf(pyld_dataset(triples))
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
-    framed: dict[str, Any] = jsonld.frame(expanded, _frame(context, statement, hidden), options)
+    frame = _frame(context, statement, hidden)
+    framed: dict[str, Any] = Processor(expanded).frame(expanded, frame, options)
     return framed
+
+
+def split_graphs(quads: list[ox.Quad]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
+    """Each statement's quads by slug, and the quads of every other graph (registry, concepts,
+    ontology): what a statement's scope is drawn from (`statement_scopes`)."""
+    own: dict[str, list[ox.Quad]] = {}
+    shared: list[ox.Quad] = []
+    for quad in quads:
+        slug = statement_slug(graph_name(quad))
+        if slug is None:
+            shared.append(quad)
+        else:
+            own.setdefault(slug, []).append(quad)
+    return own, shared
+
+
+def _nquads(quads: list[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def input_keys(own: dict[str, list[ox.Quad]], shared: list[ox.Quad], base: list[str]) -> dict[str, str]:
+    """Each record's first key, over everything its scope can be drawn from: its statement's
+    graph and all the graphs that are no statement's. Cheaper to compute than the scope, so an
+    unchanged release looks up only these, and computes the scopes of the statements that miss."""
+    others = hashlib.sha256(_nquads(shared)).hexdigest()
+    return {slug: content_key(INPUT_KIND, [*base, others, STATEMENT_BASE + slug, _nquads(quads)])
+            for slug, quads in own.items()}
+
+
+def record_keys(scopes: dict[str, list[ox.Triple]], base: list[str]) -> dict[str, str]:
+    """Each record's second key: its scope's triples in the order pyld reads them, so that a
+    change elsewhere in the registry (a statement's first key misses) reframes no record."""
+    return {slug: content_key(CACHE_KIND, [*base, STATEMENT_BASE + slug,
+                                           ox.serialize(scope, format=ox.RdfFormat.N_TRIPLES) or b""])
+            for slug, scope in scopes.items()}
 
 
 @register
@@ -71,11 +121,48 @@ class StatementRecordsExporter(Exporter):
     name = "records"
     media_type = "application/ld+json"
 
+    def __init__(self) -> None:
+        self.stats = CacheStats()
+
     def write(self, release: Release, folder: Path) -> list[Path]:
+        """Records are read from the build cache under either key (see `input_keys`, `record_keys`:
+        both cover the context, the hidden properties and the code); the others are framed in
+        forked workers, then stored under both."""
+        with collector_paused():
+            return self._write(release, folder)
+
+    def _write(self, release: Release, folder: Path) -> list[Path]:
+        self.stats = CacheStats()
         context = build_context(release.dataset.ontology)
         hidden = hidden_properties(release)
-        written = []
-        for slug, scope in statement_scopes(release.quads).items():
-            record = frame_statement(scope, STATEMENT_BASE + slug, context, hidden)
-            written.append(write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", dump_json(record)))
-        return written
+        base = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
+        own, shared = split_graphs(release.quads)
+        inputs = input_keys(own, shared, base)
+        records = {slug: release.cache.get(INPUT_KIND, key) for slug, key in sorted(inputs.items())}
+        changed = [slug for slug, data in records.items() if data is None]
+        scopes = statement_scopes(shared + [quad for slug in changed for quad in own[slug]])
+        for slug, data in self._remake(release, scopes, base, context, hidden).items():
+            release.cache.put(INPUT_KIND, inputs[slug], data)
+            records[slug] = data
+        missed = self.stats.missed
+        self.stats = CacheStats(hits=len(records) - len(missed), misses=len(missed), missed=missed)
+        return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
+                for slug, data in records.items() if data is not None]
+
+    def _remake(self, release: Release, scopes: dict[str, list[ox.Triple]], base: list[str],
+                context: dict[str, Any], hidden: list[str]) -> dict[str, bytes]:
+        """The records of `scopes`: from the cache under their second key, or framed and stored
+        (their slugs in `self.stats.missed`)."""
+        keys = record_keys(scopes, base)
+        found = {slug: release.cache.get(CACHE_KIND, key) for slug, key in keys.items()}
+        missing = [slug for slug, data in found.items() if data is None]
+
+        def make(slug: str) -> bytes:
+            return dump_json(frame_statement(scopes[slug], STATEMENT_BASE + slug, context, hidden))
+
+        records = {slug: data for slug, data in found.items() if data is not None}
+        for slug, data in zip(missing, forkmap.fork_map(make, missing), strict=True):
+            release.cache.put(CACHE_KIND, keys[slug], data)
+            records[slug] = data
+        self.stats.missed = missing
+        return records

@@ -1,0 +1,135 @@
+"""The per-statement exporters (records, html) reuse the build cache: a change re-makes exactly
+the outputs it shows in, and the release is the same bytes with a cold, warm or deleted cache."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher.export import Release
+from publisher.export.html import HtmlExporter, Site, build_pages, page_documents
+from publisher.export.jsonld import build_context, compact
+from publisher.export.records import StatementRecordsExporter
+from publisher.graph import release_quads, union_triples
+from publisher.load import load_dataset
+from publisher.settings import Settings
+from tests.conftest import REPO, copy_project, edit, run
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate
+
+SIGNER = "relief-and-civil-society-organization-3"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def release_of(root: Path, cache: Path) -> Release:
+    settings = Settings(root=root, cache_dir_override=cache)
+    dataset = load_dataset(settings)
+    quads = release_quads(dataset)
+    return Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
+
+
+def export(root: Path, cache: Path, out: Path) -> tuple[StatementRecordsExporter, HtmlExporter]:
+    release = release_of(root, cache)
+    records, html = StatementRecordsExporter(), HtmlExporter()
+    records.write(release, out)
+    html.write(release, out)
+    return records, html
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Three synthetic statements of six signatures from a registry of 30 organizations."""
+    return generate(tmp_path / "corpus", statements=3, organizations=30, demands=2, signatures=6)
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes], folder: str) -> set[str]:
+    names = {n for n in before.keys() | after.keys() if n.startswith(folder)}
+    return {n[len(folder):] for n in names if before.get(n) != after.get(n)}
+
+
+def test_one_statement_changed_remakes_only_what_shows_it(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    records, html = export(corpus, cache, tmp_path / "a")
+    assert (records.stats.hits, records.stats.misses) == (0, 3)
+    assert (html.stats.hits, html.stats.misses, len(html.stats.missed)) == (0, 112, 112)
+    statement = corpus / "data" / "statements" / "synthetic-00002" / "statement.ttl"
+    edit(statement, "(2)\" ;", "(2), revised\" ;")
+    records, html = export(corpus, cache, tmp_path / "b")
+    assert (records.stats.hits, records.stats.misses) == (2, 1)
+    assert records.stats.missed == ["synthetic-00002"]
+    before, after = files(tmp_path / "a"), files(tmp_path / "b")
+    assert changed(before, after, "statements/") == {"synthetic-00002.jsonld"}
+    # the statement's page, its source's page (labelled by the title) and the pages of the
+    # organizations that list it among the statements they signed; nothing else
+    shown = changed(before, after, "html/") - {"index.html"}
+    assert set(html.stats.missed) == shown
+    assert {"statement/synthetic-00002.html", "source/synthetic-00002.html"} < shown
+    assert all(p.startswith("organization/") for p in shown - {"statement/synthetic-00002.html",
+                                                                 "source/synthetic-00002.html"})
+    assert (html.stats.hits, html.stats.misses) == (103, 9)  # 6 signatories and the publisher
+    assert all("(2), revised" in after[f"html/{p}"].decode("utf-8") for p in shown)
+
+
+def test_cold_warm_and_deleted_cache_give_the_same_bytes(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "cold")
+    records, html = export(corpus, cache, tmp_path / "warm")
+    assert records.stats.misses == html.stats.misses == 0
+    shutil.rmtree(cache)
+    export(corpus, cache, tmp_path / "deleted")
+    cold = files(tmp_path / "cold")
+    assert len(cold) > 50
+    assert files(tmp_path / "warm") == cold == files(tmp_path / "deleted")
+
+
+def test_renamed_organization_remakes_exactly_the_pages_that_show_its_name(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "a")
+    registry = corpus / "data" / "organizations.ttl"
+    edit(registry, '"Relief and Civil Society Organization 3"', '"Relief & Civil Society Organization Three"')
+    records, html = export(corpus, cache, tmp_path / "b")
+    before, after = files(tmp_path / "a"), files(tmp_path / "b")
+    shown = {p for p, data in after.items() if p.startswith("html/") and b"Organization Three" in data}
+    signs = {p for p, data in before.items() if p.startswith("statements/") and SIGNER.encode() in data}
+    assert signs == {"statements/synthetic-00001.jsonld", "statements/synthetic-00002.jsonld"}
+    assert set(html.stats.missed) == {p[len("html/"):] for p in shown} - {"index.html"}
+    assert sorted(html.stats.missed) == [f"organization/{SIGNER}.html", "statement/synthetic-00001.html",
+                                         "statement/synthetic-00002.html"]
+    assert (html.stats.hits, html.stats.misses) == (109, 3)
+    assert changed(before, after, "html/") == set(html.stats.missed) | {"index.html"}
+    assert {f"statements/{s}.jsonld" for s in records.stats.missed} == signs
+    assert records.stats.hits == 3 - len(signs)
+
+
+def test_publish_is_byte_identical_with_cold_warm_and_deleted_cache(project: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache"))
+    outputs = []
+    for name in ("cold", "warm", "deleted"):
+        if name == "deleted":
+            shutil.rmtree(tmp_path / "cache")
+        assert run("publish", "--out", str(tmp_path / name)).exit_code == 0
+        outputs.append(files(tmp_path / name))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert re.search(rb"html/statement/[^\n]+\.html", outputs[0]["SHA256SUMS"])
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    root = copy_project(tmp_path_factory.mktemp("bundled"))
+    return release_of(root, tmp_path_factory.mktemp("cache"))
+
+
+def test_pages_compacted_together_equal_each_page_compacted_alone(bundled: Release) -> None:
+    pages = build_pages(Site(bundled))
+    context = build_context(bundled.dataset.ontology)
+    assert len(pages) > 100
+    assert page_documents(pages, context) == [compact(page.triples, context) for page in pages]
