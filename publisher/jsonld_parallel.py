@@ -11,83 +11,16 @@ nodes come back already written as JSON text, indented for their place in the du
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable
 from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
 
+from publisher.export.processor import Processor
+
 #: a node as it appears in the dump: its compacted id and its JSON text, indented
 Node = tuple[str, str]
-_VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 NODE_INDENT = "    "  # json.dumps(indent=2) of {"@graph": [node]}: a node sits two levels deep
-
-
-class Processor(jsonld.JsonLdProcessor):
-    """pyld's processor, remembering the compacted form of each IRI.
-
-    To compact an IRI that is no term, pyld scans every term of the context for a prefix
-    (over half the compaction time of a dump). The answer depends only on the active context,
-    the IRI and what term selection reads of the value (`_value_shape`), so it is remembered
-    under those; contexts are kept alive while the processor lives, so their ids cannot be
-    reused. tests/test_scale.py compares the results with plain pyld's."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._iris: dict[tuple[int, str, bool, Any, bool, Hashable], str] = {}
-        self._contexts: dict[int, Any] = {}
-
-    def _compact_iri(self, active_ctx: Any, iri: str, value: Any = None, vocab: bool = False,
-                     base: Any = None, reverse: bool = False) -> str:
-        shape = self._value_shape(active_ctx, value)
-        if shape is None or not isinstance(base, str | None):
-            return super()._compact_iri(active_ctx, iri, value=value, vocab=vocab, base=base,
-                                        reverse=reverse)
-        key = (id(active_ctx), iri, vocab, base, reverse, shape)
-        found = self._iris.get(key)
-        if found is None:
-            self._contexts[id(active_ctx)] = active_ctx
-            found = self._iris[key] = super()._compact_iri(active_ctx, iri, value=value, vocab=vocab,
-                                                           base=base, reverse=reverse)
-        return found
-
-    def _value_shape(self, active_ctx: Any, value: Any) -> Hashable | None:
-        """What pyld's term selection reads of `value` (pyld 3.3 `_compact_iri`, `_select_term`):
-        for a value object its keys, datatype, language and direction; for a node reference
-        whether its IRI compacts to a term that maps back to it. None for anything else (lists,
-        graphs...), which is never remembered."""
-        if value is None:
-            return ()
-        if not isinstance(value, dict):
-            return None
-        keys = tuple(sorted(value))
-        if "@value" in value and set(keys) <= _VALUE_KEYS:
-            return ("value", keys, value.get("@type"), value.get("@language"), value.get("@direction"))
-        if keys == ("@id",) and isinstance(value["@id"], str):
-            term = self._compact_iri(active_ctx, value["@id"], None, vocab=True)
-            mapping = active_ctx["mappings"].get(term)
-            return ("reference", bool(term is not None and mapping and mapping["@id"] == value["@id"]))
-        return None
-
-
-class FrameProcessor(Processor):
-    """`Processor` that frames input already in expanded form (`jsonld.from_rdf`'s output)
-    without expanding it again: JSON-LD expansion of expanded input is the identity, and it
-    took over a third of the framing time of a statement's record."""
-
-    def __init__(self, expanded: Any) -> None:
-        super().__init__()
-        self._expanded = expanded
-
-    def expand(self, input_: Any, options: Any) -> Any:
-        if input_ is self._expanded:
-            return input_
-        return super().expand(input_, options)
-
-
-def frame_expanded(expanded: list[dict[str, Any]], frame: dict[str, Any], options: dict[str, Any]) -> Any:
-    """pyld's `jsonld.frame` of expanded input, faster (see Processor, FrameProcessor)."""
-    return FrameProcessor(expanded).frame(expanded, frame, options)
 
 
 def node_text(node: dict[str, Any]) -> Node:
