@@ -212,25 +212,55 @@ def run_rule(rule: SparqlRule, store: ox.Store, report: Graph) -> None:
 
 
 def data_store(dataset: Dataset) -> ox.Store:
+    from publisher.incremental import part_triples
+
     store = ox.Store()
+    for triples in part_triples(dataset).values():
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for graph in (dataset.data, dataset.ontology) for t in ox_triples(graph))
+                      for t in ox_triples(dataset.ontology))
     return store
 
 
+def empty_report() -> Graph:
+    """What pySHACL returns when nothing is reported."""
+    report = Graph()
+    report.bind("sh", SH)
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, Literal(True)))
+    return report
+
+
+def core_report(core_shapes: Graph, store: ox.Store) -> Graph:
+    """pySHACL's report of the core shapes, run only on the focus nodes that can have results.
+
+    publisher/coredetect.py flags every focus node a core shape might report on, and rewrites
+    the shapes to target just those; pySHACL then runs on the whole store as before, so each
+    result is its own. When the detector cannot model the shapes, pySHACL sees every node."""
+    from publisher.coredetect import plan
+
+    restricted = plan(core_shapes, store)
+    if restricted is not None and not restricted.flagged:
+        return empty_report()
+    combined = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    _conforms, report, _text = pyshacl.validate(
+        combined, shacl_graph=core_shapes if restricted is None else restricted.shapes,
+        inference="none", advanced=True, allow_warnings=True, abort_on_first=False, meta_shacl=False,
+        do_owl_imports=False, inplace=True,
+    )
+    return report
+
+
 def validate_fast(dataset: Dataset, timer: Timer | None = None, store: ox.Store | None = None) -> Report:
-    """Core shapes through pySHACL, SHACL-SPARQL constraints once each in pyoxigraph."""
+    """Core shapes through pySHACL (flagged focus nodes only), SHACL-SPARQL constraints once each."""
     import time
 
     started = time.perf_counter()
     rules, core_shapes = split_rules(dataset.shapes)
     # one pyoxigraph store of data + ontology serves pySHACL (through oxrdflib) and the rules
     store = data_store(dataset) if store is None else store
-    combined = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
-    _conforms, report, _text = pyshacl.validate(
-        combined, shacl_graph=core_shapes, inference="none", advanced=True, allow_warnings=True,
-        abort_on_first=False, meta_shacl=False, do_owl_imports=False, inplace=True,
-    )
+    report = core_report(core_shapes, store)
     if timer:
         timer("validate: core shapes (pySHACL)", time.perf_counter() - started)
     started = time.perf_counter()
@@ -241,5 +271,3 @@ def validate_fast(dataset: Dataset, timer: Timer | None = None, store: ox.Store 
     if timer:
         timer("validate: SPARQL rules (pyoxigraph)", time.perf_counter() - started)
     return Report(results=read_results(report, dataset), graph=report)
-
-

@@ -40,7 +40,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from publisher import __version__
-from publisher.graph import ox_triples, to_ox
+from publisher.graph import ox_triples, serialize_text, sorted_lines, to_ox
 from publisher.load import GRAPH_BASE, Dataset
 from publisher.timing import Timer
 from publisher.validate import SH, Report, read_results
@@ -52,16 +52,20 @@ CACHE_FORMAT = "nida-validation-cache/1"
 RESULT_PROPERTIES = (SH.focusNode, SH.resultSeverity, SH.resultPath, SH.value, SH.sourceShape,
                      SH.sourceConstraint, SH.sourceConstraintComponent, SH.resultMessage)
 PARALLEL_MIN = 50_000  # closure triples below which forking workers costs more than it saves
+GROUP_TRIPLES = 30_000  # closure triples per group of shards validated together
 FULL_RUN_SHARE = 0.25  # above this share of missing shards, the stats call it a full run
 
 
 @dataclass
 class Shard:
     name: str
-    owned: set[ox.NamedNode | ox.BlankNode] = field(default_factory=set)
-    closure: set[ox.Triple] = field(default_factory=set)
-    reached: set[ox.NamedNode | ox.BlankNode] = field(default_factory=set)
+    parts: list[str] = field(default_factory=list)
+    owned: set[Any] = field(default_factory=set)
+    #: triples of other graphs that the shard's nodes reach (registry nodes, ...)
+    reached_triples: list[ox.Triple] = field(default_factory=list)
+    reached: set[Any] = field(default_factory=set)
     key: str = ""
+    size: int = 0
 
 
 @dataclass
@@ -104,38 +108,92 @@ def ox_triples_any(graph: Graph) -> Iterable[ox.Triple]:
         yield ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
 
 
-def make_shards(dataset: Dataset, store: ox.Store) -> list[Shard]:
-    """One shard per statement graph, one for the rest; each with its forward closure."""
+def part_triples(dataset: Dataset) -> dict[str, list[ox.Triple]]:
+    """The data triples of each named graph: the one way validation reaches the data."""
+    return {name: list(ox_triples(graph)) for name, graph in dataset.parts.items()}
+
+
+class Graphs:
+    """The data's named graphs, with what sharding needs: who states what about which node."""
+
+    def __init__(self, parts: dict[str, list[ox.Triple]]) -> None:
+        self.parts = parts
+        self.subject_parts: dict[Any, list[str]] = defaultdict(list)
+        for name, triples in parts.items():
+            for subject in {t.subject for t in triples}:
+                self.subject_parts[subject].append(name)
+        self._by_subject: dict[str, dict[Any, list[ox.Triple]]] = {}
+
+    def about(self, part: str, node: Any) -> list[ox.Triple]:
+        """The triples of one graph whose subject is `node` (each graph indexed once, on demand)."""
+        if part not in self._by_subject:
+            index: dict[Any, list[ox.Triple]] = defaultdict(list)
+            for triple in self.parts[part]:
+                index[triple.subject].append(triple)
+            self._by_subject[part] = index
+        return self._by_subject[part].get(node, [])
+
+
+def _nodes(triples: Iterable[ox.Triple]) -> set[Any]:
+    return {t.object for t in triples if isinstance(t.object, ox.NamedNode | ox.BlankNode)}
+
+
+def make_shards(graphs: Graphs, ontology_subjects: set[Any]) -> list[Shard]:
+    """One shard per statement graph, one for the rest; each with what its nodes reach forward."""
     shards: dict[str, Shard] = {}
-    for name, graph in dataset.parts.items():
-        owner = name if name.startswith(STATEMENT_GRAPH) else REST
-        shard = shards.setdefault(owner, Shard(owner))
-        shard.owned.update(to_ox(s) for s in graph.subjects(unique=True))  # type: ignore[misc]
-    for s in dataset.ontology.subjects(unique=True):
-        if isinstance(s, URIRef):
-            shards.setdefault(REST, Shard(REST)).owned.add(ox.NamedNode(str(s)))
-    stop = {ox.NamedNode(str(s)) for s in dataset.ontology.subjects(unique=True) if isinstance(s, URIRef)}
+    for name, triples in graphs.parts.items():
+        shard = shards.setdefault(name if name.startswith(STATEMENT_GRAPH) else REST,
+                                  Shard(name if name.startswith(STATEMENT_GRAPH) else REST))
+        shard.parts.append(name)
+        shard.owned.update(t.subject for t in triples)
+    shards.setdefault(REST, Shard(REST)).owned.update(ontology_subjects)
     for shard in shards.values():
-        frontier = list(shard.owned)
-        seen = set(frontier)
-        while frontier:
-            node = frontier.pop()
-            for quad in store.quads_for_pattern(node, None, None):
-                shard.closure.add(quad.triple)
-                obj = quad.object
-                if isinstance(obj, ox.NamedNode | ox.BlankNode) and obj not in seen:
-                    seen.add(obj)
-                    shard.reached.add(obj)
-                    if obj not in stop or shard.name == REST:
-                        frontier.append(obj)
+        _reach(shard, graphs, set() if shard.name == REST else ontology_subjects)
     return [shards[name] for name in sorted(shards)]
 
 
-def shard_key(shard: Shard, common: str) -> str:
+def _reach(shard: Shard, graphs: Graphs, stop: set[Any]) -> None:
+    """Follow triples forward from the shard's own graphs into other graphs, up to ontology nodes."""
+    own = set(shard.parts)
+    shard.reached = set().union(*(_nodes(graphs.parts[p]) for p in shard.parts))
+    frontier = [n for n in shard.owned | shard.reached if n not in stop]
+    seen = set(frontier)
+    while frontier:
+        node = frontier.pop()
+        for part in graphs.subject_parts.get(node, ()):
+            if part in own:
+                continue
+            for triple in graphs.about(part, node):
+                shard.reached_triples.append(triple)
+                obj = triple.object
+                if isinstance(obj, ox.NamedNode | ox.BlankNode):
+                    shard.reached.add(obj)
+                    if obj not in seen and obj not in stop:
+                        seen.add(obj)
+                        frontier.append(obj)
+    shard.size = sum(len(graphs.parts[p]) for p in shard.parts) + len(shard.reached_triples)
+
+
+def closure(shard: Shard, graphs: Graphs) -> Iterable[ox.Triple]:
+    """Every triple the shard's focus nodes can see (the ontology aside)."""
+    for part in shard.parts:
+        yield from graphs.parts[part]
+    yield from shard.reached_triples
+
+
+def _digest(triples: Iterable[ox.Triple]) -> bytes:
+    """SHA-256 of canonical N-Triples (sorted lines): serialized in Rust, not str() per triple."""
+    text = serialize_text(triples, ox.RdfFormat.N_TRIPLES)
+    return hashlib.sha256(sorted_lines(text)).digest()
+
+
+def shard_key(shard: Shard, graphs: Graphs, common: str, part_digests: dict[str, bytes]) -> str:
+    """SHA-256 of the shared inputs and of everything the shard's nodes can see."""
     digest = hashlib.sha256(common.encode("utf-8"))
     digest.update(shard.name.encode("utf-8") + b"\n")
-    for line in sorted(str(t) for t in shard.closure):
-        digest.update(line.encode("utf-8") + b"\n")
+    for part in sorted(shard.parts):
+        digest.update(part.encode("utf-8") + b" " + part_digests[part] + b"\n")
+    digest.update(b"reached " + _digest(shard.reached_triples))
     return digest.hexdigest()
 
 
@@ -232,17 +290,49 @@ def _sub_store(dataset: Dataset, triples: Iterable[ox.Triple]) -> ox.Store:
     return store
 
 
-_JOB: tuple[Dataset, list[set[ox.Triple]]] | None = None
+def assign(rows: list[tuple[Node | None, Row]], shards: list[Shard]) -> dict[str, list[Row]]:
+    """Each result goes to the shards of the group that own its focus node.
+
+    A focus node that is no subject belongs to the shards that reach it, or else to `rest`.
+    Results on nodes owned by a shard of another group are dropped here: that group has them."""
+    owners: dict[Any, list[Shard]] = defaultdict(list)
+    reachers: dict[Any, list[Shard]] = defaultdict(list)
+    for shard in shards:
+        for node in shard.owned:
+            owners[node].append(shard)
+    rest = [s for s in shards if s.name == REST]
+    per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
+    for focus, row in rows:
+        term: Any = ox.BlankNode(str(focus)) if isinstance(focus, BNode) else to_ox(focus)  # type: ignore[arg-type]
+        targets = owners.get(term)
+        if targets is None:
+            if not reachers:
+                for shard in shards:
+                    for node in shard.reached:
+                        reachers[node].append(shard)
+            targets = reachers.get(term) or rest
+        for shard in targets:
+            per_shard[shard.name].append(row)
+    return per_shard
 
 
-def _validate_group(index: int) -> list[tuple[list[str] | None, Row]]:
-    """In a forked worker: validate the union of one group's closures, return its result rows."""
+_JOB: tuple[Dataset, Graphs, list[list[Shard]]] | None = None
+
+
+def _validate_group(shards: list[Shard], dataset: Dataset, graphs: Graphs) -> dict[str, list[Row]]:
+    """Validate the union of some shards' closures; the result rows of each shard."""
     from publisher.fastvalidate import validate_fast
 
+    triples = (t for shard in shards for t in closure(shard, graphs))
+    report = validate_fast(dataset, store=_sub_store(dataset, triples))
+    return assign(result_rows(report.graph), shards)
+
+
+def _worker(index: int) -> dict[str, list[Row]]:
+    """In a forked worker: one group of shards."""
     assert _JOB is not None
-    dataset, groups = _JOB
-    report = validate_fast(dataset, store=_sub_store(dataset, groups[index]))
-    return [(None if focus is None else _term_json(focus), row) for focus, row in result_rows(report.graph)]
+    dataset, graphs, groups = _JOB
+    return _validate_group(groups[index], dataset, graphs)
 
 
 def workers() -> int:
@@ -252,46 +342,61 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int,
-                    store: ox.Store | None = None) -> list[tuple[Node | None, Row]]:
-    """Validate shards on the union of their closures, split into `jobs` groups run in parallel."""
-    global _JOB
-    from publisher.fastvalidate import validate_fast
+def make_groups(shards: list[Shard], size: int = GROUP_TRIPLES) -> list[list[Shard]]:
+    """Shards packed into groups of about `size` closure triples, largest first.
 
-    size = sum(len(s.closure) for s in shards)
-    if jobs <= 1 or size < PARALLEL_MIN or len(shards) < 2 * jobs \
+    Small groups keep each SHACL-SPARQL rule's cost near linear (a rule that joins across
+    statements costs the square of its store) and the workers evenly loaded."""
+    groups: list[list[Shard]] = []
+    current: list[Shard] = []
+    filled = 0
+    for shard in sorted(shards, key=lambda s: (-s.size, s.name)):
+        if current and filled + shard.size > size:
+            groups.append(current)
+            current, filled = [], 0
+        current.append(shard)
+        filled += shard.size
+    if current:
+        groups.append(current)
+    return groups
+
+
+def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int) -> dict[str, list[Row]]:
+    """Validate shards group by group, in forked workers when there is enough to share."""
+    global _JOB
+    groups = make_groups(shards)
+    per_shard: dict[str, list[Row]] = {}
+    if jobs <= 1 or len(groups) < 2 or sum(s.size for s in shards) < PARALLEL_MIN \
             or "fork" not in multiprocessing.get_all_start_methods():
-        if store is not None:  # every shard: the whole graph is the union of their closures
-            return result_rows(validate_fast(dataset, store=store).graph)
-        report = validate_fast(dataset, store=_sub_store(dataset, set().union(*(s.closure for s in shards))))
-        return result_rows(report.graph)
-    groups: list[set[ox.Triple]] = [set() for _ in range(jobs)]
-    sizes = [0] * jobs
-    for shard in sorted(shards, key=lambda s: -len(s.closure)):
-        smallest = sizes.index(min(sizes))
-        groups[smallest].update(shard.closure)
-        sizes[smallest] += len(shard.closure)
-    _JOB = (dataset, groups)
+        for group in groups:
+            per_shard.update(_validate_group(group, dataset, graphs))
+        return per_shard
+    _JOB = (dataset, graphs, groups)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_validate_group, range(jobs))
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(groups))) as pool:
+            for part in pool.imap_unordered(_worker, range(len(groups))):
+                per_shard.update(part)
     finally:
         _JOB = None
-    return [(None if f is None else _term_from_json(f), row) for part in parts for f, row in part]
+    return per_shard
 
 
 def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = None,
                     stats: CacheStats | None = None, jobs: int | None = None) -> Report:
     """The fast engine's Report, reusing cached results of every shard whose inputs are unchanged."""
-    from publisher.fastvalidate import data_store
-
     stats = stats if stats is not None else CacheStats()
     started = time.perf_counter()
-    store = data_store(dataset)
-    shards = make_shards(dataset, store)
+    parts = part_triples(dataset)
+    if timer:
+        timer("validate: data triples", time.perf_counter() - started)
+    started = time.perf_counter()
+    graphs = Graphs(parts)
+    ontology = {ox.NamedNode(str(s)) for s in dataset.ontology.subjects(unique=True) if isinstance(s, URIRef)}
+    shards = make_shards(graphs, ontology)
     common = "\n".join([_versions(), _graph_digest(dataset.shapes), _graph_digest(dataset.ontology)])
+    part_digests = {name: _digest(triples) for name, triples in parts.items()}
     for shard in shards:
-        shard.key = shard_key(shard, common)
+        shard.key = shard_key(shard, graphs, common, part_digests)
     cache = ShardCache(cache_dir)
     cached = {shard.name: cache.get(shard.key) for shard in shards}
     missing = [shard for shard in shards if cached[shard.name] is None]
@@ -303,29 +408,10 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
     if missing:
         started = time.perf_counter()
         stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
-        fresh = validate_shards(dataset, missing, workers() if jobs is None else jobs,
-                                store=store if len(missing) == len(shards) else None)
-        owners: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
-        reachers: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
+        fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs)
         for shard in missing:
-            for node in shard.owned:
-                owners[node].append(shard)
-            for node in shard.reached:
-                reachers[node].append(shard)
-        rest = next((s for s in missing if s.name == REST), None)
-        all_owned = set().union(*(shard.owned for shard in shards))
-        per_shard: dict[str, list[Row]] = {shard.name: [] for shard in missing}
-        for focus, row in fresh:
-            term: Any = ox.BlankNode(str(focus)) if isinstance(focus, BNode) else to_ox(focus)  # type: ignore[arg-type]
-            if term in all_owned:
-                targets = owners.get(term, [])
-            else:  # a focus node that is no subject: it belongs to whoever points at it
-                targets = reachers.get(term) or ([rest] if rest else [])
-            for shard in targets:
-                per_shard[shard.name].append(row)
-        for shard in missing:
-            cache.put(shard.key, per_shard[shard.name])
-            rows.extend(per_shard[shard.name])
+            cache.put(shard.key, fresh[shard.name])
+            rows.extend(fresh[shard.name])
         if timer:
             timer("validate: revalidated shards", time.perf_counter() - started)
     unique = {json.dumps(row, sort_keys=True): row for row in rows}
