@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
@@ -375,23 +375,31 @@ def plan(shapes: Graph, store: ox.Store) -> Plan | None:
     try:
         _check_supported(shapes)
         paths = {str(p) for p in shapes.objects(None, SH.path) if isinstance(p, URIRef)}
-        index = Index(store, paths)
-        detector = Detector(shapes, index)
-        targeted = sorted({s for p in TARGETS for s in shapes.subjects(p, None)}, key=str)
-        rewritten = Graph()
-        for prefix, namespace in shapes.namespaces():
-            rewritten.bind(prefix, namespace)
-        for triple in shapes:
-            if not (triple[0] in targeted and triple[1] in TARGETS):
-                rewritten.add(triple)
-        flagged: set[Term] = set()
-        for shape in targeted:
-            if isinstance(shape, BNode) and not any(True for _ in shapes.triples((shape, None, None))):
-                continue
-            for node in focus_nodes(shapes, shape, index):
-                if detector.conforms(node, shape) is not True:
-                    flagged.add(node)
-                    rewritten.add((shape, SH.targetNode, rdflib_term(node)))
-        return Plan(flagged=flagged, shapes=rewritten)
+        detector = Detector(shapes, Index(store, paths))
+        targeted = {s for p in TARGETS for s in shapes.subjects(p, None)}
+        flagged: dict[Node, list[Term]] = {}
+        for shape in sorted(targeted, key=str):
+            nodes = [n for n in focus_nodes(shapes, shape, detector.index)
+                     if detector.conforms(n, shape) is not True]
+            if nodes:
+                flagged[shape] = nodes
+        return Plan(flagged={n for nodes in flagged.values() for n in nodes},
+                    shapes=restrict(shapes, targeted, flagged))
     except Unsupported:
         return None
+
+
+def restrict(shapes: Graph, targeted: set[Node], flagged: dict[Node, list[Term]]) -> Graph:
+    """A copy of the shapes in which each targeted shape targets only its flagged nodes."""
+    rewritten = Graph()
+    if not flagged:
+        return rewritten
+    for prefix, namespace in shapes.namespaces():
+        rewritten.bind(prefix, namespace)
+    for triple in shapes:
+        if not (triple[1] in TARGETS and triple[0] in targeted):
+            rewritten.add(triple)
+    for shape, nodes in flagged.items():
+        for node in nodes:
+            rewritten.add((shape, SH.targetNode, rdflib_term(node)))
+    return rewritten

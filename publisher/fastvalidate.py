@@ -252,12 +252,15 @@ def core_report(core_shapes: Graph, store: ox.Store) -> Graph:
     return report
 
 
-def validate_fast(dataset: Dataset, timer: Timer | None = None, store: ox.Store | None = None) -> Report:
-    """Core shapes through pySHACL (flagged focus nodes only), SHACL-SPARQL constraints once each."""
+def validate_fast(dataset: Dataset, timer: Timer | None = None, store: ox.Store | None = None,
+                  split: tuple[list[SparqlRule], Graph] | None = None) -> Report:
+    """Core shapes through pySHACL (flagged focus nodes only), SHACL-SPARQL constraints once each.
+
+    `split` is `split_rules(dataset.shapes)`, when the caller validates many groups."""
     import time
 
     started = time.perf_counter()
-    rules, core_shapes = split_rules(dataset.shapes)
+    rules, core_shapes = split_rules(dataset.shapes) if split is None else split
     # one pyoxigraph store of data + ontology serves pySHACL (through oxrdflib) and the rules
     store = data_store(dataset) if store is None else store
     report = core_report(core_shapes, store)

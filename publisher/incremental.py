@@ -52,7 +52,7 @@ CACHE_FORMAT = "nida-validation-cache/1"
 RESULT_PROPERTIES = (SH.focusNode, SH.resultSeverity, SH.resultPath, SH.value, SH.sourceShape,
                      SH.sourceConstraint, SH.sourceConstraintComponent, SH.resultMessage)
 PARALLEL_MIN = 50_000  # closure triples below which forking workers costs more than it saves
-GROUP_TRIPLES = 30_000  # closure triples per group of shards validated together
+GROUP_TRIPLES = 6_000  # closure triples per group of shards validated together
 FULL_RUN_SHARE = 0.25  # above this share of missing shards, the stats call it a full run
 
 
@@ -116,8 +116,9 @@ def part_triples(dataset: Dataset) -> dict[str, list[ox.Triple]]:
 class Graphs:
     """The data's named graphs, with what sharding needs: who states what about which node."""
 
-    def __init__(self, parts: dict[str, list[ox.Triple]]) -> None:
+    def __init__(self, parts: dict[str, list[ox.Triple]], ontology: list[ox.Triple]) -> None:
         self.parts = parts
+        self.ontology = ontology
         self.subject_parts: dict[Any, list[str]] = defaultdict(list)
         for name, triples in parts.items():
             for subject in {t.subject for t in triples}:
@@ -281,12 +282,11 @@ class ShardCache:
             return
 
 
-def _sub_store(dataset: Dataset, triples: Iterable[ox.Triple]) -> ox.Store:
+def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.Store:
     """A store of some data triples and the whole ontology, for validating a few shards."""
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for t in ox_triples(dataset.ontology))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in ontology)
     return store
 
 
@@ -316,23 +316,24 @@ def assign(rows: list[tuple[Node | None, Row]], shards: list[Shard]) -> dict[str
     return per_shard
 
 
-_JOB: tuple[Dataset, Graphs, list[list[Shard]]] | None = None
+_JOB: tuple[Dataset, Graphs, list[list[Shard]], Any] | None = None
 
 
-def _validate_group(shards: list[Shard], dataset: Dataset, graphs: Graphs) -> dict[str, list[Row]]:
+def _validate_group(shards: list[Shard], dataset: Dataset, graphs: Graphs,
+                    split: Any) -> dict[str, list[Row]]:
     """Validate the union of some shards' closures; the result rows of each shard."""
     from publisher.fastvalidate import validate_fast
 
     triples = (t for shard in shards for t in closure(shard, graphs))
-    report = validate_fast(dataset, store=_sub_store(dataset, triples))
+    report = validate_fast(dataset, store=_sub_store(triples, graphs.ontology), split=split)
     return assign(result_rows(report.graph), shards)
 
 
 def _worker(index: int) -> dict[str, list[Row]]:
     """In a forked worker: one group of shards."""
     assert _JOB is not None
-    dataset, graphs, groups = _JOB
-    return _validate_group(groups[index], dataset, graphs)
+    dataset, graphs, groups, split = _JOB
+    return _validate_group(groups[index], dataset, graphs, split)
 
 
 def workers() -> int:
@@ -364,14 +365,17 @@ def make_groups(shards: list[Shard], size: int = GROUP_TRIPLES) -> list[list[Sha
 def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int) -> dict[str, list[Row]]:
     """Validate shards group by group, in forked workers when there is enough to share."""
     global _JOB
+    from publisher.fastvalidate import split_rules
+
+    split = split_rules(dataset.shapes)
     groups = make_groups(shards)
     per_shard: dict[str, list[Row]] = {}
     if jobs <= 1 or len(groups) < 2 or sum(s.size for s in shards) < PARALLEL_MIN \
             or "fork" not in multiprocessing.get_all_start_methods():
         for group in groups:
-            per_shard.update(_validate_group(group, dataset, graphs))
+            per_shard.update(_validate_group(group, dataset, graphs, split))
         return per_shard
-    _JOB = (dataset, graphs, groups)
+    _JOB = (dataset, graphs, groups, split)
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(groups))) as pool:
             for part in pool.imap_unordered(_worker, range(len(groups))):
@@ -390,9 +394,8 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
     if timer:
         timer("validate: data triples", time.perf_counter() - started)
     started = time.perf_counter()
-    graphs = Graphs(parts)
-    ontology = {ox.NamedNode(str(s)) for s in dataset.ontology.subjects(unique=True) if isinstance(s, URIRef)}
-    shards = make_shards(graphs, ontology)
+    graphs = Graphs(parts, list(ox_triples_any(dataset.ontology)))
+    shards = make_shards(graphs, {t.subject for t in graphs.ontology if isinstance(t.subject, ox.NamedNode)})
     common = "\n".join([_versions(), _graph_digest(dataset.shapes), _graph_digest(dataset.ontology)])
     part_digests = {name: _digest(triples) for name, triples in parts.items()}
     for shard in shards:
