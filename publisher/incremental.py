@@ -119,9 +119,13 @@ class Graphs:
     def __init__(self, parts: dict[str, list[ox.Triple]], ontology: list[ox.Triple]) -> None:
         self.parts = parts
         self.ontology = ontology
+        self.subjects: dict[str, set[Any]] = {}
+        self.objects: dict[str, set[Any]] = {}  # the IRIs and blank nodes each graph points at
         self.subject_parts: dict[Any, list[str]] = defaultdict(list)
         for name, triples in parts.items():
-            for subject in {t.subject for t in triples}:
+            self.subjects[name] = {t.subject for t in triples}
+            self.objects[name] = {o for o in {t.object for t in triples} if not isinstance(o, ox.Literal)}
+            for subject in self.subjects[name]:
                 self.subject_parts[subject].append(name)
         self._by_subject: dict[str, dict[Any, list[ox.Triple]]] = {}
 
@@ -135,18 +139,14 @@ class Graphs:
         return self._by_subject[part].get(node, [])
 
 
-def _nodes(triples: Iterable[ox.Triple]) -> set[Any]:
-    return {t.object for t in triples if isinstance(t.object, ox.NamedNode | ox.BlankNode)}
-
-
 def make_shards(graphs: Graphs, ontology_subjects: set[Any]) -> list[Shard]:
     """One shard per statement graph, one for the rest; each with what its nodes reach forward."""
     shards: dict[str, Shard] = {}
-    for name, triples in graphs.parts.items():
+    for name in graphs.parts:
         shard = shards.setdefault(name if name.startswith(STATEMENT_GRAPH) else REST,
                                   Shard(name if name.startswith(STATEMENT_GRAPH) else REST))
         shard.parts.append(name)
-        shard.owned.update(t.subject for t in triples)
+        shard.owned.update(graphs.subjects[name])
     shards.setdefault(REST, Shard(REST)).owned.update(ontology_subjects)
     for shard in shards.values():
         _reach(shard, graphs, set() if shard.name == REST else ontology_subjects)
@@ -156,7 +156,7 @@ def make_shards(graphs: Graphs, ontology_subjects: set[Any]) -> list[Shard]:
 def _reach(shard: Shard, graphs: Graphs, stop: set[Any]) -> None:
     """Follow triples forward from the shard's own graphs into other graphs, up to ontology nodes."""
     own = set(shard.parts)
-    shard.reached = set().union(*(_nodes(graphs.parts[p]) for p in shard.parts))
+    shard.reached = set().union(*(graphs.objects[p] for p in shard.parts))
     frontier = [n for n in shard.owned | shard.reached if n not in stop]
     seen = set(frontier)
     while frontier:
@@ -183,9 +183,16 @@ def closure(shard: Shard, graphs: Graphs) -> Iterable[ox.Triple]:
 
 
 def _digest(triples: Iterable[ox.Triple]) -> bytes:
-    """SHA-256 of canonical N-Triples (sorted lines): serialized in Rust, not str() per triple."""
-    text = serialize_text(triples, ox.RdfFormat.N_TRIPLES)
-    return hashlib.sha256(sorted_lines(text)).digest()
+    """SHA-256 of the triples as N-Triples, serialized in Rust (not str() per triple in Python).
+
+    In the loader's order, not sorted: the same files give the same order, and another order
+    only costs a cache miss."""
+    return hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").digest()
+
+
+def _sorted_digest(triples: Iterable[ox.Triple]) -> bytes:
+    """SHA-256 of canonical N-Triples (sorted lines), for triples gathered in no fixed order."""
+    return hashlib.sha256(sorted_lines(serialize_text(triples, ox.RdfFormat.N_TRIPLES))).digest()
 
 
 def shard_key(shard: Shard, graphs: Graphs, common: str, part_digests: dict[str, bytes]) -> str:
@@ -194,7 +201,7 @@ def shard_key(shard: Shard, graphs: Graphs, common: str, part_digests: dict[str,
     digest.update(shard.name.encode("utf-8") + b"\n")
     for part in sorted(shard.parts):
         digest.update(part.encode("utf-8") + b" " + part_digests[part] + b"\n")
-    digest.update(b"reached " + _digest(shard.reached_triples))
+    digest.update(b"reached " + _sorted_digest(shard.reached_triples))
     return digest.hexdigest()
 
 

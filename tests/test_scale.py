@@ -196,3 +196,62 @@ def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Pa
     report = validate(dataset, cache_dir=cache)
     assert report.results == validate(dataset, engine="pyshacl").results
     assert not any(cache.rglob("*.json"))  # never cached: a registry edit could make it stale
+
+
+def core_focus_nodes(dataset) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+    """(focus nodes the detector flags, focus nodes whole-graph pySHACL reports on) for the core shapes."""
+    import pyshacl
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from publisher.coredetect import plan
+    from publisher.fastvalidate import data_store, split_rules
+    from publisher.validate import SH
+
+    _rules, core = split_rules(dataset.shapes)
+    store = data_store(dataset)
+    restricted = plan(core, store)
+    assert restricted is not None  # the project's shapes are all understood: the fast path runs
+    graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    _ok, report, _text = pyshacl.validate(graph, shacl_graph=core, inference="none", advanced=True,
+                                          allow_warnings=True, do_owl_imports=False, inplace=True)
+    nested = set(report.objects(None, SH.detail))  # sh:node's details: reported through their parent
+    reported = {str(report.value(r, SH.focusNode)) for r in report.subjects(SH.focusNode, None) if r not in nested}
+    return {n.value for n in restricted.flagged}, reported
+
+
+@pytest.mark.parametrize("group", range(len(GROUPS)))
+def test_detector_flags_every_node_pyshacl_reports(group: int, corpus: Path, tmp_path: Path) -> None:
+    """Sound pre-filter: every focus node core pySHACL reports on is flagged, on every mutation."""
+    root = tmp_path / "p"
+    shutil.copytree(corpus, root)
+    for case in GROUPS[group]:
+        for old, new in case.edits:
+            mutate(root, case.file, old, new)
+    flagged, reported = core_focus_nodes(load_dataset(Settings(root=root)))
+    assert reported <= flagged, f"not flagged: {sorted(reported - flagged)}"
+
+
+def test_detector_flags_few_nodes_on_conforming_data(corpus: Path) -> None:
+    flagged, reported = core_focus_nodes(load_dataset(Settings(root=corpus)))
+    assert reported <= flagged
+    assert len(flagged) <= len(reported) + 2  # the seed's warnings: pySHACL runs on a handful of nodes
+
+
+def test_shapes_the_detector_does_not_model_run_through_pyshacl(corpus: Path, tmp_path: Path) -> None:
+    """sh:or is not modelled: its targets are all flagged, and the report still equals pySHACL's."""
+    root = tmp_path / "p"
+    shutil.copytree(corpus, root)
+    (root / "shapes/or.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix nida: <https://w3id.org/nida/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://w3id.org/nida/shapes#OrgLabel> a sh:NodeShape ;\n"
+        "    sh:targetClass nida:Organization ;\n"
+        "    sh:or ( [ sh:path nida:acronym ; sh:minCount 1 ] [ sh:path skos:altLabel ; sh:minCount 1 ] ) ;\n"
+        "    sh:severity sh:Info ;\n"
+        '    sh:message "an organization without acronym or other name" .\n', encoding="utf-8")
+    assert compare(root) >= 3
+    flagged, reported = core_focus_nodes(load_dataset(Settings(root=root)))
+    assert reported <= flagged and len(flagged) > len(reported)
