@@ -54,10 +54,12 @@ class Unsupported(Exception):
 
 @dataclass
 class Plan:
-    """The focus nodes pySHACL must validate, and the shapes rewritten to target only them."""
+    """The focus nodes pySHACL must validate, per targeted shape (rdflib terms: they cross processes)."""
 
-    flagged: set[Term]
-    shapes: Graph
+    flagged: dict[Node, list[Node]]
+
+    def nodes(self) -> set[Node]:
+        return {node for nodes in self.flagged.values() for node in nodes}
 
 
 def ox_term(node: Node) -> Term:
@@ -371,29 +373,26 @@ def _check_supported(shapes: Graph) -> None:
 
 
 def plan(shapes: Graph, store: ox.Store) -> Plan | None:
-    """The flagged focus nodes and the shapes restricted to them; None when pySHACL must see all."""
+    """The focus nodes each targeted shape must hand to pySHACL; None when pySHACL must see all."""
     try:
         _check_supported(shapes)
         paths = {str(p) for p in shapes.objects(None, SH.path) if isinstance(p, URIRef)}
         detector = Detector(shapes, Index(store, paths))
-        targeted = {s for p in TARGETS for s in shapes.subjects(p, None)}
-        flagged: dict[Node, list[Term]] = {}
-        for shape in sorted(targeted, key=str):
-            nodes = [n for n in focus_nodes(shapes, shape, detector.index)
+        flagged: dict[Node, list[Node]] = {}
+        for shape in sorted({s for p in TARGETS for s in shapes.subjects(p, None)}, key=str):
+            nodes = [rdflib_term(n) for n in focus_nodes(shapes, shape, detector.index)
                      if detector.conforms(n, shape) is not True]
             if nodes:
                 flagged[shape] = nodes
-        return Plan(flagged={n for nodes in flagged.values() for n in nodes},
-                    shapes=restrict(shapes, targeted, flagged))
+        return Plan(flagged)
     except Unsupported:
         return None
 
 
-def restrict(shapes: Graph, targeted: set[Node], flagged: dict[Node, list[Term]]) -> Graph:
+def restrict(shapes: Graph, flagged: dict[Node, list[Node]]) -> Graph:
     """A copy of the shapes in which each targeted shape targets only its flagged nodes."""
+    targeted = {s for p in TARGETS for s in shapes.subjects(p, None)}
     rewritten = Graph()
-    if not flagged:
-        return rewritten
     for prefix, namespace in shapes.namespaces():
         rewritten.bind(prefix, namespace)
     for triple in shapes:
@@ -401,5 +400,5 @@ def restrict(shapes: Graph, targeted: set[Node], flagged: dict[Node, list[Term]]
             rewritten.add(triple)
     for shape, nodes in flagged.items():
         for node in nodes:
-            rewritten.add((shape, SH.targetNode, rdflib_term(node)))
+            rewritten.add((shape, SH.targetNode, node))
     return rewritten

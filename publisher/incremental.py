@@ -119,6 +119,7 @@ class Graphs:
     def __init__(self, parts: dict[str, list[ox.Triple]], ontology: list[ox.Triple]) -> None:
         self.parts = parts
         self.ontology = ontology
+        self.ontology_subjects = {t.subject for t in ontology if not isinstance(t.subject, ox.Triple)}
         self.subjects: dict[str, set[Any]] = {}
         self.objects: dict[str, set[Any]] = {}  # the IRIs and blank nodes each graph points at
         self.subject_parts: dict[Any, list[str]] = defaultdict(list)
@@ -307,50 +308,82 @@ def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.St
     return store
 
 
-def assign(rows: list[tuple[Node | None, Row]], shards: list[Shard]) -> dict[str, list[Row]]:
-    """Each result goes to the shards of the group that own its focus node.
+def _term(node: Node) -> Any:
+    return ox.BlankNode(str(node)) if isinstance(node, BNode) else to_ox(node)
 
-    A focus node that is no subject belongs to the shards that reach it, or else to `rest`.
-    Results on nodes owned by a shard of another group are dropped here: that group has them."""
-    owners: dict[Any, list[Shard]] = defaultdict(list)
-    reachers: dict[Any, list[Shard]] = defaultdict(list)
-    for shard in shards:
-        for node in shard.owned:
-            owners[node].append(shard)
-    rest = [s for s in shards if s.name == REST]
+
+def holders(node: Any, shards: list[Shard], graphs: Graphs) -> list[Shard]:
+    """The shards, among `shards`, whose cache entry holds results on `node`.
+
+    A node that is a subject somewhere belongs to the shards that own it (none of `shards`
+    may); any other focus node to the shards that reach it, or else to `rest`."""
+    if node in graphs.subject_parts or node in graphs.ontology_subjects:
+        return [shard for shard in shards if node in shard.owned]
+    return [shard for shard in shards if node in shard.reached] or [s for s in shards if s.name == REST]
+
+
+def assign(rows: list[tuple[Node | None, Row]], shards: list[Shard], graphs: Graphs) -> dict[str, list[Row]]:
+    """Each result goes to the shards, among `shards`, that hold its focus node (see `holders`)."""
     per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
+    found: dict[Any, list[Shard]] = {}
     for focus, row in rows:
-        term: Any = ox.BlankNode(str(focus)) if isinstance(focus, BNode) else to_ox(focus)  # type: ignore[arg-type]
-        targets = owners.get(term)
-        if targets is None:
-            if not reachers:
-                for shard in shards:
-                    for node in shard.reached:
-                        reachers[node].append(shard)
-            targets = reachers.get(term) or rest
-        for shard in targets:
+        term = _term(focus)  # type: ignore[arg-type]
+        if term not in found:
+            found[term] = holders(term, shards, graphs)
+        for shard in found[term]:
             per_shard[shard.name].append(row)
     return per_shard
 
 
-_JOB: tuple[Dataset, Graphs, list[list[Shard]], Any] | None = None
+Flagged = dict[Node, list[Node]]
+_JOB: tuple[Graphs, list[list[Shard]], Any] | None = None
 
 
-def _validate_group(shards: list[Shard], dataset: Dataset, graphs: Graphs,
-                    split: Any) -> dict[str, list[Row]]:
-    """Validate the union of some shards' closures; the result rows of each shard."""
-    from publisher.fastvalidate import validate_fast
-
-    triples = (t for shard in shards for t in closure(shard, graphs))
-    report = validate_fast(dataset, store=_sub_store(triples, graphs.ontology), split=split)
-    return assign(result_rows(report.graph), shards)
+GroupResult = tuple[dict[str, list[Row]], Flagged | None]
 
 
-def _worker(index: int) -> dict[str, list[Row]]:
+def _validate_group(shards: list[Shard], graphs: Graphs, split: Any) -> GroupResult:
+    """The SHACL-SPARQL results of each shard of a group, and the focus nodes pySHACL must see.
+
+    The group is validated on the union of its shards' closures. When the core shapes are
+    beyond the detector (None), pySHACL runs here, on every node of the group."""
+    from publisher.coredetect import plan
+    from publisher.fastvalidate import pyshacl_report, rule_report
+
+    rules, core = split
+    store = _sub_store((t for shard in shards for t in closure(shard, graphs)), graphs.ontology)
+    rows = result_rows(rule_report(rules, store))
+    restricted = plan(core, store)
+    if restricted is None:
+        rows.extend(result_rows(pyshacl_report(core, store, None)))
+    return assign(rows, shards, graphs), None if restricted is None else restricted.flagged
+
+
+def _worker(index: int) -> GroupResult:
     """In a forked worker: one group of shards."""
     assert _JOB is not None
-    dataset, graphs, groups, split = _JOB
-    return _validate_group(groups[index], dataset, graphs, split)
+    graphs, groups, split = _JOB
+    return _validate_group(groups[index], graphs, split)
+
+
+def _flagged_results(flagged: Flagged, shards: list[Shard], graphs: Graphs,
+                     core: Graph) -> dict[str, list[Row]]:
+    """pySHACL once, on the flagged focus nodes of every group, over the closures of their shards."""
+    from publisher.fastvalidate import pyshacl_report
+
+    involved: dict[str, Shard] = {}
+    kept: Flagged = {}
+    for shape, nodes in flagged.items():
+        for node in nodes:
+            held = holders(_term(node), shards, graphs)
+            if held:  # else its owner's results are cached, and stay as they are
+                kept.setdefault(shape, []).append(node)
+                involved.update((shard.name, shard) for shard in held)
+    if not kept:
+        return {}
+    group = [involved[name] for name in sorted(involved)]
+    store = _sub_store((t for shard in group for t in closure(shard, graphs)), graphs.ontology)
+    return assign(result_rows(pyshacl_report(core, store, kept)), group, graphs)
 
 
 def workers() -> int:
@@ -380,25 +413,33 @@ def make_groups(shards: list[Shard], size: int = GROUP_TRIPLES) -> list[list[Sha
 
 
 def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int) -> dict[str, list[Row]]:
-    """Validate shards group by group, in forked workers when there is enough to share."""
+    """Validate shards group by group (in forked workers when there is enough to share), then
+    run pySHACL once on the focus nodes the groups flagged."""
     global _JOB
     from publisher.fastvalidate import split_rules
 
     split = split_rules(dataset.shapes)
     groups = make_groups(shards)
-    per_shard: dict[str, list[Row]] = {}
     if jobs <= 1 or len(groups) < 2 or sum(s.size for s in shards) < PARALLEL_MIN \
             or "fork" not in multiprocessing.get_all_start_methods():
-        for group in groups:
-            per_shard.update(_validate_group(group, dataset, graphs, split))
-        return per_shard
-    _JOB = (dataset, graphs, groups, split)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(groups))) as pool:
-            for part in pool.imap_unordered(_worker, range(len(groups))):
-                per_shard.update(part)
-    finally:
-        _JOB = None
+        parts = [_validate_group(group, graphs, split) for group in groups]
+    else:
+        _JOB = (graphs, groups, split)
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(groups))) as pool:
+                parts = list(pool.imap_unordered(_worker, range(len(groups))))
+        finally:
+            _JOB = None
+    per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
+    flagged: Flagged = {}
+    for rows, found in parts:
+        for name, shard_rows in rows.items():
+            per_shard[name].extend(shard_rows)
+        for shape, nodes in (found or {}).items():
+            flagged.setdefault(shape, []).extend(nodes)
+    flagged = {shape: sorted(set(nodes), key=str) for shape, nodes in flagged.items()}
+    for name, shard_rows in _flagged_results(flagged, shards, graphs, split[1]).items():
+        per_shard[name].extend(shard_rows)
     return per_shard
 
 
@@ -415,7 +456,7 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
         timer("validate: data triples", time.perf_counter() - started)
     started = time.perf_counter()
     graphs = Graphs(parts, list(ox_triples_any(dataset.ontology)))
-    shards = make_shards(graphs, {t.subject for t in graphs.ontology if isinstance(t.subject, ox.NamedNode)})
+    shards = make_shards(graphs, graphs.ontology_subjects)
     common = "\n".join([_versions(), _graph_digest(dataset.shapes), _graph_digest(dataset.ontology)])
     part_digests = {name: _digest(triples) for name, triples in parts.items()}
     for shard in shards:

@@ -225,7 +225,7 @@ def core_focus_nodes(dataset) -> tuple[set[str], set[str]]:  # type: ignore[no-u
                                           allow_warnings=True, do_owl_imports=False, inplace=True)
     nested = set(report.objects(None, SH.detail))  # sh:node's details: reported through their parent
     reported = {str(report.value(r, SH.focusNode)) for r in report.subjects(SH.focusNode, None) if r not in nested}
-    return {n.value for n in restricted.flagged}, reported
+    return {str(n) for n in restricted.nodes()}, reported
 
 
 @pytest.mark.parametrize("group", range(len(GROUPS)))
