@@ -12,7 +12,12 @@ the same `re.sub`, severity, source shape).
 
 Shapes this engine does not handle (property shapes with SPARQL, SPARQL targets, a
 constraint without a message, ASK validators...) keep their `sh:sparql` and run through
-pySHACL together with every core (non-SPARQL) constraint.
+pySHACL together with every core (non-SPARQL) constraint. pySHACL sees only the focus nodes
+publisher/coredetect.py flags (those a core shape might report on), unless the detector
+cannot model the shapes.
+
+The store here may be the whole graph or (publisher/incremental.py) the closures of a few
+statement shards, the usual case at scale.
 """
 
 from __future__ import annotations

@@ -4,19 +4,24 @@ A *shard* owns the subjects of one statement's named graph (the `rest` shard own
 subjects of every other graph: registry, actors, places, ontology...). What the shapes
 can see from a focus node is what is reachable from it by following triples forward
 (the shapes use no inverse paths and no `sh:targetObjectsOf`, and every SHACL-SPARQL rule
-walks forward from `$this`): so a shard's *closure* is every triple reachable from the
-subjects it owns, stopping at ontology nodes (the ontology is hashed as a whole).
+walks forward from `$this`): so a shard's *closure* is its own graphs' triples plus every
+triple of other graphs reachable from them, stopping at ontology nodes (the ontology is
+hashed as a whole).
 
-The key of a shard is the SHA-256 of its closure (sorted N-Triples, which includes the
-statement's source text through `nida:content`), the shapes, the ontology, the versions
-of nida, pySHACL and pyoxigraph and the source of the validation code. A shard whose key
-is cached has its results replayed (violations, warnings and infos alike): any change to
-anything its focus nodes can see changes the key, so the cache can never hide a violation.
+The key of a shard is the SHA-256 of the shapes, the ontology, the versions of nida,
+pySHACL and pyoxigraph, the source of the validation code, the digest of each of its own
+graphs (N-Triples serialized in Rust, which includes the statement's source text through
+`nida:content`) and of the triples it reaches in other graphs. A shard whose key is cached
+has its results replayed (violations, warnings and infos alike): any change to anything
+its focus nodes can see changes the key, so the cache can never hide a violation.
 
-Shards that miss are validated with the fast engine on the union of their closures; when
-there are many (a first run), they are split into one group per CPU, validated in forked
-worker processes. Each result goes to the shards that own its focus node and is stored
-under their keys.
+Shards that miss are validated in small groups (about GROUP_TRIPLES closure triples each),
+in forked workers when there are many: each group's store holds the union of its shards'
+closures, the SHACL-SPARQL rules run on it (a rule that joins across statements costs the
+square of its store, so small stores keep it linear), and publisher/coredetect.py flags
+the focus nodes a core shape might report on. pySHACL then runs once, on the flagged nodes
+only, over the closures of their shards. Each result goes to the shards that own its focus
+node and is stored under their keys.
 """
 
 from __future__ import annotations
