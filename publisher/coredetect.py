@@ -228,10 +228,10 @@ def compile_shape(shapes: Graph, shape: Node) -> Compiled:
 class Detector:
     """Checks focus nodes against the shapes: True only when no constraint can report."""
 
-    def __init__(self, shapes: Graph, index: Index) -> None:
+    def __init__(self, shapes: Graph, index: Index, compiled: dict[Node, Compiled] | None = None) -> None:
         self.shapes = shapes
         self.index = index
-        self._compiled: dict[Node, Compiled] = {}
+        self._compiled: dict[Node, Compiled] = {} if compiled is None else compiled
         self._memo: dict[tuple[Term, Node], Tri] = {}
 
     def shape(self, shape: Node) -> Compiled:
@@ -248,16 +248,21 @@ class Detector:
 
     def conforms(self, node: Term, shape: Node, depth: int = 0) -> Tri:
         """Whether pySHACL finds `node` conforming to `shape` (None: not sure)."""
-        compiled = self.shape(shape)
+        compiled = self._compiled.get(shape) or self.shape(shape)
         if compiled.deactivated:
             return True
         if depth > MAX_DEPTH or compiled.bad_path:
             return None
-        values = [node] if compiled.path is None else self.index.values(node, compiled.path)
         on_path = compiled.path is not None
-        verdict = _all_true(self._component(node, values, kind, param, on_path, depth)
-                            for kind, param in compiled.components)
-        return None if verdict is False and compiled.lenient else verdict
+        values = self.index.objects[compiled.path].get(node, []) if compiled.path is not None else [node]
+        verdict: Tri = True
+        for kind, param in compiled.components:  # a loop, not a generator: this runs per focus node
+            check = self._component(node, values, kind, param, on_path, depth)
+            if check is False:
+                return None if compiled.lenient else False
+            if check is None:
+                verdict = None
+        return verdict
 
     def _component(self, node: Term, values: list[Term], kind: str, param: Any, on_path: bool,
                    depth: int) -> Tri:
@@ -372,16 +377,43 @@ def _check_supported(shapes: Graph) -> None:
                 raise Unsupported("a shape that is also a class")
 
 
-def plan(shapes: Graph, store: ox.Store) -> Plan | None:
-    """The focus nodes each targeted shape must hand to pySHACL; None when pySHACL must see all."""
+@dataclass
+class Prepared:
+    """What the detector reads from the shapes, once for every group of shards."""
+
+    shapes: Graph
+    paths: set[str]
+    targeted: list[Node]
+    compiled: dict[Node, Compiled]
+
+
+def prepare(shapes: Graph) -> Prepared | None:
+    """The shapes ready for `plan`; None when they use what the detector does not model."""
     try:
         _check_supported(shapes)
-        paths = {str(p) for p in shapes.objects(None, SH.path) if isinstance(p, URIRef)}
-        detector = Detector(shapes, Index(store, paths))
+    except Unsupported:
+        return None
+    return Prepared(shapes=shapes,
+                    paths={str(p) for p in shapes.objects(None, SH.path) if isinstance(p, URIRef)},
+                    targeted=sorted({s for p in TARGETS for s in shapes.subjects(p, None)}, key=str),
+                    compiled={})
+
+
+def plan(shapes: Graph | Prepared | None, store: ox.Store,
+         keep: Callable[[Term], bool] | None = None) -> Plan | None:
+    """The focus nodes each targeted shape must hand to pySHACL; None when pySHACL must see all.
+
+    With `keep`, only the focus nodes it keeps are checked (a group of shards skips the
+    registry nodes it reaches: the group that owns them checks them)."""
+    prepared = prepare(shapes) if isinstance(shapes, Graph) else shapes
+    if prepared is None:
+        return None
+    try:
+        detector = Detector(prepared.shapes, Index(store, prepared.paths), prepared.compiled)
         flagged: dict[Node, list[Node]] = {}
-        for shape in sorted({s for p in TARGETS for s in shapes.subjects(p, None)}, key=str):
-            nodes = [rdflib_term(n) for n in focus_nodes(shapes, shape, detector.index)
-                     if detector.conforms(n, shape) is not True]
+        for shape in prepared.targeted:
+            nodes = [rdflib_term(n) for n in focus_nodes(prepared.shapes, shape, detector.index)
+                     if (keep is None or keep(n)) and detector.conforms(n, shape) is not True]
             if nodes:
                 flagged[shape] = nodes
         return Plan(flagged)
