@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -12,6 +15,7 @@ from publisher import __version__
 from publisher.errors import NidaError, NotConforming
 from publisher.inputs import remote_references
 from publisher.load import Dataset, load_dataset
+from publisher.progress import Progress, render_bar
 from publisher.release import publish as publish_release
 from publisher.report import RENDERERS, render_text, summary
 from publisher.settings import load_settings
@@ -39,8 +43,49 @@ class NidaGroup(click.Group):
 def warn_remote_references(dataset: Dataset, root: Path) -> None:
     """owl:imports / sh:shapesGraph IRIs are never fetched: say so, one line each (stderr)."""
     files = [*dataset.data_files, *dataset.ontology_files, *dataset.shape_files]
-    for line in remote_references((dataset.data, dataset.ontology, dataset.shapes), files, root):
+    for line in remote_references((dataset.references, dataset.ontology, dataset.shapes), files, root):
         click.echo(f"nida: {line}", err=True)
+
+
+class TerminalBar:
+    """Draws progress on a terminal: one line per phase, redrawn in place, ended when done."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started: float | None = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.started is None:
+            self.started = now
+        self.stream.write(f"\r{render_bar(label, done, total, now - self.started)}\x1b[K")
+        if done >= total:
+            self.close()
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End an unfinished line, so that what follows (an error) starts on its own."""
+        if self.started is not None:
+            self.stream.write("\n")
+            self.started = None
+
+
+@contextlib.contextmanager
+def progress_bar(quiet: bool) -> Iterator[Progress | None]:
+    """A bar on stderr when it is a terminal and --quiet is not given; else no progress at all."""
+    stream = sys.stderr
+    if quiet or not stream.isatty():
+        yield None
+        return
+    bar = TerminalBar(stream)
+    try:
+        yield bar
+    finally:
+        bar.close()
+        stream.flush()
+
+
+QUIET = click.option("--quiet", "-q", is_flag=True, help="No progress bar (there is one only on a terminal).")
 
 
 @click.group(name="nida", cls=NidaGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,13 +104,16 @@ def cli() -> None:
 @click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
               help="fast: each SPARQL rule once over the whole graph; pyshacl: plain pySHACL (same report).")
 @click.option("--no-cache", is_flag=True, help="Revalidate every statement (ignore .nida-cache/).")
+@QUIET
 def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None,
-             fmt: str, strict: bool, engine: str, no_cache: bool) -> None:
+             fmt: str, strict: bool, engine: str, no_cache: bool, quiet: bool) -> None:
     """Check data (default: data/) against the shapes. Exit 0 conforms, 1 does not, 2 input error."""
     settings = load_settings()
     dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology)
     warn_remote_references(dataset, settings.root)
-    report = run_validation(dataset, engine=engine, cache_dir=None if no_cache else settings.cache_dir)
+    with progress_bar(quiet) as progress:
+        report = run_validation(dataset, engine=engine, cache_dir=None if no_cache else settings.cache_dir,
+                                progress=progress)
     click.echo(RENDERERS[fmt](report, strict), nl=False)
     if not report.conforms(strict):
         raise SystemExit(1)
@@ -76,12 +124,15 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
 @click.option("--strict", is_flag=True, help="Refuse to publish when there are warnings.")
 @click.option("--package", is_flag=True,
               help="Also write an RO-Crate into the release and a BagIt bag of it (<out>-bag).")
-def publish(out: Path | None, strict: bool, package: bool) -> None:
+@QUIET
+def publish(out: Path | None, strict: bool, package: bool, quiet: bool) -> None:
     """Validate, then write the release; nothing is written if the data does not conform."""
     settings = load_settings()
     dataset = load_dataset(settings)
     warn_remote_references(dataset, settings.root)
-    result = publish_release(dataset, settings, out or settings.out_dir, strict=strict, package=package)
+    with progress_bar(quiet) as progress:
+        result = publish_release(dataset, settings, out or settings.out_dir, strict=strict, package=package,
+                                 progress=progress)
     for line in render_text(result.report).splitlines()[:-1]:
         click.echo(line, err=True)
     click.echo(f"validation: {summary(result.report, strict)}")

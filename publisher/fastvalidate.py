@@ -34,7 +34,6 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from publisher.graph import ox_triples
 from publisher.load import Dataset
 from publisher.validate import SH, Report, read_results
 
@@ -217,13 +216,11 @@ def run_rule(rule: SparqlRule, store: ox.Store, report: Graph) -> None:
 
 
 def data_store(dataset: Dataset) -> ox.Store:
-    from publisher.incremental import part_triples
+    from publisher.incremental import ontology_triples, part_triples
 
     store = ox.Store()
-    for triples in part_triples(dataset).values():
+    for triples in [*part_triples(dataset).values(), ontology_triples(dataset)]:
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for t in ox_triples(dataset.ontology))
     return store
 
 

@@ -6,32 +6,40 @@ stays on the validation side, where pySHACL needs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from publisher.load import GRAPH_BASE, Dataset
+from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
 from publisher.settings import DATA_BASE
 
-ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 CONCEPTS_GRAPH = GRAPH_BASE + "concepts"
 CONCEPT_BASE = DATA_BASE + "concept/"
 
+T = TypeVar("T")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # The dumps carry the super-types and super-properties the ontology declares, so that a
 # consumer who knows only schema.org or PROV still finds schema:CreativeWork, prov:agent...
+# Each named graph is closed on its own: the inferred triples of a graph come from its own
+# triples and the ontology's axioms, so a graph's quads depend on nothing else
+# (publisher/units.py caches per graph on that).
 MATERIALIZE = [
-    """CONSTRUCT { ?s a ?super } WHERE {
-         ?s a ?class . ?class rdfs:subClassOf+ ?super . FILTER(isIRI(?super) && isIRI(?s)) }""",
-    """CONSTRUCT { ?s ?super ?o } WHERE {
-         ?p rdfs:subPropertyOf+ ?super . FILTER(isIRI(?super)) ?s ?p ?o . }""",
-    """CONSTRUCT { ?s ?equivalent ?o } WHERE {
-         ?p owl:equivalentProperty ?equivalent . FILTER(isIRI(?equivalent)) ?s ?p ?o . }""",
+    """SELECT ?g ?s (rdf:type AS ?p) (?super AS ?o) WHERE {
+         GRAPH ?g { ?s a ?class } GRAPH <ONTOLOGY> { ?class rdfs:subClassOf+ ?super }
+         FILTER(isIRI(?super) && isIRI(?s)) }""",
+    """SELECT ?g ?s (?super AS ?p) ?o WHERE {
+         GRAPH <ONTOLOGY> { ?property rdfs:subPropertyOf+ ?super } FILTER(isIRI(?super))
+         GRAPH ?g { ?s ?property ?o } }""",
+    """SELECT ?g ?s (?equivalent AS ?p) ?o WHERE {
+         GRAPH <ONTOLOGY> { ?property owl:equivalentProperty ?equivalent } FILTER(isIRI(?equivalent))
+         GRAPH ?g { ?s ?property ?o } }""",
 ]
 SPARQL_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
 }
@@ -81,35 +89,75 @@ def quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
     return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
 
 
-def _graph_for(name: str, triple: ox.Triple) -> ox.NamedNode:
-    subject = triple.subject
-    is_concept = isinstance(subject, ox.NamedNode) and subject.value.startswith(CONCEPT_BASE)
-    if name == ONTOLOGY_GRAPH and is_concept:
-        return ox.NamedNode(CONCEPTS_GRAPH)
-    return ox.NamedNode(name)
-
-
 def release_quads(dataset: Dataset) -> list[ox.Quad]:
-    """Every quad of the release: one named graph per statement, registry, the ontology and
-    the concept schemes; inferred triples go to the graph of their subject."""
+    """Every quad of the release, sorted: one named graph per statement, registry, the
+    ontology and the concept schemes, each with the triples inferred from its own."""
+    graphs = graph_quads(dataset, dataset.parts)
+    return [quad for name in sorted(graphs, key=_graph_order) for quad in graphs[name]]
+
+
+def unit_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
+    """The sorted release quads of some units (graph names of `dataset.parts`); the ontology's
+    unit gives both the ontology and the concept-scheme graphs."""
+    graphs = graph_quads(dataset, units)
+    found: dict[str, list[ox.Quad]] = {}
+    for name in sorted(graphs, key=_graph_order):
+        unit = ONTOLOGY_GRAPH if name == CONCEPTS_GRAPH else name
+        found.setdefault(unit, []).extend(graphs[name])
+    return found
+
+
+def _graph_order(name: str) -> str:
+    return f"<{name}>"  # the order of quad_key: graph IRIs compared as written in N-Quads
+
+
+def _placed(name: str, triples: list[ox.Triple]) -> list[ox.Quad]:
+    graph = ox.NamedNode(name)
+    if name != ONTOLOGY_GRAPH:
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    concepts = ox.NamedNode(CONCEPTS_GRAPH)
+    return [ox.Quad(t.subject, t.predicate, t.object,
+                    concepts if t.subject.value.startswith(CONCEPT_BASE) else graph)  # type: ignore[union-attr]
+            for t in triples]
+
+
+def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
+    """The sorted quads of each release graph the given units give, inferred ones included."""
+    wanted = sorted(set(units))
+    buckets: dict[str, list[ox.Quad]] = {}
     store = ox.Store()
-    home: dict[ox.NamedNode, ox.NamedNode] = {}
-    for name in sorted(dataset.parts):
-        for triple in ox_triples(dataset.parts[name]):
-            graph = _graph_for(name, triple)
-            home.setdefault(triple.subject, graph)  # type: ignore[arg-type]
-            store.add(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
-    inferred: list[ox.Triple] = []
+    for name in [*wanted, *([] if ONTOLOGY_GRAPH in wanted else [ONTOLOGY_GRAPH])]:
+        placed = _placed(name, dataset.parts.get(name, []))
+        store.bulk_extend(placed)
+        if name in wanted:
+            for quad in placed:
+                buckets.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
     for query in MATERIALIZE:
-        results = store.query(query, prefixes=SPARQL_PREFIXES, use_default_graph_as_union=True)
-        inferred.extend(results)  # type: ignore[arg-type]
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, home[t.subject]) for t in inferred)  # type: ignore[index]
-    return sorted(store, key=quad_key)
+        for row in store.query(query.replace("ONTOLOGY", ONTOLOGY_GRAPH), prefixes=SPARQL_PREFIXES):  # type: ignore[union-attr]
+            graph = row["g"]
+            if graph.value in buckets:
+                buckets[graph.value].append(ox.Quad(row["s"], row["p"], row["o"], graph))
+    return {name: _sorted_unique(quads, quad_text) for name, quads in buckets.items()}
+
+
+def quad_text(quad: ox.Quad) -> str:
+    """A sort key in the order of `quad_key`, as one string (compared much faster than a
+    tuple; no term's text holds a NUL, N-Triples escapes it)."""
+    return f"{quad.graph_name}\0{quad.subject}\0{quad.predicate}\0{quad.object}"
+
+
+def triple_text(triple: ox.Triple) -> str:
+    return f"{triple.subject}\0{triple.predicate}\0{triple.object}"
+
+
+def _sorted_unique(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
+    unique = {key(item): item for item in items}
+    return [unique[k] for k in sorted(unique)]
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The release as one graph: the union of its named graphs, sorted."""
-    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=sort_key)
+    return _sorted_unique((q.triple for q in quads), triple_text)
 
 
 STATEMENT_GRAPH_BASE = GRAPH_BASE + "statement/"

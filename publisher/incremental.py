@@ -46,8 +46,9 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from publisher import __version__
-from publisher.graph import ox_triples, serialize_text, sorted_lines, to_ox
-from publisher.load import GRAPH_BASE, Dataset
+from publisher.graph import serialize_text, sorted_lines, to_ox
+from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
+from publisher.progress import VALIDATING, Progress, Steps
 from publisher.timing import Timer
 from publisher.validate import SH, Report, read_results
 
@@ -115,8 +116,12 @@ def ox_triples_any(graph: Graph) -> Iterable[ox.Triple]:
 
 
 def part_triples(dataset: Dataset) -> dict[str, list[ox.Triple]]:
-    """The data triples of each named graph: the one way validation reaches the data."""
-    return {name: list(ox_triples(graph)) for name, graph in dataset.parts.items()}
+    """The data triples of each named graph (not the ontology's): the one way validation reaches the data."""
+    return {name: triples for name, triples in dataset.parts.items() if name != ONTOLOGY_GRAPH}
+
+
+def ontology_triples(dataset: Dataset) -> list[ox.Triple]:
+    return dataset.parts.get(ONTOLOGY_GRAPH) or list(ox_triples_any(dataset.ontology))
 
 
 class Graphs:
@@ -418,9 +423,17 @@ def make_groups(shards: list[Shard], size: int = GROUP_TRIPLES) -> list[list[Sha
     return groups
 
 
-def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int) -> dict[str, list[Row]]:
+def _advance(steps: Steps | None, part: GroupResult) -> None:
+    if steps is not None:
+        steps.advance(sum(1 for name in part[0] if name != REST))
+
+
+def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int,
+                    steps: Steps | None = None) -> dict[str, list[Row]]:
     """Validate shards group by group (in forked workers when there is enough to share), then
-    run pySHACL once on the focus nodes the groups flagged."""
+    run pySHACL once on the focus nodes the groups flagged.
+
+    `steps` advances by a group's statements as its results come back."""
     global _JOB
     from publisher.coredetect import prepare
     from publisher.fastvalidate import split_rules
@@ -432,13 +445,18 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
     # (half the detector's time at 50k triples, more with more), and forked workers share it.
     gc.freeze()
     try:
+        parts: list[GroupResult] = []
         if jobs <= 1 or len(groups) < 2 or sum(s.size for s in shards) < PARALLEL_MIN \
                 or "fork" not in multiprocessing.get_all_start_methods():
-            parts = [_validate_group(group, graphs, split) for group in groups]
+            for group in groups:
+                parts.append(_validate_group(group, graphs, split))
+                _advance(steps, parts[-1])
         else:
             _JOB = (graphs, groups, split)
             with multiprocessing.get_context("fork").Pool(min(jobs, len(groups))) as pool:
-                parts = list(pool.imap_unordered(_worker, range(len(groups))))
+                for part in pool.imap_unordered(_worker, range(len(groups))):
+                    parts.append(part)
+                    _advance(steps, part)
     finally:
         _JOB = None
         gc.unfreeze()
@@ -456,8 +474,11 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
 
 
 def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | None = None,
-                    stats: CacheStats | None = None, jobs: int | None = None) -> Report:
+                    stats: CacheStats | None = None, jobs: int | None = None,
+                    progress: Progress | None = None) -> Report:
     """The fast engine's Report, reusing cached results of every shard whose inputs are unchanged.
+
+    `progress` counts statements: cached ones are done at once, the others as they come back.
 
     Without `cache_dir`, every shard is validated (still in small groups: a SHACL-SPARQL rule
     that joins across statements costs the square of its store, 76 s for one rule at 0.8M)."""
@@ -467,7 +488,7 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
     if timer:
         timer("validate: data triples", time.perf_counter() - started)
     started = time.perf_counter()
-    graphs = Graphs(parts, list(ox_triples_any(dataset.ontology)))
+    graphs = Graphs(parts, ontology_triples(dataset))
     shards = make_shards(graphs, graphs.ontology_subjects)
     common = "\n".join([_versions(), _graph_digest(dataset.shapes), _graph_digest(dataset.ontology)])
     part_digests = {name: _digest(triples) for name, triples in parts.items()}
@@ -478,18 +499,21 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
     missing = [shard for shard in shards if cached[shard.name] is None]
     stats.shards, stats.hits = len(shards), len(shards) - len(missing)
     stats.revalidated = [shard.name for shard in missing]
+    steps = Steps(progress, VALIDATING, sum(1 for shard in shards if shard.name != REST))
+    steps.advance(sum(1 for shard in shards if shard.name != REST and cached[shard.name] is not None))
     if timer:
         timer("validate: shards and cache keys", time.perf_counter() - started)
     rows: list[Row] = [row for shard in shards for row in (cached[shard.name] or [])]
     if missing:
         started = time.perf_counter()
         stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
-        fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs)
+        fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs, steps=steps)
         for shard in missing:
             cache.put(shard.key, fresh[shard.name])
             rows.extend(fresh[shard.name])
         if timer:
             timer("validate: revalidated shards", time.perf_counter() - started)
+    steps.finish()
     unique = {json.dumps(row, sort_keys=True): row for row in rows}
     graph = rows_graph(unique[k] for k in sorted(unique))
     return Report(results=read_results(graph, dataset), graph=graph)

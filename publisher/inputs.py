@@ -90,13 +90,28 @@ def check_literals(graph: Graph, text: str, shown: str) -> None:
     for _s, _p, o in graph:
         if isinstance(o, Literal) and o.ill_typed:
             datatype = graph.namespace_manager.normalizeUri(o.datatype) if o.datatype else "?"
-            if o.datatype and str(o.datatype).startswith(str(XSD)):
-                datatype = "xsd:" + str(o.datatype)[len(str(XSD)):]
-            line = None
-            position = text.find(f'"{o}"^^')
-            if position >= 0:
-                line = text.count("\n", 0, position) + 1
-            raise InputError(f'"{o}" is not a valid {datatype}; fix the value or its datatype', shown, line)
+            raise ill_typed(str(o), str(o.datatype or ""), datatype, text, shown)
+
+
+def ill_typed(value: str, datatype_iri: str, shown_datatype: str, text: str, shown: str) -> InputError:
+    datatype = shown_datatype
+    if datatype_iri.startswith(str(XSD)):
+        datatype = "xsd:" + datatype_iri[len(str(XSD)):]
+    line = None
+    position = text.find(f'"{value}"^^')
+    if position >= 0:
+        line = text.count("\n", 0, position) + 1
+    return InputError(f'"{value}" is not a valid {datatype}; fix the value or its datatype', shown, line)
+
+
+_PLAIN = frozenset((str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+
+
+def check_typed_literals(literals: Iterable[tuple[str, str]], text: str, shown: str) -> None:
+    """`check_literals` for (lexical form, datatype IRI) pairs: rdflib judges each distinct pair once."""
+    for value, datatype in sorted(set(literals)):
+        if datatype not in _PLAIN and Literal(value, datatype=URIRef(datatype)).ill_typed:
+            raise ill_typed(value, datatype, f"<{datatype}>", text, shown)
 
 
 #: SHACL parameters whose value must be a non-negative integer, and those that must be an IRI

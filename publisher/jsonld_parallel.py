@@ -1,55 +1,88 @@
-"""pyld compaction of a flat node list, split into chunks compacted in forked workers.
+"""pyld compaction of the dump, one group of subjects at a time (Release.pieces forks).
 
 `jsonld.from_rdf` gives one expanded node object per subject, none embedded in another
 (the release has no blank nodes), and compacting a node object does not depend on its
-siblings: so compacting the chunks separately and concatenating their `@graph`s gives
-exactly the whole-document compaction (tests/test_scale.py checks this). The input is
-already expanded, so pyld's own expansion pass is skipped (`skipExpansion`).
+siblings: so compacting groups of subjects separately and concatenating their nodes gives
+exactly the whole-document compaction (tests/test_scale.py checks this). Each group's
+nodes come back already written as JSON text, indented for their place in the dump's
+`@graph`, so that a group can be cached as bytes (publisher/export/jsonld.py).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 from typing import Any
 
+import pyoxigraph as ox
 from pyld import jsonld
 
-from publisher.incremental import workers
+#: a node as it appears in the dump: its compacted id and its JSON text, indented
+Node = tuple[str, str]
+NODE_INDENT = "    "  # json.dumps(indent=2) of {"@graph": [node]}: a node sits two levels deep
 
-CHUNK_MIN = 2000  # below this many nodes, one process is faster than forking
-_JOB: tuple[list[list[dict[str, Any]]], dict[str, Any], Any] | None = None
+
+class Processor(jsonld.JsonLdProcessor):
+    """pyld's processor, remembering the compacted form of each IRI.
+
+    To compact an IRI that is no term, pyld scans every term of the context for a prefix
+    (over half the compaction time of a dump). Without a value to match, the answer depends
+    only on the active context and the IRI, so it is remembered; contexts are kept alive
+    while the processor lives, so their ids cannot be reused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._iris: dict[tuple[int, str, bool, Any, bool], str] = {}
+        self._contexts: dict[int, Any] = {}
+
+    def _compact_iri(self, active_ctx: Any, iri: str, value: Any = None, vocab: bool = False,
+                     base: Any = None, reverse: bool = False) -> str:
+        if value is not None or not isinstance(base, str | None):
+            return super()._compact_iri(active_ctx, iri, value=value, vocab=vocab, base=base,
+                                        reverse=reverse)
+        key = (id(active_ctx), iri, vocab, base, reverse)
+        found = self._iris.get(key)
+        if found is None:
+            self._contexts[id(active_ctx)] = active_ctx
+            found = self._iris[key] = super()._compact_iri(active_ctx, iri, value=None, vocab=vocab,
+                                                           base=base, reverse=reverse)
+        return found
 
 
-def _compact_chunk(nodes: list[dict[str, Any]], context: dict[str, Any], loader: Any) -> list[dict[str, Any]]:
-    if not nodes:
+class FrameProcessor(Processor):
+    """`Processor` that frames input already in expanded form (`jsonld.from_rdf`'s output)
+    without expanding it again: JSON-LD expansion of expanded input is the identity, and it
+    took over a third of the framing time of a statement's record."""
+
+    def __init__(self, expanded: Any) -> None:
+        super().__init__()
+        self._expanded = expanded
+
+    def expand(self, input_: Any, options: Any) -> Any:
+        if input_ is self._expanded:
+            return input_
+        return super().expand(input_, options)
+
+
+def frame_expanded(expanded: list[dict[str, Any]], frame: dict[str, Any], options: dict[str, Any]) -> Any:
+    """pyld's `jsonld.frame` of expanded input, faster (see Processor, FrameProcessor)."""
+    return FrameProcessor(expanded).frame(expanded, frame, options)
+
+
+def node_text(node: dict[str, Any]) -> Node:
+    text = json.dumps(node, indent=2, sort_keys=True, ensure_ascii=False)
+    return str(node.get("id", "")), "\n".join(NODE_INDENT + line for line in text.split("\n"))
+
+
+def compact_group(triples: list[ox.Triple], context: dict[str, Any], loader: Any) -> list[Node]:
+    """The compacted nodes of the subjects of `triples` (every triple of each subject)."""
+    from publisher.export.jsonld import pyld_dataset
+
+    if not triples:
         return []
-    document = jsonld.compact(nodes, context, {"documentLoader": loader, "skipExpansion": True})
+    expanded = jsonld.from_rdf(pyld_dataset(triples))
+    document = Processor().compact(expanded, context, {"documentLoader": loader, "skipExpansion": True})
     graph = document.get("@graph")
-    if isinstance(graph, list):
-        return graph
-    document.pop("@context", None)
-    return [document]
-
-
-def _worker(index: int) -> list[dict[str, Any]]:
-    assert _JOB is not None
-    chunks, context, loader = _JOB
-    return _compact_chunk(chunks[index], context, loader)
-
-
-def compact_nodes(expanded: list[dict[str, Any]], context: dict[str, Any], loader: Any,
-                  jobs: int | None = None) -> list[dict[str, Any]]:
-    """The compacted node objects of `expanded` (a flat list from `from_rdf`), in input order."""
-    global _JOB
-    jobs = workers() if jobs is None else jobs
-    if jobs <= 1 or len(expanded) < CHUNK_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return _compact_chunk(expanded, context, loader)
-    size = -(-len(expanded) // jobs)
-    chunks = [expanded[i:i + size] for i in range(0, len(expanded), size)]
-    _JOB = (chunks, context, loader)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_worker, range(len(chunks)))
-    finally:
-        _JOB = None
-    return [node for part in parts for node in part]
+    if not isinstance(graph, list):  # pyld writes a single node without @graph
+        document.pop("@context", None)
+        graph = [document]
+    return [node_text(node) for node in graph]

@@ -1,8 +1,10 @@
-"""Read ontology, data and shapes into graphs, remembering where each subject is written.
+"""Read ontology, data and shapes, remembering where each subject is written.
 
-Files are parsed with pyoxigraph (strict, fast, errors with line numbers) and handed
-to rdflib, which pySHACL needs. Nothing is ever fetched: there is no `owl:imports`
-resolution and no remote context.
+Files are parsed with pyoxigraph (strict, fast, errors with line numbers). Data stays as
+pyoxigraph triples, one list per named graph of the release: at a million triples,
+building rdflib graphs alone costs more than validating. The ontology and the shapes are
+small and are rdflib graphs, which pySHACL and the exporters read. Nothing is ever
+fetched: there is no `owl:imports` resolution and no remote context.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -26,6 +29,10 @@ NIDA = Namespace(ONTOLOGY_NS)
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
                ".jsonld": ox.RdfFormat.JSON_LD}  # JSON-LD: inline contexts only (inputs.check_jsonld)
 GRAPH_BASE = DATA_BASE + "graph/"
+ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
+#: predicates whose objects name documents nida never loads (reported, see inputs.remote_references)
+REFERENCE_PREDICATES = frozenset(("http://www.w3.org/2002/07/owl#imports",
+                                  "http://www.w3.org/ns/shacl#shapesGraph"))
 SOURCE_FILE = "source.txt"
 STATEMENT_FILE = "statement.ttl"
 
@@ -49,20 +56,68 @@ class StatementSource:
         return URIRef(f"{DATA_BASE}source/{self.slug}")
 
 
+class Locations:
+    """File and line of each subject, found only when asked: a clean run never needs them,
+    and scanning every line of a million-triple collection would cost seconds."""
+
+    def __init__(self) -> None:
+        self._files: list[tuple[str, str, dict[str, str], str | None]] = []
+        self._fixed: dict[str, Location] = {}
+        self._index: dict[str, Location] | None = None
+
+    def add_file(self, shown: str, text: str, prefixes: dict[str, str], base: str | None) -> None:
+        self._files.append((shown, text, prefixes, base))
+        self._index = None
+
+    def add(self, iri: str, location: Location) -> None:
+        """A location known without reading lines (a statement's source text)."""
+        self._fixed.setdefault(iri, location)
+        self._index = None
+
+    def get(self, iri: object) -> Location | None:
+        if self._index is None:
+            index: dict[str, Location] = {}
+            for shown, text, prefixes, base in self._files:
+                for subject, line in subject_lines(text, prefixes, base).items():
+                    index.setdefault(subject, Location(shown, line))
+            for subject, location in self._fixed.items():
+                index.setdefault(subject, location)
+            self._index = index
+        return self._index.get(str(iri))
+
+
 @dataclass
 class Dataset:
-    """Everything validation and publishing read, as graphs, with file locations."""
+    """Everything validation and publishing read, with file locations.
 
-    data: Graph
+    `parts` holds the data and ontology triples of each named graph of the release
+    (graph IRI -> pyoxigraph triples, no blank nodes)."""
+
     ontology: Graph
     shapes: Graph
-    locations: dict[URIRef, Location] = field(default_factory=dict)
+    parts: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    locations: Locations = field(default_factory=Locations)
     sources: list[StatementSource] = field(default_factory=list)
     data_files: list[Path] = field(default_factory=list)
     ontology_files: list[Path] = field(default_factory=list)
     shape_files: list[Path] = field(default_factory=list)
-    #: the triples of each named graph of the release (graph IRI -> graph)
-    parts: dict[str, Graph] = field(default_factory=dict)
+    #: the data triples that name other documents (owl:imports, sh:shapesGraph): never loaded
+    references: Graph = field(default_factory=Graph)
+
+    def data_triples(self) -> Iterator[ox.Triple]:
+        """Every data triple (not the ontology graph's), graph by graph."""
+        for name in sorted(self.parts):
+            if name != ONTOLOGY_GRAPH:
+                yield from self.parts[name]
+
+    @cached_property
+    def data(self) -> Graph:
+        """The data as one rdflib graph, built on first use: slow at scale, for whole-graph pySHACL."""
+        graph = Graph()
+        for triple in self.data_triples():
+            graph.add((_to_rdflib(triple.subject), URIRef(triple.predicate.value),  # type: ignore[arg-type]
+                       _to_rdflib(triple.object)))  # type: ignore[arg-type]
+        return graph
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -136,41 +191,73 @@ def _blank_node_line(text: str) -> int | None:
     return None
 
 
-def parse_rdf(path: Path, root: Path, allow_blank_nodes: bool = False) -> tuple[Graph, dict[str, int]]:
-    """Parse one RDF file into a graph; return it with the line of each subject."""
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file's triples as pyoxigraph parsed them, with what locating its subjects needs."""
+
+    shown: str
+    text: str
+    triples: list[ox.Triple]
+    prefixes: dict[str, str]
+    base: str | None
+
+
+_PLAIN_TYPES = frozenset(("http://www.w3.org/2001/XMLSchema#string",
+                          "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+
+
+def parse_file(path: Path, root: Path, allow_blank_nodes: bool = False) -> ParsedFile:
+    """Parse one RDF file; every input error names the file and, where it can, the line."""
     shown = display_path(path, root)
     text = read_text(path, root)
     if not text.strip():
         raise InputError("the file is empty; add triples or remove it", shown)
-    graph = Graph()
     inputs.check_before_parse(path.suffix, text, shown)  # issue 8: checks beyond the parser's
     try:
         parser = ox.parse(text, RDF_FORMATS[path.suffix], base_iri=None)
-        for triple in parser:
-            s, p, o = triple.subject, triple.predicate, triple.object
-            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-                if allow_blank_nodes:
-                    graph.add(_bnode_triple(s, p, o))
-                    continue
-                raise InputError(
-                    "blank node in data; give the node an IRI under " + DATA_BASE,
-                    shown,
-                    _blank_node_line(text),
-                )
-            if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
-                raise InputError("RDF-star quoted triples are not supported", shown)
-            graph.add((_to_rdflib(s), URIRef(p.value), _to_rdflib(o)))
+        triples = [quad.triple for quad in parser]  # the parser yields default-graph quads
     except SyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else None
         raise InputError(f"invalid {path.suffix[1:]} syntax: {_syntax_message(exc)}", shown, line) from None
     except MemoryError:
         raise inputs.too_large(text, shown) from None
-    inputs.check_after_parse(graph, text, shown, shapes=allow_blank_nodes)  # issue 8
+    typed: list[tuple[str, str]] = []
+    for triple in triples:
+        s, o = triple.subject, triple.object
+        if isinstance(o, ox.Literal):
+            if o.language is None and o.datatype.value not in _PLAIN_TYPES:
+                typed.append((o.value, o.datatype.value))
+            if not isinstance(s, ox.BlankNode):
+                continue
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+            if allow_blank_nodes:
+                continue
+            raise InputError("blank node in data; give the node an IRI under " + DATA_BASE,
+                             shown, _blank_node_line(text))
+        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
+            raise InputError("RDF-star quoted triples are not supported", shown)
+    inputs.check_typed_literals(typed, text, shown)  # issue 8: ill-typed literals
     prefixes = dict(parser.prefixes) if hasattr(parser, "prefixes") else {}
-    base = getattr(parser, "base_iri", None)
-    for prefix, namespace in sorted(prefixes.items()):
+    return ParsedFile(shown, text, triples, prefixes, getattr(parser, "base_iri", None))
+
+
+def to_graph(parsed: ParsedFile) -> Graph:
+    """An rdflib graph of a parsed file, its prefixes bound (ontology, shapes, registries to ingest)."""
+    graph = Graph()
+    for triple in parsed.triples:
+        graph.add(_rdflib_triple(triple.subject, triple.predicate, triple.object))
+    for prefix, namespace in sorted(parsed.prefixes.items()):
         graph.bind(prefix, namespace, override=True, replace=True)
-    return graph, subject_lines(text, prefixes, base)
+    return graph
+
+
+def parse_rdf(path: Path, root: Path, allow_blank_nodes: bool = False) -> tuple[Graph, dict[str, int]]:
+    """Parse one RDF file into an rdflib graph; return it with the line of each subject."""
+    parsed = parse_file(path, root, allow_blank_nodes)
+    graph = to_graph(parsed)
+    if allow_blank_nodes:
+        inputs.check_shapes(graph, parsed.text, parsed.shown)  # issue 8
+    return graph, subject_lines(parsed.text, parsed.prefixes, parsed.base)
 
 
 def _syntax_message(exc: SyntaxError) -> str:
@@ -179,7 +266,7 @@ def _syntax_message(exc: SyntaxError) -> str:
     return message.split("\n", 1)[0]
 
 
-def _bnode_triple(s: object, p: ox.NamedNode, o: object) -> tuple[Node, Node, Node]:
+def _rdflib_triple(s: object, p: ox.NamedNode, o: object) -> tuple[Node, Node, Node]:
     def convert(term: object) -> Node:
         if isinstance(term, ox.BlankNode):
             return BNode(term.value)
@@ -230,26 +317,32 @@ def graph_name(file: Path, kind: str) -> str:
     return GRAPH_BASE + file.stem
 
 
-def load_graph(files: Iterable[Path], root: Path, allow_blank_nodes: bool = False,
-               locations: dict[URIRef, Location] | None = None,
-               parts: dict[str, Graph] | None = None, kind: str = "data") -> Graph:
-    graph = Graph()
+def load_parts(files: Iterable[Path], root: Path, dataset: Dataset, kind: str = "data") -> list[ParsedFile]:
+    """Parse files into the dataset's named graphs, noting where subjects are written."""
+    parsed_files = []
     for file in files:
-        part, lines = parse_rdf(file, root, allow_blank_nodes)
-        graph += part
-        if parts is not None:
-            name = graph_name(file, kind)
-            if name in parts:
-                parts[name] += part
-            else:  # the file's own graph: no copy (copying a million triples costs seconds)
-                parts[name] = part
+        parsed = parse_file(file, root)
+        parsed_files.append(parsed)
+        dataset.parts.setdefault(graph_name(file, kind), []).extend(parsed.triples)
+        dataset.locations.add_file(parsed.shown, parsed.text, parsed.prefixes, parsed.base)
+        for triple in parsed.triples:
+            if triple.predicate.value in REFERENCE_PREDICATES:
+                dataset.references.add(_rdflib_triple(triple.subject, triple.predicate, triple.object))
+    return parsed_files
+
+
+def merge_graphs(graphs: Iterable[Graph]) -> Graph:
+    merged = Graph()
+    for part in graphs:
+        merged += part
         for prefix, namespace in part.namespaces():
-            graph.bind(prefix, namespace, override=False)
-        if locations is not None:
-            shown = display_path(file, root)
-            for iri, line in lines.items():
-                locations.setdefault(URIRef(iri), Location(shown, line))
-    return graph
+            merged.bind(prefix, namespace, override=False)
+    return merged
+
+
+def load_graph(files: Iterable[Path], root: Path, allow_blank_nodes: bool = False) -> Graph:
+    """Small inputs (shapes) as one rdflib graph, with their prefixes bound."""
+    return merge_graphs(parse_rdf(file, root, allow_blank_nodes)[0] for file in files)
 
 
 def load_dataset(settings: Settings, paths: Iterable[Path] = (),
@@ -268,26 +361,20 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
         raise InputError("no shapes files found", display_path(shapes or settings.shapes_dir, root))
 
     check_unique_slugs(data_files, root)
-    locations: dict[URIRef, Location] = {}
-    parts: dict[str, Graph] = {}
-    data = load_graph(data_files, root, locations=locations, parts=parts)
-    sources = [load_source(folder, root) for folder in statement_folders(data_files)]
-    for source in sources:
-        content = (source.iri, NIDA.content, Literal(source.text))
-        data.add(content)
-        parts[f"{GRAPH_BASE}statement/{source.slug}"].add(content)
-        locations.setdefault(source.iri, Location(display_path(source.folder / SOURCE_FILE, root), None))
-    return Dataset(
-        data=data,
-        ontology=load_graph(ontology_files, root, locations=locations, parts=parts, kind="ontology"),
-        shapes=load_graph(shape_files, root, allow_blank_nodes=True),
-        locations=locations,
-        sources=sources,
-        data_files=data_files,
-        ontology_files=ontology_files,
-        shape_files=shape_files,
-        parts=parts,
-    )
+    dataset = Dataset(ontology=Graph(), shapes=Graph(), data_files=data_files,
+                      ontology_files=ontology_files, shape_files=shape_files)
+    load_parts(data_files, root, dataset)
+    dataset.sources = [load_source(folder, root) for folder in statement_folders(data_files)]
+    for source in dataset.sources:
+        iri = ox.NamedNode(str(source.iri))
+        dataset.parts[f"{GRAPH_BASE}statement/{source.slug}"].append(
+            ox.Triple(iri, ox.NamedNode(str(NIDA.content)), ox.Literal(source.text)))
+        shown = display_path(source.folder / SOURCE_FILE, root)
+        dataset.locations.add(iri.value, Location(shown, None))
+    dataset.ontology = merge_graphs(to_graph(parsed) for parsed in
+                                    load_parts(ontology_files, root, dataset, kind="ontology"))
+    dataset.shapes = load_graph(shape_files, root, allow_blank_nodes=True)
+    return dataset
 
 
 def check_unique_slugs(files: Iterable[Path], root: Path) -> None:

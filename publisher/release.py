@@ -16,15 +16,16 @@ from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
 from publisher.export import Release, exporters, sha256_file
-from publisher.graph import release_quads, union_triples
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
 from publisher.package import bag_folder, make_bag, write_crate
+from publisher.progress import Progress, Steps
 from publisher.settings import Settings
 from publisher.timing import PhaseClock, Timer
 from publisher.validate import Report, validate
 
 CHECKSUMS = "SHA256SUMS"
+WRITING = "writing release"
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,10 @@ class Published:
     report: Report
 
 
-def write_checksums(folder: Path) -> Path:
+def write_checksums(folder: Path, release: Release | None = None) -> Path:
+    digest = release.digest if release is not None else sha256_file
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
-    lines = [f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
+    lines = [f"{digest(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
     target = folder / CHECKSUMS
     target.write_text("".join(sorted(lines, key=lambda line: line[66:])), encoding="utf-8")
     return target
@@ -86,25 +88,27 @@ def prepare_out(out: Path, root: Path) -> None:
 
 
 def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False,
-                  timer: Timer | None = None) -> list[Path]:
+                  timer: Timer | None = None, progress: Progress | None = None) -> list[Path]:
     """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
 
     The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
     clock = PhaseClock(timer)
-    quads = release_quads(dataset)
-    release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
-    clock("release graph")
+    release = Release(dataset, settings)  # the whole release graph is built only if an exporter asks
     remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     staged.chmod(0o755)
     bag_staging = None
     try:
-        for exporter in exporters():
+        writers = exporters()
+        steps = Steps(progress, WRITING, len(writers))
+        for exporter in writers:
+            steps.begin(f"writing {exporter.name}")
             exporter.write(release, staged)
             clock(f"export: {exporter.name}")
+        steps.finish(WRITING)
         if package:
             write_crate(staged, settings, later=(CHECKSUMS,))
-        write_checksums(staged)
+        write_checksums(staged, release)
         clock("checksums")
         files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
         if package:
@@ -124,18 +128,19 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
 
 
 def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = False,
-            package: bool = False, timer: Timer | None = None) -> Published:
+            package: bool = False, timer: Timer | None = None, progress: Progress | None = None) -> Published:
     """Validate, then write the release; nothing is written when the data does not conform.
 
-    `timer`, when given, is called with (phase, seconds) after each phase (benchmarks).
+    `timer`, when given, is called with (phase, seconds) after each phase (benchmarks);
+    `progress` with the statements validated, then the exporters run (publisher/progress.py).
     """
     settings.release  # noqa: B018 -- fail on bad release metadata before the long part
-    report = validate(dataset, timer=timer, cache_dir=settings.cache_dir)
+    report = validate(dataset, timer=timer, cache_dir=settings.cache_dir, progress=progress)
     if not report.conforms(strict):
         raise NotConforming(report, "data does not conform to the shapes; nothing was written")
     prepare_out(out, settings.root)
     try:
-        files = write_release(dataset, settings, out, package=package, timer=timer)
+        files = write_release(dataset, settings, out, package=package, timer=timer, progress=progress)
     except OSError as exc:
         raise InputError(
             f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",

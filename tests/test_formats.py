@@ -74,7 +74,10 @@ def test_trig_and_nquads_hold_the_same_named_graphs(release: Path) -> None:
     assert not {s for s in subjects if "/organization/" in s}
 
 
-def test_nquads_are_sorted_one_per_line(release: Path) -> None:
+def test_nquads_are_sorted_graph_by_graph_one_per_line(release: Path) -> None:
     lines = (release / "nida.nq").read_text(encoding="utf-8").splitlines()
-    assert lines == sorted(set(lines))
+    graph = [line.rsplit(" <", 1)[1][:-2] for line in lines]
+    assert [(g, line) for g, line in zip(graph, lines, strict=True)] == sorted(set(zip(graph, lines, strict=True)))
+    assert len(set(graph)) == 8
+    assert (graph[0], graph[-1]) == (f"{GRAPH}actors>", f"{GRAPH}statement/halt-military-escalation-northeast-syria>")
     assert all(line.endswith(f"<{GRAPH}" + line.rsplit(f"<{GRAPH}", 1)[1]) for line in lines)

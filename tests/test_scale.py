@@ -162,26 +162,70 @@ def test_cache_follows_registry_changes(corpus: Path, tmp_path: Path) -> None:
     assert users and all(r.severity == "violation" for r in users)
 
 
-def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path) -> None:
+def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path, tmp_path: Path) -> None:
+    """Grouped, memoized, forked and cached compaction writes the bytes of plain pyld's
+    whole-document compaction, cold and from the cache."""
     from pyld import jsonld
 
-    from publisher.export.jsonld import build_context, pyld_dataset, refuse_remote
-    from publisher.graph import release_quads, union_triples
-    from publisher.jsonld_parallel import compact_nodes
+    import publisher.export as export
+    from publisher.export import Release
+    from publisher.export.jsonld import (
+        build_context,
+        dump_document,
+        dump_json,
+        dump_nodes,
+        pyld_dataset,
+        refuse_remote,
+    )
 
-    dataset = load_dataset(Settings(root=corpus))
+    settings = Settings(root=corpus, cache_dir_override=tmp_path / "cache")
+    dataset = load_dataset(settings)
+    release = Release(dataset, settings)
     context = build_context(dataset.ontology)
-    expanded = jsonld.from_rdf(pyld_dataset(union_triples(release_quads(dataset))))
+    expanded = jsonld.from_rdf(pyld_dataset(release.triples))
     whole = jsonld.compact(expanded, context, {"documentLoader": refuse_remote})
-    assert compact_nodes(expanded, context, refuse_remote, jobs=1) == whole["@graph"]
-    import publisher.jsonld_parallel as parallel
-
-    parallel.CHUNK_MIN, saved = 1, parallel.CHUNK_MIN
+    whole["@graph"].sort(key=lambda node: str(node.get("id", "")))
+    export.PARALLEL_MIN, saved = 1, export.PARALLEL_MIN
     try:
-        assert compact_nodes(expanded, context, refuse_remote, jobs=2) == whole["@graph"]
-        assert compact_nodes(expanded[:3], context, refuse_remote, jobs=3) == whole["@graph"][:3]
+        cold = dump_document(context, dump_nodes(Release(dataset, settings), context))
     finally:
-        parallel.CHUNK_MIN = saved
+        export.PARALLEL_MIN = saved
+    assert cold == dump_json(whole)
+    entries = list((tmp_path / "cache" / "build" / "jsonld").rglob("*"))
+    assert len([e for e in entries if e.is_file()]) == len(release.units) > 2
+    assert dump_document(context, dump_nodes(Release(dataset, settings), context)) == cold
+
+
+def test_dumps_assembled_from_unit_pieces_equal_whole_serializations(corpus: Path, tmp_path: Path) -> None:
+    """N-Quads, N-Triples, TriG and Turtle from cached per-unit pieces are the bytes a single
+    serialization of the whole sorted release gives; a changed statement re-serializes only itself."""
+    from publisher.export import Release, dumps
+    from publisher.export.ntriples import canonical_ntriples
+    from publisher.export.quads import canonical_nquads, trig_bytes
+    from publisher.export.turtle import turtle_bytes
+
+    root = tmp_path / "p"
+    shutil.copytree(corpus, root)
+    settings = Settings(root=root, cache_dir_override=tmp_path / "cache")
+    whole = Release(load_dataset(settings), settings)
+    expected = {"nquads": canonical_nquads(whole.quads), "ntriples": canonical_ntriples(whole.triples),
+                "trig": trig_bytes(whole.quads), "turtle": turtle_bytes(whole.triples)}
+    writers = {"nquads": dumps.nquads, "ntriples": dumps.ntriples, "trig": dumps.trig, "turtle": dumps.turtle}
+    for run in ("cold", "cached"):
+        release = Release(load_dataset(settings), settings)
+        for kind, write in writers.items():
+            assert write(release) == expected[kind], (run, kind)
+        assert release._quads is None  # the whole release graph was never built
+    cache = tmp_path / "cache" / "build"
+    before = {kind: {p.name for p in (cache / kind).rglob("*") if p.is_file()} for kind in writers}
+    assert all(len(names) == len(whole.units) for names in before.values())
+    statement = sorted(root.glob("data/statements/*/statement.ttl"))[0]
+    statement.write_text(statement.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    release = Release(load_dataset(settings), settings)
+    for kind, write in writers.items():
+        assert write(release) == expected[kind]  # a comment changes no triple
+        after = {p.name for p in (cache / kind).rglob("*") if p.is_file()}
+        assert len(after - before[kind]) == 1, kind
 
 
 def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Path) -> None:

@@ -3,31 +3,96 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
 import pyoxigraph as ox
 
-from publisher.buildcache import BuildCache
-from publisher.load import Dataset
+from publisher.buildcache import BuildCache, content_key
+from publisher.graph import CONCEPTS_GRAPH, release_quads, union_triples, unit_quads
+from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.settings import Settings
+from publisher.units import Unit, dataset_units
 
 
-@dataclass(frozen=True)
 class Release:
-    """What every exporter reads: the sorted triples and where they came from."""
+    """What every exporter reads.
 
-    quads: list[ox.Quad]
-    triples: list[ox.Triple]
-    dataset: Dataset
-    settings: Settings
+    Per-unit outputs come from `pieces`, cached by the digest of the unit's files
+    (publisher/units.py): a re-publish computes only the changed units' quads. The whole
+    release's sorted quads and triples are built only when an exporter asks for them."""
+
+    def __init__(self, dataset: Dataset, settings: Settings, quads: list[ox.Quad] | None = None,
+                 triples: list[ox.Triple] | None = None) -> None:
+        self.dataset = dataset
+        self.settings = settings
+        self._quads = quads
+        self._triples = triples
+        self._digests: dict[Path, str] = {}
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        if self._quads is None:
+            self._quads = release_quads(self.dataset)
+        return self._quads
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        if self._triples is None:
+            self._triples = union_triples(self.quads)
+        return self._triples
+
+    def digest(self, path: Path) -> str:
+        """SHA-256 of a file this release has finished writing (void.ttl and SHA256SUMS both
+        need every file's; each is read once)."""
+        if path not in self._digests:
+            self._digests[path] = sha256_file(path)
+        return self._digests[path]
 
     @property
     def cache(self) -> BuildCache:
         """Where exporters keep per-statement outputs between runs (publisher/buildcache.py)."""
         return BuildCache(self.settings.cache_dir)
+
+    @cached_property
+    def units(self) -> list[Unit]:
+        return dataset_units(self.dataset, self.settings.root)
+
+    @cached_property
+    def ontology_digest(self) -> str:
+        return next(unit.digest for unit in self.units if unit.graph == ONTOLOGY_GRAPH)
+
+    def unit_quads(self, units: list[Unit]) -> dict[str, list[ox.Quad]]:
+        names = {unit.graph for unit in units}
+        if self._quads is None:
+            return unit_quads(self.dataset, names)
+        found: dict[str, list[ox.Quad]] = {name: [] for name in names}
+        for quad in self._quads:
+            name = quad.graph_name.value  # type: ignore[union-attr]
+            name = ONTOLOGY_GRAPH if name == CONCEPTS_GRAPH else name
+            if name in found:
+                found[name].append(quad)
+        return found
+
+    def pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes],
+               parallel: bool = False) -> list[bytes]:
+        """`make(quads of the unit)` for every unit, in unit order; read back from the build
+        cache for units whose files, the ontology and `code` are unchanged."""
+        cache = self.cache
+        keys = [content_key(kind, [code, unit.graph, unit.digest, self.ontology_digest])
+                for unit in self.units]
+        found = [cache.get(kind, key) for key in keys]
+        missing = [index for index, data in enumerate(found) if data is None]
+        if missing:
+            quads = self.unit_quads([self.units[index] for index in missing])
+            inputs = [quads.get(self.units[index].graph, []) for index in missing]
+            for index, data in zip(missing, map_units(make, inputs, parallel), strict=True):
+                cache.put(kind, keys[index], data)
+                found[index] = data
+        return [data or b"" for data in found]
 
 
 class Exporter:
@@ -110,3 +175,35 @@ def release_files(folder: Path, exclude: frozenset[str] = frozenset()) -> list[P
 
 
 Writer = Callable[[Release, Path], list[Path]]
+
+
+_MAKE: tuple[Callable[[list[ox.Quad]], bytes], list[list[ox.Quad]]] | None = None
+PARALLEL_MIN = 20_000  # quads below which forking workers costs more than it saves
+
+
+def _make_one(index: int) -> tuple[int, bytes]:
+    assert _MAKE is not None
+    make, inputs = _MAKE
+    return index, make(inputs[index])
+
+
+def map_units(make: Callable[[list[ox.Quad]], bytes], inputs: list[list[ox.Quad]],
+              parallel: bool) -> list[bytes]:
+    """`make` of each input, in order; with `parallel`, in forked workers, biggest first."""
+    global _MAKE
+    from publisher.incremental import workers
+
+    jobs = workers()
+    if not parallel or jobs <= 1 or len(inputs) < 2 or sum(map(len, inputs)) < PARALLEL_MIN \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [make(quads) for quads in inputs]
+    results: list[bytes] = [b""] * len(inputs)
+    _MAKE = (make, inputs)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            order = sorted(range(len(inputs)), key=lambda i: -len(inputs[i]))
+            for index, data in pool.imap_unordered(_make_one, order):
+                results[index] = data
+    finally:
+        _MAKE = None
+    return results

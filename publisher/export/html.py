@@ -25,7 +25,6 @@ from markupsafe import Markup
 
 from publisher.export import Exporter, Release, register, write_bytes
 from publisher.export.jsonld import build_context, compact, ontology_version
-from publisher.graph import to_ox
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
 HTML_FOLDER = "html"
@@ -176,10 +175,7 @@ class Site:
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
             self.by_subject[_iri(triple.subject)].append(triple)
-        asserted = set()
-        for graph in (release.dataset.data, release.dataset.ontology):
-            for s, p, o in graph:
-                asserted.add(ox.Triple(to_ox(s), to_ox(p), to_ox(o)))  # type: ignore[arg-type]
+        asserted = {triple for part in release.dataset.parts.values() for triple in part}
         self.asserted = asserted
         self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:

@@ -7,6 +7,7 @@ URL, so no remote context can ever be fetched.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,11 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from publisher import graph as graph_module
+from publisher.buildcache import code_digest
 from publisher.errors import InputError
 from publisher.export import Exporter, Release, register, write_bytes
+from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
@@ -110,15 +114,25 @@ def pyld_dataset(triples: list[ox.Triple]) -> dict[str, list[dict[str, Any]]]:
 
 
 def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
-    """pyld's compaction of the whole dump; node by node in parallel (publisher/jsonld_parallel.py)."""
-    from publisher.jsonld_parallel import compact_nodes
+    """pyld's compaction of some triples as one document (HTML pages embed these)."""
+    from publisher.jsonld_parallel import compact_group
 
-    expanded = jsonld.from_rdf(pyld_dataset(triples))
-    nodes = compact_nodes(expanded, context, refuse_remote)
-    if len(nodes) == 1:  # pyld writes a single node without @graph
-        return {"@context": context, **nodes[0]}
-    nodes.sort(key=lambda node: str(node.get("id", "")))
-    return {"@context": context, "@graph": nodes}
+    nodes = sorted(compact_group(triples, context, refuse_remote))
+    documents = [json.loads(text) for _id, text in nodes]
+    if len(documents) == 1:  # pyld writes a single node without @graph
+        return {"@context": context, **documents[0]}
+    return {"@context": context, "@graph": documents}
+
+
+def dump_document(context: dict[str, Any], nodes: list[tuple[str, str]]) -> bytes:
+    """`dump_json` of {"@context": context, "@graph": nodes}, from node texts written by
+    jsonld_parallel.node_text: the same bytes, without parsing the nodes again."""
+    if len(nodes) == 1:
+        return dump_json({"@context": context, **json.loads(nodes[0][1])})
+    head = json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+    body = ",\n".join(text for _id, text in nodes)
+    graph = f"[\n{body}\n  ]" if nodes else "[]"
+    return f'{{\n  "@context": {head},\n  "@graph": {graph}\n}}\n'.encode()
 
 
 def dump_json(document: Any) -> bytes:
@@ -139,9 +153,32 @@ class JsonLdExporter(Exporter):
     def write(self, release: Release, folder: Path) -> list[Path]:
         ontology = release.dataset.ontology
         context = build_context(ontology)
-        document = compact(release.triples, context)
         versioned = {"@context": context, "owl:versionInfo": ontology_version(ontology)}
         return [
             write_bytes(folder / CONTEXT_FILE, dump_json(versioned)),
-            write_bytes(folder / self.filename, dump_json(document)),
+            write_bytes(folder / self.filename, dump_document(context, dump_nodes(release, context))),
         ]
+
+
+def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
+    from publisher.jsonld_parallel import compact_group
+
+    def make(quads: list[ox.Quad]) -> bytes:
+        nodes = compact_group(union_triples(quads), context, refuse_remote)
+        return json.dumps(nodes, ensure_ascii=False).encode("utf-8")
+
+    return make
+
+
+def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
+    forked workers, read back from the build cache for unchanged units. A subject that two
+    units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
+    from publisher import jsonld_parallel
+
+    code = code_digest(Path(__file__), Path(jsonld_parallel.__file__), Path(graph_module.__file__))
+    version = "\n".join([code, json.dumps(context, sort_keys=True)])
+    pieces = release.pieces("jsonld", version, _unit_nodes(context), parallel=True)
+    nodes = [(node_id, text) for piece in pieces for node_id, text in json.loads(piece)]
+    nodes.sort()
+    return nodes

@@ -1,5 +1,6 @@
 """TriG and canonical N-Quads: the release as named graphs (one per statement, registry,
-the ontology and the concept schemes), written by pyoxigraph from the sorted quads."""
+the ontology and the concept schemes), written by pyoxigraph graph by graph
+(publisher/export/dumps.py assembles them from cached per-unit pieces)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, register, write_bytes
-from publisher.graph import serialize_text, sorted_lines, sorted_prefixes
+from publisher.export import Exporter, Release, dumps, register, write_bytes
+from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 
 
 def canonical_nquads(quads: list[ox.Quad]) -> bytes:
-    """One quad per line, lines sorted, pyoxigraph's canonical escaping."""
-    return sorted_lines(serialize_text(quads, ox.RdfFormat.N_QUADS))
+    """One quad per line, pyoxigraph's canonical escaping; graph by graph (by graph IRI, as
+    written), each graph's lines sorted and unique."""
+    lines = {line for line in serialize_text(quads, ox.RdfFormat.N_QUADS).splitlines() if line}
+    graph_of = {line: line[line.rindex(" <", 0, len(line) - 2) + 1:-2] for line in lines}
+    ordered = sorted(lines, key=lambda line: (graph_of[line], line))
+    return "".join(line + "\n" for line in ordered).encode("utf-8")
 
 
 def trig_bytes(quads: list[ox.Quad]) -> bytes:
@@ -29,7 +34,7 @@ class TriGExporter(Exporter):
     filename = "nida.trig"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, trig_bytes(release.quads))]
+        return [write_bytes(folder / self.filename, dumps.trig(release))]
 
 
 @register
@@ -39,4 +44,4 @@ class NQuadsExporter(Exporter):
     filename = "nida.nq"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, canonical_nquads(release.quads))]
+        return [write_bytes(folder / self.filename, dumps.nquads(release))]

@@ -1,0 +1,119 @@
+"""The whole-release dumps (N-Quads, N-Triples, TriG, Turtle) assembled from per-unit pieces.
+
+Each unit's piece is written by pyoxigraph from the unit's sorted quads and kept in the
+build cache (Release.pieces); the dump is the pieces merged in the order a single
+serialization of the whole sorted release would give: N-Triples lines sorted and unique,
+N-Quads and TriG graph by graph (by graph IRI), Turtle subject blocks by subject. So a
+re-publish serializes only the units that changed (tests/test_scale.py compares the
+assembled dumps with whole-release serializations).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publisher import graph as graph_module
+from publisher import units as units_module
+from publisher.buildcache import code_digest
+from publisher.export import Release
+from publisher.graph import serialize_text
+from publisher.settings import PREFIXES
+
+_SETTINGS = Path(__file__).resolve().parents[1] / "settings.py"
+CODE = code_digest(Path(__file__), Path(graph_module.__file__), Path(units_module.__file__), _SETTINGS)
+
+
+def merged_lines(pieces: Iterable[bytes]) -> bytes:
+    """Sorted, unique lines of all pieces (bytes sort as code points do)."""
+    lines = set(b"".join(pieces).split(b"\n"))
+    lines.discard(b"")
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def _lines(quads: list[ox.Quad], format: ox.RdfFormat) -> bytes:
+    terms: list[ox.Quad] | list[ox.Triple] = quads
+    if format != ox.RdfFormat.N_QUADS:
+        terms = [quad.triple for quad in quads]
+    return merged_lines([serialize_text(terms, format).encode("utf-8")])
+
+
+def by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        graphs.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
+    return graphs
+
+
+def _nquads_piece(quads: list[ox.Quad]) -> bytes:
+    """[[graph, its sorted N-Quads lines]...]: the ontology's unit writes two graphs."""
+    pieces = [[name, _lines(part, ox.RdfFormat.N_QUADS).decode("utf-8")]
+              for name, part in by_graph(quads).items()]
+    return json.dumps(pieces, ensure_ascii=False).encode("utf-8")
+
+
+def nquads(release: Release) -> bytes:
+    """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
+    dump is needed, so a re-publish only concatenates."""
+    blocks = [block for piece in release.pieces("nquads", CODE, _nquads_piece) for block in json.loads(piece)]
+    blocks.sort(key=lambda block: f"<{block[0]}>")
+    return "".join(text for _name, text in blocks).encode("utf-8")
+
+
+def ntriples(release: Release) -> bytes:
+    return merged_lines(release.pieces("ntriples", CODE, lambda quads: _lines(quads, ox.RdfFormat.N_TRIPLES)))
+
+
+def prefix_header() -> str:
+    """The prefix lines pyoxigraph writes for PREFIXES, sorted."""
+    probe = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+    text = serialize_text([probe], ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return "".join(sorted(line for line in text.splitlines(keepends=True) if line.startswith("@prefix ")))
+
+
+def _body(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith("@prefix "))
+
+
+def _trig_piece(quads: list[ox.Quad]) -> bytes:
+    """[[graph, TriG block]...]: the ontology's unit writes two graphs."""
+    pieces = [[name, _body(serialize_text(part, ox.RdfFormat.TRIG, prefixes=PREFIXES))]
+              for name, part in by_graph(quads).items()]
+    return json.dumps(pieces, ensure_ascii=False).encode("utf-8")
+
+
+def trig(release: Release) -> bytes:
+    blocks = [block for piece in release.pieces("trig", CODE, _trig_piece) for block in json.loads(piece)]
+    if not blocks:
+        return b""
+    blocks.sort(key=lambda block: f"<{block[0]}>")
+    return (prefix_header() + "".join(body for _name, body in blocks)).encode("utf-8")
+
+
+def _turtle_piece(quads: list[ox.Quad]) -> bytes:
+    """[[subject, Turtle block]...] of the unit's triples (a block per subject, as written)."""
+    triples = graph_module.union_triples(quads)
+    subjects = list(dict.fromkeys(str(t.subject) for t in triples))
+    body = _body(serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    blocks: list[str] = []
+    for line in body.splitlines(keepends=True):
+        if line.startswith("\t") and blocks:
+            blocks[-1] += line
+        else:
+            blocks.append(line)
+    if len(blocks) != len(subjects):
+        raise ValueError("cannot split the Turtle writer's output by subject")
+    return json.dumps(list(map(list, zip(subjects, blocks, strict=True))), ensure_ascii=False).encode("utf-8")
+
+
+def turtle(release: Release) -> bytes:
+    """Subject blocks by subject; a subject described in two graphs gets a block from each."""
+    blocks = [block for piece in release.pieces("turtle", CODE, _turtle_piece) for block in json.loads(piece)]
+    if not blocks:
+        return b""
+    blocks.sort(key=lambda block: block[0])
+    return (prefix_header() + "".join(body for _subject, body in blocks)).encode("utf-8")

@@ -1,0 +1,49 @@
+"""Units of work: the input graphs of a release, each with a digest of the files it comes from.
+
+A unit is one named graph of the data as loaded (a statement: its `statement.ttl` and
+`source.txt`; a registry file; the ontology, which the release splits into the ontology
+and concept-scheme graphs). The release's quads of a unit depend only on its own files
+and on the ontology (materialization reads the ontology's axioms, graph by graph), so
+its digest and the ontology's key every per-unit output in the build cache: a unit
+whose files are unchanged is never serialized, compacted or rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher.load import ONTOLOGY_GRAPH, SOURCE_FILE, STATEMENT_FILE, Dataset, graph_name
+
+
+@dataclass(frozen=True)
+class Unit:
+    graph: str
+    files: tuple[Path, ...]
+    digest: str
+
+
+def files_digest(files: tuple[Path, ...], root: Path) -> str:
+    digest = hashlib.sha256()
+    for file in files:
+        try:
+            name = file.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            name = file.name
+        data = file.read_bytes()
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def dataset_units(dataset: Dataset, root: Path) -> list[Unit]:
+    """The units of a loaded dataset, sorted by graph IRI."""
+    files: dict[str, list[Path]] = {}
+    for file in dataset.data_files:
+        files.setdefault(graph_name(file, "data"), []).append(file)
+        if file.name == STATEMENT_FILE:
+            files[graph_name(file, "data")].append(file.parent / SOURCE_FILE)
+    files[ONTOLOGY_GRAPH] = list(dataset.ontology_files)
+    return [Unit(graph, tuple(sorted(paths)), files_digest(tuple(sorted(paths)), root))
+            for graph, paths in sorted(files.items())]
