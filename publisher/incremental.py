@@ -440,7 +440,8 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
 
     rules, core = split_rules(dataset.shapes)
     split = (rules, core, prepare(core))
-    groups = make_groups(shards)
+    total = sum(shard.size for shard in shards)  # at least one group per worker, when there is enough
+    groups = make_groups(shards, min(GROUP_TRIPLES, max(1, -(-total // max(1, jobs)))))
     # The loaded data lives on: frozen, the collector stops walking it on every collection
     # (half the detector's time at 50k triples, more with more), and forked workers share it.
     gc.freeze()
