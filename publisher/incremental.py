@@ -4,23 +4,29 @@ A *shard* owns the subjects of one statement's named graph (the `rest` shard own
 subjects of every other graph: registry, actors, places, ontology...). What the shapes
 can see from a focus node is what is reachable from it by following triples forward
 (the shapes use no inverse paths and no `sh:targetObjectsOf`, and every SHACL-SPARQL rule
-walks forward from `$this`): so a shard's *closure* is every triple reachable from the
-subjects it owns, stopping at ontology nodes (the ontology is hashed as a whole).
+walks forward from `$this`): so a shard's *closure* is its own graphs' triples plus every
+triple of other graphs reachable from them, stopping at ontology nodes (the ontology is
+hashed as a whole).
 
-The key of a shard is the SHA-256 of its closure (sorted N-Triples, which includes the
-statement's source text through `nida:content`), the shapes, the ontology, the versions
-of nida, pySHACL and pyoxigraph and the source of the validation code. A shard whose key
-is cached has its results replayed (violations, warnings and infos alike): any change to
-anything its focus nodes can see changes the key, so the cache can never hide a violation.
+The key of a shard is the SHA-256 of the shapes, the ontology, the versions of nida,
+pySHACL and pyoxigraph, the source of the validation code, the digest of each of its own
+graphs (N-Triples serialized in Rust, which includes the statement's source text through
+`nida:content`) and of the triples it reaches in other graphs. A shard whose key is cached
+has its results replayed (violations, warnings and infos alike): any change to anything
+its focus nodes can see changes the key, so the cache can never hide a violation.
 
-Shards that miss are validated with the fast engine on the union of their closures; when
-there are many (a first run), they are split into one group per CPU, validated in forked
-worker processes. Each result goes to the shards that own its focus node and is stored
-under their keys.
+Shards that miss are validated in small groups (about GROUP_TRIPLES closure triples each),
+in forked workers when there are many: each group's store holds the union of its shards'
+closures, the SHACL-SPARQL rules run on it (a rule that joins across statements costs the
+square of its store, so small stores keep it linear), and publisher/coredetect.py flags
+the focus nodes a core shape might report on. pySHACL then runs once, on the flagged nodes
+only, over the closures of their shards. Each result goes to the shards that own its focus
+node and is stored under their keys.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -40,8 +46,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from publisher import __version__
-from publisher.graph import ox_triples, to_ox
-from publisher.load import GRAPH_BASE, Dataset
+from publisher.graph import serialize_text, sorted_lines, to_ox
+from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
 from publisher.progress import VALIDATING, Progress, Steps
 from publisher.timing import Timer
 from publisher.validate import SH, Report, read_results
@@ -52,17 +58,21 @@ CACHE_FORMAT = "nida-validation-cache/1"
 #: result properties stored in the cache, in the order they are written back
 RESULT_PROPERTIES = (SH.focusNode, SH.resultSeverity, SH.resultPath, SH.value, SH.sourceShape,
                      SH.sourceConstraint, SH.sourceConstraintComponent, SH.resultMessage)
-PARALLEL_MIN = 50_000  # closure triples below which forking workers costs more than it saves
+PARALLEL_MIN = 20_000  # closure triples below which forking workers costs more than it saves
+GROUP_TRIPLES = 6_000  # closure triples per group of shards validated together
 FULL_RUN_SHARE = 0.25  # above this share of missing shards, the stats call it a full run
 
 
 @dataclass
 class Shard:
     name: str
-    owned: set[ox.NamedNode | ox.BlankNode] = field(default_factory=set)
-    closure: set[ox.Triple] = field(default_factory=set)
-    reached: set[ox.NamedNode | ox.BlankNode] = field(default_factory=set)
+    parts: list[str] = field(default_factory=list)
+    owned: set[Any] = field(default_factory=set)
+    #: triples of other graphs that the shard's nodes reach (registry nodes, ...)
+    reached_triples: list[ox.Triple] = field(default_factory=list)
+    reached: set[Any] = field(default_factory=set)
     key: str = ""
+    size: int = 0
 
 
 @dataclass
@@ -105,38 +115,105 @@ def ox_triples_any(graph: Graph) -> Iterable[ox.Triple]:
         yield ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
 
 
-def make_shards(dataset: Dataset, store: ox.Store) -> list[Shard]:
-    """One shard per statement graph, one for the rest; each with its forward closure."""
+def part_triples(dataset: Dataset) -> dict[str, list[ox.Triple]]:
+    """The data triples of each named graph (not the ontology's): the one way validation reaches the data."""
+    return {name: triples for name, triples in dataset.parts.items() if name != ONTOLOGY_GRAPH}
+
+
+def ontology_triples(dataset: Dataset) -> list[ox.Triple]:
+    return dataset.parts.get(ONTOLOGY_GRAPH) or list(ox_triples_any(dataset.ontology))
+
+
+class Graphs:
+    """The data's named graphs, with what sharding needs: who states what about which node."""
+
+    def __init__(self, parts: dict[str, list[ox.Triple]], ontology: list[ox.Triple]) -> None:
+        self.parts = parts
+        self.ontology = ontology
+        self.ontology_subjects = {t.subject for t in ontology if not isinstance(t.subject, ox.Triple)}
+        self.subjects: dict[str, set[Any]] = {}
+        self.objects: dict[str, set[Any]] = {}  # the IRIs and blank nodes each graph points at
+        self.subject_parts: dict[Any, list[str]] = defaultdict(list)
+        for name, triples in parts.items():
+            self.subjects[name] = {t.subject for t in triples}
+            self.objects[name] = {o for o in {t.object for t in triples} if not isinstance(o, ox.Literal)}
+            for subject in self.subjects[name]:
+                self.subject_parts[subject].append(name)
+        self._by_subject: dict[str, dict[Any, list[ox.Triple]]] = {}
+
+    def about(self, part: str, node: Any) -> list[ox.Triple]:
+        """The triples of one graph whose subject is `node` (each graph indexed once, on demand)."""
+        if part not in self._by_subject:
+            index: dict[Any, list[ox.Triple]] = defaultdict(list)
+            for triple in self.parts[part]:
+                index[triple.subject].append(triple)
+            self._by_subject[part] = index
+        return self._by_subject[part].get(node, [])
+
+
+def make_shards(graphs: Graphs, ontology_subjects: set[Any]) -> list[Shard]:
+    """One shard per statement graph, one for the rest; each with what its nodes reach forward."""
     shards: dict[str, Shard] = {}
-    for name, graph in dataset.parts.items():
-        owner = name if name.startswith(STATEMENT_GRAPH) else REST
-        shard = shards.setdefault(owner, Shard(owner))
-        shard.owned.update(t.subject for t in graph)  # type: ignore[misc]
-    for s in dataset.ontology.subjects(unique=True):
-        if isinstance(s, URIRef):
-            shards.setdefault(REST, Shard(REST)).owned.add(ox.NamedNode(str(s)))
-    stop = {ox.NamedNode(str(s)) for s in dataset.ontology.subjects(unique=True) if isinstance(s, URIRef)}
+    for name in graphs.parts:
+        shard = shards.setdefault(name if name.startswith(STATEMENT_GRAPH) else REST,
+                                  Shard(name if name.startswith(STATEMENT_GRAPH) else REST))
+        shard.parts.append(name)
+        shard.owned.update(graphs.subjects[name])
+    shards.setdefault(REST, Shard(REST)).owned.update(ontology_subjects)
     for shard in shards.values():
-        frontier = list(shard.owned)
-        seen = set(frontier)
-        while frontier:
-            node = frontier.pop()
-            for quad in store.quads_for_pattern(node, None, None):
-                shard.closure.add(quad.triple)
-                obj = quad.object
-                if isinstance(obj, ox.NamedNode | ox.BlankNode) and obj not in seen:
-                    seen.add(obj)
-                    shard.reached.add(obj)
-                    if obj not in stop or shard.name == REST:
-                        frontier.append(obj)
+        _reach(shard, graphs, set() if shard.name == REST else ontology_subjects)
     return [shards[name] for name in sorted(shards)]
 
 
-def shard_key(shard: Shard, common: str) -> str:
+def _reach(shard: Shard, graphs: Graphs, stop: set[Any]) -> None:
+    """Follow triples forward from the shard's own graphs into other graphs, up to ontology nodes."""
+    own = set(shard.parts)
+    shard.reached = set().union(*(graphs.objects[p] for p in shard.parts))
+    frontier = [n for n in shard.owned | shard.reached if n not in stop]
+    seen = set(frontier)
+    while frontier:
+        node = frontier.pop()
+        for part in graphs.subject_parts.get(node, ()):
+            if part in own:
+                continue
+            for triple in graphs.about(part, node):
+                shard.reached_triples.append(triple)
+                obj = triple.object
+                if isinstance(obj, ox.NamedNode | ox.BlankNode):
+                    shard.reached.add(obj)
+                    if obj not in seen and obj not in stop:
+                        seen.add(obj)
+                        frontier.append(obj)
+    shard.size = sum(len(graphs.parts[p]) for p in shard.parts) + len(shard.reached_triples)
+
+
+def closure(shard: Shard, graphs: Graphs) -> Iterable[ox.Triple]:
+    """Every triple the shard's focus nodes can see (the ontology aside)."""
+    for part in shard.parts:
+        yield from graphs.parts[part]
+    yield from shard.reached_triples
+
+
+def _digest(triples: Iterable[ox.Triple]) -> bytes:
+    """SHA-256 of the triples as N-Triples, serialized in Rust (not str() per triple in Python).
+
+    In the loader's order, not sorted: the same files give the same order, and another order
+    only costs a cache miss."""
+    return hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").digest()
+
+
+def _sorted_digest(triples: Iterable[ox.Triple]) -> bytes:
+    """SHA-256 of canonical N-Triples (sorted lines), for triples gathered in no fixed order."""
+    return hashlib.sha256(sorted_lines(serialize_text(triples, ox.RdfFormat.N_TRIPLES))).digest()
+
+
+def shard_key(shard: Shard, graphs: Graphs, common: str, part_digests: dict[str, bytes]) -> str:
+    """SHA-256 of the shared inputs and of everything the shard's nodes can see."""
     digest = hashlib.sha256(common.encode("utf-8"))
     digest.update(shard.name.encode("utf-8") + b"\n")
-    for line in sorted(str(t) for t in shard.closure):
-        digest.update(line.encode("utf-8") + b"\n")
+    for part in sorted(shard.parts):
+        digest.update(part.encode("utf-8") + b" " + part_digests[part] + b"\n")
+    digest.update(b"reached " + _sorted_digest(shard.reached_triples))
     return digest.hexdigest()
 
 
@@ -195,15 +272,18 @@ def rows_graph(rows: Iterable[Row]) -> Graph:
 
 
 class ShardCache:
-    """Results per shard key, one small JSON file each, written atomically."""
+    """Results per shard key, one small JSON file each, written atomically (no folder: no cache)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self.folder = folder
 
     def path(self, key: str) -> Path:
+        assert self.folder is not None
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> list[Row] | None:
+        if self.folder is None:
+            return None
         try:
             data = json.loads(self.path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -213,6 +293,8 @@ class ShardCache:
         return data["results"]
 
     def put(self, key: str, rows: list[Row]) -> None:
+        if self.folder is None:
+            return
         target = self.path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -224,26 +306,95 @@ class ShardCache:
             return
 
 
-def _sub_store(dataset: Dataset, triples: Iterable[ox.Triple]) -> ox.Store:
-    """A store of some data triples and the whole ontology, for validating a few shards."""
+def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.Store:
+    """A store of some data triples and the whole ontology, for validating a few shards.
+
+    Through N-Triples bytes: serializing and parsing in Rust costs half of building a Quad
+    per triple in Python."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for t in ox_triples(dataset.ontology))
+    for batch in (triples, ontology):
+        data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
-_JOB: tuple[Dataset, list[set[ox.Triple]]] | None = None
+def _term(node: Node) -> Any:
+    return ox.BlankNode(str(node)) if isinstance(node, BNode) else to_ox(node)
 
 
-def _validate_group(index: int) -> list[tuple[list[str] | None, Row]]:
-    """In a forked worker: validate the union of one group's closures, return its result rows."""
-    from publisher.fastvalidate import validate_fast
+def holders(node: Any, shards: list[Shard], graphs: Graphs) -> list[Shard]:
+    """The shards, among `shards`, whose cache entry holds results on `node`.
 
+    A node that is a subject somewhere belongs to the shards that own it (none of `shards`
+    may); any other focus node to the shards that reach it, or else to `rest`."""
+    if node in graphs.subject_parts or node in graphs.ontology_subjects:
+        return [shard for shard in shards if node in shard.owned]
+    return [shard for shard in shards if node in shard.reached] or [s for s in shards if s.name == REST]
+
+
+def assign(rows: list[tuple[Node | None, Row]], shards: list[Shard], graphs: Graphs) -> dict[str, list[Row]]:
+    """Each result goes to the shards, among `shards`, that hold its focus node (see `holders`)."""
+    per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
+    found: dict[Any, list[Shard]] = {}
+    for focus, row in rows:
+        term = _term(focus)  # type: ignore[arg-type]
+        if term not in found:
+            found[term] = holders(term, shards, graphs)
+        for shard in found[term]:
+            per_shard[shard.name].append(row)
+    return per_shard
+
+
+Flagged = dict[Node, list[Node]]
+_JOB: tuple[Graphs, list[list[Shard]], Any] | None = None
+
+
+GroupResult = tuple[dict[str, list[Row]], Flagged | None]
+
+
+def _validate_group(shards: list[Shard], graphs: Graphs, split: Any) -> GroupResult:
+    """The SHACL-SPARQL results of each shard of a group, and the focus nodes pySHACL must see.
+
+    The group is validated on the union of its shards' closures. When the core shapes are
+    beyond the detector (None), pySHACL runs here, on every node of the group."""
+    from publisher.coredetect import plan
+    from publisher.fastvalidate import pyshacl_report, rule_report
+
+    rules, core, prepared = split
+    store = _sub_store((t for shard in shards for t in closure(shard, graphs)), graphs.ontology)
+    rows = result_rows(rule_report(rules, store))
+    restricted = plan(prepared, store, keep=lambda node: bool(holders(node, shards, graphs)))
+    if restricted is None:
+        rows.extend(result_rows(pyshacl_report(core, store, None)))
+    return assign(rows, shards, graphs), None if restricted is None else restricted.flagged
+
+
+def _worker(index: int) -> GroupResult:
+    """In a forked worker: one group of shards."""
     assert _JOB is not None
-    dataset, groups = _JOB
-    report = validate_fast(dataset, store=_sub_store(dataset, groups[index]))
-    return [(None if focus is None else _term_json(focus), row) for focus, row in result_rows(report.graph)]
+    graphs, groups, split = _JOB
+    return _validate_group(groups[index], graphs, split)
+
+
+def _flagged_results(flagged: Flagged, shards: list[Shard], graphs: Graphs,
+                     core: Graph) -> dict[str, list[Row]]:
+    """pySHACL once, on the flagged focus nodes of every group, over the closures of their shards."""
+    from publisher.fastvalidate import pyshacl_report
+
+    involved: dict[str, Shard] = {}
+    kept: Flagged = {}
+    for shape, nodes in flagged.items():
+        for node in nodes:
+            held = holders(_term(node), shards, graphs)
+            if held:  # else its owner's results are cached, and stay as they are
+                kept.setdefault(shape, []).append(node)
+                involved.update((shard.name, shard) for shard in held)
+    if not kept:
+        return {}
+    group = [involved[name] for name in sorted(involved)]
+    store = _sub_store((t for shard in group for t in closure(shard, graphs)), graphs.ontology)
+    return assign(result_rows(pyshacl_report(core, store, kept)), group, graphs)
 
 
 def workers() -> int:
@@ -253,56 +404,97 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def validate_shards(dataset: Dataset, shards: list[Shard], jobs: int, store: ox.Store | None = None,
-                    steps: Steps | None = None) -> list[tuple[Node | None, Row]]:
-    """Validate shards on the union of their closures, split into `jobs` groups run in parallel.
+def make_groups(shards: list[Shard], size: int = GROUP_TRIPLES) -> list[list[Shard]]:
+    """Shards packed into groups of about `size` closure triples, largest first.
+
+    Small groups keep each SHACL-SPARQL rule's cost near linear (a rule that joins across
+    statements costs the square of its store) and the workers evenly loaded."""
+    groups: list[list[Shard]] = []
+    current: list[Shard] = []
+    filled = 0
+    for shard in sorted(shards, key=lambda s: (-s.size, s.name)):
+        if current and filled + shard.size > size:
+            groups.append(current)
+            current, filled = [], 0
+        current.append(shard)
+        filled += shard.size
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _advance(steps: Steps | None, part: GroupResult) -> None:
+    if steps is not None:
+        steps.advance(sum(1 for name in part[0] if name != REST))
+
+
+def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int,
+                    steps: Steps | None = None) -> dict[str, list[Row]]:
+    """Validate shards group by group (in forked workers when there is enough to share), then
+    run pySHACL once on the focus nodes the groups flagged.
 
     `steps` advances by a group's statements as its results come back."""
     global _JOB
-    from publisher.fastvalidate import validate_fast
+    from publisher.coredetect import prepare
+    from publisher.fastvalidate import split_rules
 
-    size = sum(len(s.closure) for s in shards)
-    if jobs <= 1 or size < PARALLEL_MIN or len(shards) < 2 * jobs \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        if store is not None:  # every shard: the whole graph is the union of their closures
-            return result_rows(validate_fast(dataset, store=store).graph)
-        report = validate_fast(dataset, store=_sub_store(dataset, set().union(*(s.closure for s in shards))))
-        return result_rows(report.graph)
-    groups: list[set[ox.Triple]] = [set() for _ in range(jobs)]
-    sizes, statements = [0] * jobs, [0] * jobs
-    for shard in sorted(shards, key=lambda s: -len(s.closure)):
-        smallest = sizes.index(min(sizes))
-        groups[smallest].update(shard.closure)
-        sizes[smallest] += len(shard.closure)
-        statements[smallest] += shard.name != REST
-    _JOB = (dataset, groups)
+    rules, core = split_rules(dataset.shapes)
+    split = (rules, core, prepare(core))
+    total = sum(shard.size for shard in shards)  # at least one group per worker, when there is enough
+    groups = make_groups(shards, min(GROUP_TRIPLES, max(1, -(-total // max(1, jobs)))))
+    # The loaded data lives on: frozen, the collector stops walking it on every collection
+    # (half the detector's time at 50k triples, more with more), and forked workers share it.
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = []
-            for index, part in enumerate(pool.imap(_validate_group, range(jobs))):
-                parts.append(part)
-                if steps is not None:
-                    steps.advance(statements[index])
+        parts: list[GroupResult] = []
+        if jobs <= 1 or len(groups) < 2 or sum(s.size for s in shards) < PARALLEL_MIN \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            for group in groups:
+                parts.append(_validate_group(group, graphs, split))
+                _advance(steps, parts[-1])
+        else:
+            _JOB = (graphs, groups, split)
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(groups))) as pool:
+                for part in pool.imap_unordered(_worker, range(len(groups))):
+                    parts.append(part)
+                    _advance(steps, part)
     finally:
         _JOB = None
-    return [(None if f is None else _term_from_json(f), row) for part in parts for f, row in part]
+        gc.unfreeze()
+    per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
+    flagged: Flagged = {}
+    for rows, found in parts:
+        for name, shard_rows in rows.items():
+            per_shard[name].extend(shard_rows)
+        for shape, nodes in (found or {}).items():
+            flagged.setdefault(shape, []).extend(nodes)
+    flagged = {shape: sorted(set(nodes), key=str) for shape, nodes in flagged.items()}
+    for name, shard_rows in _flagged_results(flagged, shards, graphs, split[1]).items():
+        per_shard[name].extend(shard_rows)
+    return per_shard
 
 
-def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = None,
+def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | None = None,
                     stats: CacheStats | None = None, jobs: int | None = None,
                     progress: Progress | None = None) -> Report:
     """The fast engine's Report, reusing cached results of every shard whose inputs are unchanged.
 
-    `progress` counts statements: cached ones are done at once, the others as they come back."""
-    from publisher.fastvalidate import data_store
+    `progress` counts statements: cached ones are done at once, the others as they come back.
 
+    Without `cache_dir`, every shard is validated (still in small groups: a SHACL-SPARQL rule
+    that joins across statements costs the square of its store, 76 s for one rule at 0.8M)."""
     stats = stats if stats is not None else CacheStats()
     started = time.perf_counter()
-    store = data_store(dataset)
-    shards = make_shards(dataset, store)
+    parts = part_triples(dataset)
+    if timer:
+        timer("validate: data triples", time.perf_counter() - started)
+    started = time.perf_counter()
+    graphs = Graphs(parts, ontology_triples(dataset))
+    shards = make_shards(graphs, graphs.ontology_subjects)
     common = "\n".join([_versions(), _graph_digest(dataset.shapes), _graph_digest(dataset.ontology)])
+    part_digests = {name: _digest(triples) for name, triples in parts.items()}
     for shard in shards:
-        shard.key = shard_key(shard, common)
+        shard.key = shard_key(shard, graphs, common, part_digests)
     cache = ShardCache(cache_dir)
     cached = {shard.name: cache.get(shard.key) for shard in shards}
     missing = [shard for shard in shards if cached[shard.name] is None]
@@ -316,29 +508,10 @@ def validate_cached(dataset: Dataset, cache_dir: Path, timer: Timer | None = Non
     if missing:
         started = time.perf_counter()
         stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
-        fresh = validate_shards(dataset, missing, workers() if jobs is None else jobs,
-                                store=store if len(missing) == len(shards) else None, steps=steps)
-        owners: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
-        reachers: dict[ox.NamedNode | ox.BlankNode, list[Shard]] = defaultdict(list)
+        fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs, steps=steps)
         for shard in missing:
-            for node in shard.owned:
-                owners[node].append(shard)
-            for node in shard.reached:
-                reachers[node].append(shard)
-        rest = next((s for s in missing if s.name == REST), None)
-        all_owned = set().union(*(shard.owned for shard in shards))
-        per_shard: dict[str, list[Row]] = {shard.name: [] for shard in missing}
-        for focus, row in fresh:
-            term: Any = ox.BlankNode(str(focus)) if isinstance(focus, BNode) else to_ox(focus)  # type: ignore[arg-type]
-            if term in all_owned:
-                targets = owners.get(term, [])
-            else:  # a focus node that is no subject: it belongs to whoever points at it
-                targets = reachers.get(term) or ([rest] if rest else [])
-            for shard in targets:
-                per_shard[shard.name].append(row)
-        for shard in missing:
-            cache.put(shard.key, per_shard[shard.name])
-            rows.extend(per_shard[shard.name])
+            cache.put(shard.key, fresh[shard.name])
+            rows.extend(fresh[shard.name])
         if timer:
             timer("validate: revalidated shards", time.perf_counter() - started)
     steps.finish()

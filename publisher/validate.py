@@ -116,8 +116,9 @@ def validate(dataset: Dataset, engine: str = "fast",
     """Validate data and ontology together (concept schemes are data too); never fetches anything.
 
     `engine="fast"` (publisher/fastvalidate.py) gives the same Report much faster;
-    `engine="pyshacl"` is plain whole-graph pySHACL, kept for comparison. With `cache_dir`, the
-    fast engine replays the results of unchanged statement shards (publisher/incremental.py).
+    `engine="pyshacl"` is plain whole-graph pySHACL, kept for comparison. The fast engine validates
+    statement shards in small groups (publisher/incremental.py) and, with `cache_dir`, replays the
+    results of unchanged ones; shapes that look backward make it validate the whole graph at once.
 
     pySHACL mixes an `ont_graph` in only when it runs inference, so the union is built here,
     in an Oxigraph-backed graph: pySHACL's SHACL-SPARQL rules on rdflib's own store grow with
@@ -125,7 +126,7 @@ def validate(dataset: Dataset, engine: str = "fast",
 
     `progress`, when given, is told how many statements are validated (publisher/progress.py).
     """
-    if engine == "fast" and cache_dir is not None and not shapes_look_backward(dataset.shapes):
+    if engine == "fast" and not shapes_look_backward(dataset.shapes):
         from publisher.incremental import validate_cached
 
         return validate_cached(dataset, cache_dir, timer, progress=progress)
