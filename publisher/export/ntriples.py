@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, dumps, register, write_bytes
+from publisher.export import Exporter, Release, register, write_bytes
 from publisher.graph import serialize_text, sorted_lines
 
 
@@ -21,4 +21,4 @@ class NTriplesExporter(Exporter):
     filename = "nida.nt"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, dumps.ntriples(release))]
+        return [write_bytes(folder / self.filename, release.dump("ntriples"))]
