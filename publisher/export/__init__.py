@@ -55,13 +55,30 @@ class Release:
             self._triples = [quad.triple for quad in ox.parse(self.dump("ntriples"), ox.RdfFormat.N_TRIPLES)]
         return self._triples
 
-    def dump(self, kind: str) -> bytes:
-        """The bytes of a whole-release dump ("nquads", "ntriples"), assembled once."""
+    def dump(self, kind: str, keep: bool = True) -> bytes:
+        """The bytes of a whole-release dump ("nquads", "ntriples"), assembled once; the
+        exporter that writes it last passes `keep=False`, so that hundreds of megabytes at a
+        million triples are not held to the end of the publish."""
         from publisher.export import dumps
 
-        if kind not in self._dumps:
-            self._dumps[kind] = {"nquads": dumps.nquads, "ntriples": dumps.ntriples}[kind](self)
-        return self._dumps[kind]
+        data = self._dumps.pop(kind, None)
+        if data is None:
+            data = {"nquads": dumps.nquads, "ntriples": dumps.ntriples}[kind](self)
+        if keep:
+            self._dumps[kind] = data
+        return data
+
+    def prefetch_digests(self, paths: list[Path]) -> None:
+        """Hash files on one thread per CPU (hashlib releases the GIL): the release is hundreds
+        of megabytes at a million triples."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from publisher.incremental import workers
+
+        todo = [path for path in paths if path not in self._digests]
+        with ThreadPoolExecutor(max_workers=workers()) as pool:
+            for path, digest in zip(todo, pool.map(sha256_file, todo), strict=True):
+                self._digests[path] = digest
 
     def digest(self, path: Path) -> str:
         """SHA-256 of a file this release has finished writing (void.ttl and SHA256SUMS both

@@ -21,4 +21,4 @@ class NTriplesExporter(Exporter):
     filename = "nida.nt"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, release.dump("ntriples"))]
+        return [write_bytes(folder / self.filename, release.dump("ntriples", keep=False))]

@@ -44,4 +44,4 @@ class NQuadsExporter(Exporter):
     filename = "nida.nq"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, release.dump("nquads"))]
+        return [write_bytes(folder / self.filename, release.dump("nquads", keep=False))]

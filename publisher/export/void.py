@@ -120,7 +120,9 @@ def describe(release: Release, folder: Path) -> list[ox.Triple]:
         out.add(graph, VOID + "triples", typed(count, "integer"))
         if (slug := statement_slug(graph)) is not None:
             out.add(dataset, VOID + "exampleResource", STATEMENT_BASE + slug)
-    for path in release_files(folder, UNDESCRIBED):
+    files = release_files(folder, UNDESCRIBED)
+    release.prefetch_digests([folder / path for path in files])
+    for path in files:
         name = path.as_posix()
         file = folder / path
         iri = info.base + name
