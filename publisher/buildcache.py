@@ -21,14 +21,19 @@ from publisher import __version__
 BUILD_FOLDER = "build"
 
 
-def _library_versions() -> str:
+def package_versions(*packages: str) -> list[str]:
+    """nida's version and each package's, for cache keys: an upgrade must not replay old results."""
     parts = [__version__]
-    for package in ("pyoxigraph", "pyld", "rdflib", "jinja2"):
+    for package in packages:
         try:
             parts.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{package}=?")
-    return "\n".join(parts)
+    return parts
+
+
+def _library_versions() -> str:
+    return "\n".join(package_versions("pyoxigraph", "pyld", "rdflib", "jinja2"))
 
 
 def code_digest(*files: Path) -> str:

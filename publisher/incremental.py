@@ -36,7 +36,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from publisher import __version__
+from publisher.buildcache import package_versions
 from publisher.graph import serialize_text, sorted_lines, to_ox
 from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
 from publisher.progress import VALIDATING, Progress, Steps
@@ -92,12 +91,7 @@ def _code_digest() -> str:
 
 
 def _versions() -> str:
-    parts = [CACHE_FORMAT, __version__, _code_digest()]
-    for package in ("pyshacl", "pyoxigraph", "rdflib", "oxrdflib"):
-        try:
-            parts.append(f"{package}={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{package}=?")
+    parts = [CACHE_FORMAT, _code_digest(), *package_versions("pyshacl", "pyoxigraph", "rdflib", "oxrdflib")]
     return "\n".join(parts)
 
 
