@@ -10,7 +10,6 @@ assembled dumps with whole-release serializations).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,6 +24,27 @@ from publisher.settings import PREFIXES
 
 _SETTINGS = Path(__file__).resolve().parents[1] / "settings.py"
 CODE = code_digest(Path(__file__), Path(graph_module.__file__), Path(units_module.__file__), _SETTINGS)
+
+
+KEY_END, RECORD_END = b"\x00", b"\x01"  # no serialized RDF or JSON text holds either byte raw
+
+
+def pack(records: Iterable[tuple[str, str]]) -> bytes:
+    """(sort key, text) records as bytes: a piece stays bytes from the cache to the dump,
+    never decoded (JSON for a million triples cost seconds and hundreds of megabytes)."""
+    return b"".join(key.encode("utf-8") + KEY_END + text.encode("utf-8") + RECORD_END
+                    for key, text in records)
+
+
+def unpack(pieces: Iterable[bytes]) -> list[tuple[bytes, bytes]]:
+    """Every record of the pieces, sorted by key (bytes sort as code points do)."""
+    records = []
+    for piece in pieces:
+        for record in piece.split(RECORD_END)[:-1]:
+            key, _, text = record.partition(KEY_END)
+            records.append((key, text))
+    records.sort()
+    return records
 
 
 def merged_lines(pieces: Iterable[bytes]) -> bytes:
@@ -49,18 +69,15 @@ def by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
 
 
 def _nquads_piece(quads: list[ox.Quad]) -> bytes:
-    """[[graph, its sorted N-Quads lines]...]: the ontology's unit writes two graphs."""
-    pieces = [[name, _lines(part, ox.RdfFormat.N_QUADS).decode("utf-8")]
-              for name, part in by_graph(quads).items()]
-    return json.dumps(pieces, ensure_ascii=False).encode("utf-8")
+    """(graph, its sorted N-Quads lines) records: the ontology's unit writes two graphs."""
+    return pack((f"<{name}>", _lines(part, ox.RdfFormat.N_QUADS).decode("utf-8"))
+                for name, part in by_graph(quads).items())
 
 
 def nquads(release: Release) -> bytes:
     """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
     dump is needed, so a re-publish only concatenates."""
-    blocks = [block for piece in release.pieces("nquads", CODE, _nquads_piece) for block in json.loads(piece)]
-    blocks.sort(key=lambda block: f"<{block[0]}>")
-    return "".join(text for _name, text in blocks).encode("utf-8")
+    return b"".join(text for _graph, text in unpack(release.pieces("nquads", CODE, _nquads_piece)))
 
 
 def ntriples(release: Release) -> bytes:
@@ -80,18 +97,16 @@ def _body(text: str) -> str:
 
 
 def _trig_piece(quads: list[ox.Quad]) -> bytes:
-    """[[graph, TriG block]...]: the ontology's unit writes two graphs."""
-    pieces = [[name, _body(serialize_text(part, ox.RdfFormat.TRIG, prefixes=PREFIXES))]
-              for name, part in by_graph(quads).items()]
-    return json.dumps(pieces, ensure_ascii=False).encode("utf-8")
+    """(graph, TriG block) records: the ontology's unit writes two graphs."""
+    return pack((f"<{name}>", _body(serialize_text(part, ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+                for name, part in by_graph(quads).items())
 
 
 def trig(release: Release) -> bytes:
-    blocks = [block for piece in release.pieces("trig", CODE, _trig_piece) for block in json.loads(piece)]
+    blocks = unpack(release.pieces("trig", CODE, _trig_piece))
     if not blocks:
         return b""
-    blocks.sort(key=lambda block: f"<{block[0]}>")
-    return (prefix_header() + "".join(body for _name, body in blocks)).encode("utf-8")
+    return prefix_header().encode("utf-8") + b"".join(body for _graph, body in blocks)
 
 
 def _turtle_piece(quads: list[ox.Quad]) -> bytes:
@@ -107,13 +122,12 @@ def _turtle_piece(quads: list[ox.Quad]) -> bytes:
             blocks.append(line)
     if len(blocks) != len(subjects):
         raise ValueError("cannot split the Turtle writer's output by subject")
-    return json.dumps(list(map(list, zip(subjects, blocks, strict=True))), ensure_ascii=False).encode("utf-8")
+    return pack(zip(subjects, blocks, strict=True))
 
 
 def turtle(release: Release) -> bytes:
     """Subject blocks by subject; a subject described in two graphs gets a block from each."""
-    blocks = [block for piece in release.pieces("turtle", CODE, _turtle_piece) for block in json.loads(piece)]
+    blocks = unpack(release.pieces("turtle", CODE, _turtle_piece))
     if not blocks:
         return b""
-    blocks.sort(key=lambda block: block[0])
-    return (prefix_header() + "".join(body for _subject, body in blocks)).encode("utf-8")
+    return prefix_header().encode("utf-8") + b"".join(body for _subject, body in blocks)

@@ -20,6 +20,7 @@ from publisher import graph as graph_module
 from publisher.buildcache import code_digest
 from publisher.errors import InputError
 from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export.dumps import pack, unpack
 from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
@@ -124,15 +125,14 @@ def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]
     return {"@context": context, "@graph": documents}
 
 
-def dump_document(context: dict[str, Any], nodes: list[tuple[str, str]]) -> bytes:
+def dump_document(context: dict[str, Any], nodes: list[tuple[bytes, bytes]]) -> bytes:
     """`dump_json` of {"@context": context, "@graph": nodes}, from node texts written by
     jsonld_parallel.node_text: the same bytes, without parsing the nodes again."""
     if len(nodes) == 1:
         return dump_json({"@context": context, **json.loads(nodes[0][1])})
     head = json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
-    body = ",\n".join(text for _id, text in nodes)
-    graph = f"[\n{body}\n  ]" if nodes else "[]"
-    return f'{{\n  "@context": {head},\n  "@graph": {graph}\n}}\n'.encode()
+    graph = b"[\n" + b",\n".join(text for _id, text in nodes) + b"\n  ]" if nodes else b"[]"
+    return f'{{\n  "@context": {head},\n  "@graph": '.encode() + graph + b"\n}\n"
 
 
 def dump_json(document: Any) -> bytes:
@@ -164,13 +164,12 @@ def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
     from publisher.jsonld_parallel import compact_group
 
     def make(quads: list[ox.Quad]) -> bytes:
-        nodes = compact_group(union_triples(quads), context, refuse_remote)
-        return json.dumps(nodes, ensure_ascii=False).encode("utf-8")
+        return pack(compact_group(union_triples(quads), context, refuse_remote))
 
     return make
 
 
-def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[str, str]]:
+def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[bytes, bytes]]:
     """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
     forked workers, read back from the build cache for unchanged units. A subject that two
     units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
@@ -178,7 +177,4 @@ def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[str, str
 
     code = code_digest(Path(__file__), Path(jsonld_parallel.__file__), Path(graph_module.__file__))
     version = "\n".join([code, json.dumps(context, sort_keys=True)])
-    pieces = release.pieces("jsonld", version, _unit_nodes(context), parallel=True)
-    nodes = [(node_id, text) for piece in pieces for node_id, text in json.loads(piece)]
-    nodes.sort()
-    return nodes
+    return unpack(release.pieces("jsonld", version, _unit_nodes(context), parallel=True))
