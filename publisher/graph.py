@@ -137,7 +137,7 @@ def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Qua
             graph = row["g"]
             if graph.value in buckets:
                 buckets[graph.value].append(ox.Quad(row["s"], row["p"], row["o"], graph))
-    return {name: _sorted_unique(quads, quad_text) for name, quads in buckets.items()}
+    return {name: sorted_unique(quads, quad_text) for name, quads in buckets.items()}
 
 
 def quad_text(quad: ox.Quad) -> str:
@@ -150,14 +150,14 @@ def triple_text(triple: ox.Triple) -> str:
     return f"{triple.subject}\0{triple.predicate}\0{triple.object}"
 
 
-def _sorted_unique(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
+def sorted_unique(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
     unique = {key(item): item for item in items}
     return [unique[k] for k in sorted(unique)]
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The release as one graph: the union of its named graphs, sorted."""
-    return _sorted_unique((q.triple for q in quads), triple_text)
+    return sorted_unique((q.triple for q in quads), triple_text)
 
 
 STATEMENT_GRAPH_BASE = GRAPH_BASE + "statement/"

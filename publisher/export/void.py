@@ -26,7 +26,14 @@ from publisher.export import (
     write_bytes,
 )
 from publisher.export.queries import QUERIES_FOLDER
-from publisher.graph import STATEMENT_BASE, graph_name, serialize_text, sort_key, statement_slug
+from publisher.graph import (
+    STATEMENT_BASE,
+    graph_name,
+    serialize_text,
+    sorted_unique,
+    statement_slug,
+    triple_text,
+)
 from publisher.settings import DATA_BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES
 
 VOID_FILE = "void.ttl"
@@ -141,7 +148,7 @@ def describe(release: Release, folder: Path) -> list[ox.Triple]:
             out.add(dataset, VOID + "dataDump", iri)
         if path.parts[0] == QUERIES_FOLDER and path.suffix == ".rq":
             out.add(dataset, VOID + "exampleResource", iri)
-    return sorted(set(out.triples), key=sort_key)
+    return sorted_unique(out.triples, triple_text)
 
 
 def void_bytes(triples: list[ox.Triple]) -> bytes:
