@@ -323,3 +323,30 @@ def test_shapes_the_detector_does_not_model_run_through_pyshacl(corpus: Path, tm
     assert compare(root) >= 3
     flagged, reported = core_focus_nodes(load_dataset(Settings(root=root)))
     assert reported <= flagged and len(flagged) > len(reported)
+
+
+def test_unit_pieces_follow_every_input_they_depend_on(corpus: Path, tmp_path: Path) -> None:
+    """A statement's source text and the ontology are inputs of its pieces: editing either gives
+    the dump a whole-release serialization gives, never a stale cached piece."""
+    from publisher.export import Release, dumps
+    from publisher.export.quads import canonical_nquads
+
+    root = tmp_path / "p"
+    shutil.copytree(corpus, root)
+    settings = Settings(root=root, cache_dir_override=tmp_path / "cache")
+    before = dumps.nquads(Release(load_dataset(settings), settings))  # fills the cache
+    source = sorted(root.glob("data/statements/*/source.txt"))[0]
+    source.write_bytes(source.read_bytes() + b"\n")
+    release = Release(load_dataset(settings), settings)
+    edited = dumps.nquads(release)
+    assert edited == canonical_nquads(release.quads) != before
+    changed = set(edited.splitlines()) - set(before.splitlines())
+    subject = f"<https://w3id.org/nida/id/source/{source.parent.name}> ".encode()
+    assert changed and all(line.startswith(subject) for line in changed)  # nida:content and its super-property
+    ontology = root / "ontology/nida.ttl"
+    ontology.write_text(ontology.read_text(encoding="utf-8").replace(
+        "owl:versionInfo", "rdfs:seeAlso <https://example.org/changed> ;\n    owl:versionInfo", 1),
+        encoding="utf-8")
+    release = Release(load_dataset(settings), settings)
+    assert dumps.nquads(release) == canonical_nquads(release.quads)
+    assert b"<https://example.org/changed>" in dumps.nquads(release)
