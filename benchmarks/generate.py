@@ -93,13 +93,16 @@ def statement(slug: str, number: int, orgs: list[str], rng: random.Random,
     iri = f"statement/{slug}"
     text = Text()
     text.add("\n")
-    title = f"Syria: Civil Society Organizations Call for the Protection of {topic.title()} in {place} ({number})"
+    title = (f"Syria: Civil Society Organizations Call for the Protection of {topic.title()}"
+             f" in {place} ({number})")
     title_span = text.add(title)
     text.add("\n\n")
-    subtitle = f"The undersigned organizations call on the international community to act for {topic} in {place}"
+    subtitle = (f"The undersigned organizations call on the international community to act"
+                f" for {topic} in {place}")
     subtitle_span = text.add(subtitle)
     text.add("\n\n")
-    concern = f"The undersigned Syrian organizations express their deep concern over the situation of {topic} in {place}."
+    concern = (f"The undersigned Syrian organizations express their deep concern over the situation"
+               f" of {topic} in {place}.")
     concern_span = text.add(concern)
     text.add(" ")
     call = "They call for an immediate end to violations of International Humanitarian Law."
@@ -114,7 +117,8 @@ def statement(slug: str, number: int, orgs: list[str], rng: random.Random,
                  "actor/syrian-transitional-government", DEMANDS_PARTIES)]
     per_section = [demands - demands // 2, demands // 2]
     section_iris = []
-    for s_number, ((heading, addressee, templates), count) in enumerate(zip(sections, per_section, strict=True), 1):
+    numbered = enumerate(zip(sections, per_section, strict=True), 1)
+    for s_number, ((heading, addressee, templates), count) in numbered:
         h_start, h_end = text.add(heading)
         text.add("\n\n")
         sec = f"{iri}/section/{s_number}"
@@ -158,7 +162,8 @@ def statement(slug: str, number: int, orgs: list[str], rng: random.Random,
         signers.append(org)
         body.append(
             f'<{sig}> a nida:Signature ;\n    dct:isPartOf <{iri}> ;\n    nida:ordinal {ordinal} ;\n'
-            f'    nida:nameAsPrinted "{esc(name)}" ;\n    nida:nameStart {n_start} ;\n    nida:nameEnd {n_end} ;\n'
+            f'    nida:nameAsPrinted "{esc(name)}" ;\n'
+            f'    nida:nameStart {n_start} ;\n    nida:nameEnd {n_end} ;\n'
             f"    nida:signatory <{org}> .\n\n"
         )
     text.add("\n\nABOUT STJ\n\n")
@@ -211,7 +216,8 @@ def slugify(name: str) -> str:
 def registry(names: list[str]) -> str:
     blocks = [PREFIXES]
     for name in names:
-        blocks.append(f'<organization/{slugify(name)}> a nida:Organization ;\n    skos:prefLabel "{esc(name)}" .\n\n')
+        blocks.append(f'<organization/{slugify(name)}> a nida:Organization ;\n'
+                      f'    skos:prefLabel "{esc(name)}" .\n\n')
     blocks.append('<organization/syrians-for-truth-and-justice> a nida:Organization ;\n'
                   '    skos:prefLabel "Syrians for Truth and Justice" ;\n    nida:acronym "STJ" .\n')
     return "".join(blocks)
