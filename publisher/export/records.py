@@ -12,7 +12,6 @@ the statements whose scope changed, in forked workers."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
 from publisher.export.nogc import collector_paused
 from publisher.export.processor import Processor
-from publisher.graph import STATEMENT_BASE, graph_name, statement_scopes, statement_slug
+from publisher.graph import STATEMENT_BASE, statement_scopes, statement_slug
 from publisher.settings import ONTOLOGY_NS
 
 RECORDS_FOLDER = "statements"
@@ -81,31 +80,27 @@ def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str,
     return framed
 
 
-def split_graphs(quads: list[ox.Quad]) -> tuple[dict[str, list[ox.Quad]], list[ox.Quad]]:
-    """Each statement's quads by slug, and the quads of every other graph (registry, concepts,
-    ontology): what a statement's scope is drawn from (`statement_scopes`)."""
-    own: dict[str, list[ox.Quad]] = {}
-    shared: list[ox.Quad] = []
-    for quad in quads:
-        slug = statement_slug(graph_name(quad))
-        if slug is None:
-            shared.append(quad)
-        else:
-            own.setdefault(slug, []).append(quad)
-    return own, shared
+def input_keys(release: Release, base: list[str]) -> dict[str, str]:
+    """Each record's first key, over the digests of the files its scope can be drawn from (its
+    statement's, and those of every unit that is no statement: registries and the ontology,
+    which also gives the materialized triples). Nothing is parsed or serialized to compute it,
+    so an unchanged release looks up only these, and computes the scopes of the statements
+    that miss."""
+    shared = content_key("records-shared", [f"{u.graph}\0{u.digest}" for u in release.units
+                                            if statement_slug(u.graph) is None])
+    return {slug: content_key(INPUT_KIND, [*base, shared, STATEMENT_BASE + slug, unit.digest])
+            for unit in release.units if (slug := statement_slug(unit.graph)) is not None}
 
 
-def _nquads(quads: list[ox.Quad]) -> bytes:
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-
-
-def input_keys(own: dict[str, list[ox.Quad]], shared: list[ox.Quad], base: list[str]) -> dict[str, str]:
-    """Each record's first key, over everything its scope can be drawn from: its statement's
-    graph and all the graphs that are no statement's. Cheaper to compute than the scope, so an
-    unchanged release looks up only these, and computes the scopes of the statements that miss."""
-    others = hashlib.sha256(_nquads(shared)).hexdigest()
-    return {slug: content_key(INPUT_KIND, [*base, others, STATEMENT_BASE + slug, _nquads(quads)])
-            for slug, quads in own.items()}
+def changed_scopes(release: Release, changed: list[str]) -> dict[str, list[ox.Triple]]:
+    """The scopes of some statements, from their quads and those of every unit that is no
+    statement's (not the whole release)."""
+    if not changed:
+        return {}
+    wanted = set(changed)
+    units = [u for u in release.units if statement_slug(u.graph) is None or statement_slug(u.graph) in wanted]
+    quads = release.unit_quads(units)
+    return statement_scopes(quad for unit in units for quad in quads[unit.graph])
 
 
 def record_keys(scopes: dict[str, list[ox.Triple]], base: list[str]) -> dict[str, str]:
@@ -136,11 +131,10 @@ class StatementRecordsExporter(Exporter):
         context = build_context(release.dataset.ontology)
         hidden = hidden_properties(release)
         base = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
-        own, shared = split_graphs(release.quads)
-        inputs = input_keys(own, shared, base)
+        inputs = input_keys(release, base)
         records = {slug: release.cache.get(INPUT_KIND, key) for slug, key in sorted(inputs.items())}
         changed = [slug for slug, data in records.items() if data is None]
-        scopes = statement_scopes(shared + [quad for slug in changed for quad in own[slug]])
+        scopes = changed_scopes(release, changed)
         for slug, data in self._remake(release, scopes, base, context, hidden).items():
             release.cache.put(INPUT_KIND, inputs[slug], data)
             records[slug] = data
