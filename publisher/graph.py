@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
@@ -57,11 +57,6 @@ def to_ox(term: Node) -> ox.NamedNode | ox.Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def ox_triples(graph: Graph) -> Iterable[ox.Triple]:
-    for s, p, o in graph:
-        yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
-
-
 def serialize_text(terms: Iterable[ox.Triple] | Iterable[ox.Quad], format: ox.RdfFormat,
                    **options: object) -> str:
     data = ox.serialize(terms, format=format, **options)  # type: ignore[arg-type]
@@ -85,15 +80,11 @@ def sort_key(triple: ox.Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
-def quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
-
-
 def release_quads(dataset: Dataset) -> list[ox.Quad]:
     """Every quad of the release, sorted: one named graph per statement, registry, the
     ontology and the concept schemes, each with the triples inferred from its own."""
     graphs = graph_quads(dataset, dataset.parts)
-    return [quad for name in sorted(graphs, key=_graph_order) for quad in graphs[name]]
+    return [quad for name in sorted(graphs, key=graph_order) for quad in graphs[name]]
 
 
 def unit_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
@@ -101,14 +92,26 @@ def unit_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad
     unit gives both the ontology and the concept-scheme graphs."""
     graphs = graph_quads(dataset, units)
     found: dict[str, list[ox.Quad]] = {}
-    for name in sorted(graphs, key=_graph_order):
-        unit = ONTOLOGY_GRAPH if name == CONCEPTS_GRAPH else name
-        found.setdefault(unit, []).extend(graphs[name])
+    for name in sorted(graphs, key=graph_order):
+        found.setdefault(unit_of(name), []).extend(graphs[name])
     return found
 
 
-def _graph_order(name: str) -> str:
-    return f"<{name}>"  # the order of quad_key: graph IRIs compared as written in N-Quads
+def graph_order(name: str) -> str:
+    """Graph IRIs compared as written in N-Quads (`<iri>`): the order of `quad_text`."""
+    return f"<{name}>"
+
+
+def unit_of(graph: str) -> str:
+    """The unit (input graph) a release graph comes from: concept schemes from the ontology."""
+    return ONTOLOGY_GRAPH if graph == CONCEPTS_GRAPH else graph
+
+
+def by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        graphs.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
+    return graphs
 
 
 def _placed(name: str, triples: list[ox.Triple]) -> list[ox.Quad]:
@@ -141,8 +144,8 @@ def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Qua
 
 
 def quad_text(quad: ox.Quad) -> str:
-    """A sort key in the order of `quad_key`, as one string (compared much faster than a
-    tuple; no term's text holds a NUL, N-Triples escapes it)."""
+    """A sort key, graph, subject, predicate, object as N-Quads writes them, in one string
+    (compared much faster than a tuple; no term's text holds a NUL, N-Triples escapes it)."""
     return f"{quad.graph_name}\0{quad.subject}\0{quad.predicate}\0{quad.object}"
 
 

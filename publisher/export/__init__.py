@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -12,7 +11,8 @@ from typing import ClassVar
 import pyoxigraph as ox
 
 from publisher.buildcache import BuildCache, content_key
-from publisher.graph import CONCEPTS_GRAPH, unit_quads
+from publisher.forkmap import fork_map
+from publisher.graph import by_graph, graph_order, unit_of, unit_quads
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.settings import Settings
 from publisher.units import Unit, dataset_units
@@ -40,10 +40,8 @@ class Release:
         """Every quad, sorted: read back from the N-Quads dump, which is assembled from cached
         per-unit pieces (sorting and materializing a million quads again costs ten times more)."""
         if self._quads is None and all(unit.graph in self._units for unit in self.units):
-            graphs: dict[str, list[ox.Quad]] = {}
-            for quad in (quad for quads in self._units.values() for quad in quads):
-                graphs.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
-            self._quads = [quad for name in sorted(graphs, key=lambda n: f"<{n}>") for quad in graphs[name]]
+            graphs = by_graph(quad for quads in self._units.values() for quad in quads)
+            self._quads = [quad for name in sorted(graphs, key=graph_order) for quad in graphs[name]]
         elif self._quads is None:
             self._quads = list(ox.parse(self.dump("nquads"), ox.RdfFormat.N_QUADS))
         return self._quads
@@ -106,11 +104,9 @@ class Release:
         missing = {unit.graph for unit in units} - set(self._units)
         if missing and self._quads is not None:
             found: dict[str, list[ox.Quad]] = {name: [] for name in missing}
-            for quad in self._quads:
-                name = quad.graph_name.value  # type: ignore[union-attr]
-                name = ONTOLOGY_GRAPH if name == CONCEPTS_GRAPH else name
-                if name in found:
-                    found[name].append(quad)
+            for name, quads in by_graph(self._quads).items():
+                if unit_of(name) in found:
+                    found[unit_of(name)].extend(quads)
             self._units.update(found)
         elif missing:
             self._units.update(unit_quads(self.dataset, missing))
@@ -128,7 +124,9 @@ class Release:
         if missing:
             quads = self.unit_quads([self.units[index] for index in missing])
             inputs = [quads.get(self.units[index].graph, []) for index in missing]
-            for index, data in zip(missing, map_units(make, inputs, parallel), strict=True):
+            parallel = parallel and sum(map(len, inputs)) >= PARALLEL_MIN
+            made = fork_map(make, inputs) if parallel else [make(quads) for quads in inputs]
+            for index, data in zip(missing, made, strict=True):
                 cache.put(kind, keys[index], data)
                 found[index] = data
         return [data or b"" for data in found]
@@ -216,33 +214,4 @@ def release_files(folder: Path, exclude: frozenset[str] = frozenset()) -> list[P
 Writer = Callable[[Release, Path], list[Path]]
 
 
-_MAKE: tuple[Callable[[list[ox.Quad]], bytes], list[list[ox.Quad]]] | None = None
 PARALLEL_MIN = 20_000  # quads below which forking workers costs more than it saves
-
-
-def _make_one(index: int) -> tuple[int, bytes]:
-    assert _MAKE is not None
-    make, inputs = _MAKE
-    return index, make(inputs[index])
-
-
-def map_units(make: Callable[[list[ox.Quad]], bytes], inputs: list[list[ox.Quad]],
-              parallel: bool) -> list[bytes]:
-    """`make` of each input, in order; with `parallel`, in forked workers, biggest first."""
-    global _MAKE
-    from publisher.incremental import workers
-
-    jobs = workers()
-    if not parallel or jobs <= 1 or len(inputs) < 2 or sum(map(len, inputs)) < PARALLEL_MIN \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return [make(quads) for quads in inputs]
-    results: list[bytes] = [b""] * len(inputs)
-    _MAKE = (make, inputs)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            order = sorted(range(len(inputs)), key=lambda i: -len(inputs[i]))
-            for index, data in pool.imap_unordered(_make_one, order):
-                results[index] = data
-    finally:
-        _MAKE = None
-    return results

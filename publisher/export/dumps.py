@@ -19,7 +19,7 @@ from publisher import graph as graph_module
 from publisher import units as units_module
 from publisher.buildcache import code_digest
 from publisher.export import Release
-from publisher.graph import serialize_text
+from publisher.graph import by_graph, graph_order, serialize_text
 from publisher.settings import PREFIXES
 
 _SETTINGS = Path(__file__).resolve().parents[1] / "settings.py"
@@ -61,16 +61,9 @@ def _lines(quads: list[ox.Quad], format: ox.RdfFormat) -> bytes:
     return merged_lines([serialize_text(terms, format).encode("utf-8")])
 
 
-def by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
-    graphs: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        graphs.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
-    return graphs
-
-
 def _nquads_piece(quads: list[ox.Quad]) -> bytes:
     """(graph, its sorted N-Quads lines) records: the ontology's unit writes two graphs."""
-    return pack((f"<{name}>", _lines(part, ox.RdfFormat.N_QUADS).decode("utf-8"))
+    return pack((graph_order(name), _lines(part, ox.RdfFormat.N_QUADS).decode("utf-8"))
                 for name, part in by_graph(quads).items())
 
 
@@ -98,7 +91,7 @@ def _body(text: str) -> str:
 
 def _trig_piece(quads: list[ox.Quad]) -> bytes:
     """(graph, TriG block) records: the ontology's unit writes two graphs."""
-    return pack((f"<{name}>", _body(serialize_text(part, ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+    return pack((graph_order(name), _body(serialize_text(part, ox.RdfFormat.TRIG, prefixes=PREFIXES)))
                 for name, part in by_graph(quads).items())
 
 

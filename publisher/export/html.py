@@ -35,9 +35,8 @@ from publisher.export import Exporter, Release, register, write_bytes
 from publisher.export import jsonld as jsonld_module
 from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
-from publisher.export.jsonld import build_context, ontology_version, pyld_dataset, refuse_remote
+from publisher.export.jsonld import as_document, build_context, compact_nodes, ontology_version, pyld_dataset
 from publisher.export.nogc import collector_paused
-from publisher.export.processor import Processor
 from publisher.incremental import workers
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
@@ -523,37 +522,17 @@ def environment() -> Environment:
     )
 
 
-def _compact(expanded: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
-    """The compacted node objects of `expanded`, in its order (as jsonld_parallel's chunks)."""
-    if not expanded:
-        return []
-    options = {"documentLoader": refuse_remote, "skipExpansion": True}
-    document: dict[str, Any] = Processor().compact(expanded, context, options)
-    graph = document.get("@graph")
-    if isinstance(graph, list):
-        return graph
-    document.pop("@context", None)
-    return [document]
-
-
 def page_documents(pages: list[Page], context: dict[str, Any]) -> list[dict[str, Any]]:
     """`compact(page.triples, context)` of each page, with one pyld compaction for them all.
 
     Every subject's triples are on one page, and pyld compacts a node object the same
-    whatever its siblings (publisher/jsonld_parallel.py): so each page gets exactly the
-    node objects, in the order and shape, that compacting it alone gives."""
+    whatever its siblings (`jsonld.compact_nodes`): so each page gets exactly the node
+    objects, in the order and shape, that compacting it alone gives."""
     expanded = jsonld.from_rdf(pyld_dataset([t for page in pages for t in page.triples]))
-    nodes = _compact(expanded, context)
+    nodes = compact_nodes(expanded, context)
     by_id = {node["@id"]: compacted for node, compacted in zip(expanded, nodes, strict=True)}
-    documents = []
-    for page in pages:
-        own = [by_id[subject] for subject in sorted({_iri(t.subject) for t in page.triples})]
-        if len(own) == 1:
-            documents.append({"@context": context, **own[0]})
-        else:
-            own.sort(key=lambda node: str(node.get("id", "")))
-            documents.append({"@context": context, "@graph": own})
-    return documents
+    subjects = [sorted({_iri(t.subject) for t in page.triples}) for page in pages]
+    return [as_document(context, [by_id[subject] for subject in own]) for own in subjects]
 
 
 def render(env: Environment, page: Page, version: str, document: dict[str, Any] | None) -> bytes:

@@ -20,7 +20,9 @@ from publisher import graph as graph_module
 from publisher.buildcache import code_digest
 from publisher.errors import InputError
 from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import processor as processor_module
 from publisher.export.dumps import pack, unpack
+from publisher.export.processor import Processor
 from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
@@ -114,20 +116,54 @@ def pyld_dataset(triples: list[ox.Triple]) -> dict[str, list[dict[str, Any]]]:
     return {"@default": rows}
 
 
-def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
-    """pyld's compaction of some triples as one document (HTML pages embed these)."""
-    from publisher.jsonld_parallel import compact_group
+def compact_nodes(expanded: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """pyld's compaction of flat expanded node objects (`jsonld.from_rdf`'s output), in their order.
 
-    nodes = sorted(compact_group(triples, context, refuse_remote))
-    documents = [json.loads(text) for _id, text in nodes]
-    if len(documents) == 1:  # pyld writes a single node without @graph
-        return {"@context": context, **documents[0]}
-    return {"@context": context, "@graph": documents}
+    The release has no blank nodes, so no node object is embedded in another, and pyld
+    compacts a node object the same whatever its siblings: so compacting groups of subjects
+    separately gives exactly the nodes of a whole-document compaction (tests/test_scale.py)."""
+    if not expanded:
+        return []
+    options = {"documentLoader": refuse_remote, "skipExpansion": True}
+    document: dict[str, Any] = Processor().compact(expanded, context, options)
+    graph = document.get("@graph")
+    if isinstance(graph, list):
+        return graph
+    document.pop("@context", None)  # pyld writes a single node without @graph
+    return [document]
+
+
+def as_document(context: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Compacted nodes as one document, by id; a single node without @graph, as pyld writes it."""
+    if len(nodes) == 1:
+        return {"@context": context, **nodes[0]}
+    return {"@context": context, "@graph": sorted(nodes, key=lambda node: str(node.get("id", "")))}
+
+
+def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
+    """pyld's compaction of some triples as one document (`nida serve` answers with these)."""
+    return as_document(context, compact_nodes(jsonld.from_rdf(pyld_dataset(triples)), context))
+
+
+#: a node as it appears in the dump: its compacted id and its JSON text, indented
+Node = tuple[str, str]
+NODE_INDENT = "    "  # json.dumps(indent=2) of {"@graph": [node]}: a node sits two levels deep
+
+
+def node_text(node: dict[str, Any]) -> Node:
+    text = json.dumps(node, indent=2, sort_keys=True, ensure_ascii=False)
+    return str(node.get("id", "")), "\n".join(NODE_INDENT + line for line in text.split("\n"))
+
+
+def compact_group(triples: list[ox.Triple], context: dict[str, Any]) -> list[Node]:
+    """The dump's nodes of the subjects of `triples` (every triple of each subject), as text:
+    a unit's nodes are cached as bytes and never parsed again (`dump_document`)."""
+    return [node_text(node) for node in compact_nodes(jsonld.from_rdf(pyld_dataset(triples)), context)]
 
 
 def dump_document(context: dict[str, Any], nodes: list[tuple[bytes, bytes]]) -> bytes:
     """`dump_json` of {"@context": context, "@graph": nodes}, from node texts written by
-    jsonld_parallel.node_text: the same bytes, without parsing the nodes again."""
+    `node_text`: the same bytes, without parsing the nodes again."""
     if len(nodes) == 1:
         return dump_json({"@context": context, **json.loads(nodes[0][1])})
     head = json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
@@ -161,10 +197,8 @@ class JsonLdExporter(Exporter):
 
 
 def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
-    from publisher.jsonld_parallel import compact_group
-
     def make(quads: list[ox.Quad]) -> bytes:
-        return pack(compact_group(union_triples(quads), context, refuse_remote))
+        return pack(compact_group(union_triples(quads), context))
 
     return make
 
@@ -173,8 +207,6 @@ def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[bytes, b
     """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
     forked workers, read back from the build cache for unchanged units. A subject that two
     units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
-    from publisher import jsonld_parallel
-
-    code = code_digest(Path(__file__), Path(jsonld_parallel.__file__), Path(graph_module.__file__))
+    code = code_digest(Path(__file__), Path(processor_module.__file__), Path(graph_module.__file__))
     version = "\n".join([code, json.dumps(context, sort_keys=True)])
     return unpack(release.pieces("jsonld", version, _unit_nodes(context), parallel=True))
