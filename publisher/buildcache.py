@@ -2,7 +2,7 @@
 after one statement changed redoes only that statement's work.
 
 An entry is stored under the SHA-256 of *everything its bytes depend on* (`content_key`):
-the caller hashes the input triples, the context or template, and `CODE_VERSION`; so a
+the caller hashes the input triples, the context or template, and `code_digest`; so a
 stale entry can never be read back, only a missing one recomputed. Writes are atomic;
 a cache that cannot be read or written only costs time, never a wrong release.
 """

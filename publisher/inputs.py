@@ -85,33 +85,24 @@ def too_large(text: str, shown: str) -> InputError:
                       " keep long texts in source.txt", shown, line)
 
 
-def check_literals(graph: Graph, text: str, shown: str) -> None:
-    """A literal whose lexical form is not in its datatype's lexical space."""
-    for _s, _p, o in graph:
-        if isinstance(o, Literal) and o.ill_typed:
-            datatype = graph.namespace_manager.normalizeUri(o.datatype) if o.datatype else "?"
-            raise ill_typed(str(o), str(o.datatype or ""), datatype, text, shown)
+PLAIN_DATATYPES = frozenset((str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
 
 
-def ill_typed(value: str, datatype_iri: str, shown_datatype: str, text: str, shown: str) -> InputError:
-    datatype = shown_datatype
-    if datatype_iri.startswith(str(XSD)):
-        datatype = "xsd:" + datatype_iri[len(str(XSD)):]
+def check_typed_literals(literals: Iterable[tuple[str, str]], text: str, shown: str) -> None:
+    """A literal whose lexical form is not in its datatype's lexical space, given as (lexical
+    form, datatype IRI) pairs: rdflib judges each distinct pair once."""
+    for value, datatype in sorted(set(literals)):
+        if datatype not in PLAIN_DATATYPES and Literal(value, datatype=URIRef(datatype)).ill_typed:
+            raise ill_typed(value, datatype, text, shown)
+
+
+def ill_typed(value: str, datatype: str, text: str, shown: str) -> InputError:
+    name = "xsd:" + datatype[len(str(XSD)):] if datatype.startswith(str(XSD)) else f"<{datatype}>"
     line = None
     position = text.find(f'"{value}"^^')
     if position >= 0:
         line = text.count("\n", 0, position) + 1
-    return InputError(f'"{value}" is not a valid {datatype}; fix the value or its datatype', shown, line)
-
-
-_PLAIN = frozenset((str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
-
-
-def check_typed_literals(literals: Iterable[tuple[str, str]], text: str, shown: str) -> None:
-    """`check_literals` for (lexical form, datatype IRI) pairs: rdflib judges each distinct pair once."""
-    for value, datatype in sorted(set(literals)):
-        if datatype not in _PLAIN and Literal(value, datatype=URIRef(datatype)).ill_typed:
-            raise ill_typed(value, datatype, f"<{datatype}>", text, shown)
+    return InputError(f'"{value}" is not a valid {name}; fix the value or its datatype', shown, line)
 
 
 #: SHACL parameters whose value must be a non-negative integer, and those that must be an IRI
@@ -143,11 +134,15 @@ def check_shapes(graph: Graph, text: str, shown: str) -> None:
                                      shown, _line_with(text, name, str(value)))
 
 
+#: predicates whose objects name documents nida never loads, as reported
+REFERENCES = ((OWL.imports, "owl:imports"), (SH.shapesGraph, "sh:shapesGraph"))
+
+
 def remote_references(graphs: Iterable[Graph], files: Iterable[Path], root: Path) -> list[str]:
     """owl:imports and sh:shapesGraph IRIs, as warnings: nida never loads them (nothing is fetched)."""
     found = []
     graphs = list(graphs)
-    for predicate, name in ((OWL.imports, "owl:imports"), (SH.shapesGraph, "sh:shapesGraph")):
+    for predicate, name in REFERENCES:
         for value in sorted({str(o) for graph in graphs for o in graph.objects(None, predicate)}):
             where = _first_mention(value, files, root)
             found.append(f"{where}warning: {name} <{value}> is not loaded (nida never fetches);"
@@ -175,12 +170,6 @@ def check_before_parse(suffix: str, text: str, shown: str) -> None:
         check_jsonld(text, shown)
     elif suffix == ".ttl":
         check_prefixes(text, shown)
-
-
-def check_after_parse(graph: Graph, text: str, shown: str, shapes: bool = False) -> None:
-    check_literals(graph, text, shown)
-    if shapes:
-        check_shapes(graph, text, shown)
 
 
 def _owner_alive(name: str) -> bool:

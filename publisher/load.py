@@ -31,8 +31,7 @@ RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
 GRAPH_BASE = DATA_BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 #: predicates whose objects name documents nida never loads (reported, see inputs.remote_references)
-REFERENCE_PREDICATES = frozenset(("http://www.w3.org/2002/07/owl#imports",
-                                  "http://www.w3.org/ns/shacl#shapesGraph"))
+REFERENCE_PREDICATES = frozenset(str(predicate) for predicate, _name in inputs.REFERENCES)
 SOURCE_FILE = "source.txt"
 STATEMENT_FILE = "statement.ttl"
 
@@ -221,10 +220,6 @@ class ParsedFile:
     base: str | None
 
 
-_PLAIN_TYPES = frozenset(("http://www.w3.org/2001/XMLSchema#string",
-                          "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
-
-
 def parse_file(path: Path, root: Path, allow_blank_nodes: bool = False) -> ParsedFile:
     """Parse one RDF file; every input error names the file and, where it can, the line."""
     shown = display_path(path, root)
@@ -244,7 +239,7 @@ def parse_file(path: Path, root: Path, allow_blank_nodes: bool = False) -> Parse
     for triple in triples:
         s, o = triple.subject, triple.object
         if isinstance(o, ox.Literal):
-            if o.language is None and o.datatype.value not in _PLAIN_TYPES:
+            if o.language is None and o.datatype.value not in inputs.PLAIN_DATATYPES:
                 typed.append((o.value, o.datatype.value))
             if not isinstance(s, ox.BlankNode):
                 continue

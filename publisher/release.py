@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
-from publisher.export import Release, exporters, sha256_file
+from publisher.export import Release, exporters, line_count, sha256_file
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
 from publisher.package import bag_folder, make_bag, write_crate
@@ -146,5 +146,5 @@ def publish(dataset: Dataset, settings: Settings, out: Path, strict: bool = Fals
             f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",
             display_path(out, settings.root),
         ) from None
-    triples = sum(1 for _ in (out / "nida.nt").open("rb"))
+    triples = line_count(out / "nida.nt")
     return Published(out=out, files=files, triples=triples, report=report)

@@ -37,8 +37,9 @@ class Release:
 
     @property
     def quads(self) -> list[ox.Quad]:
-        """Every quad, sorted: read back from the N-Quads dump, which is assembled from cached
-        per-unit pieces (sorting and materializing a million quads again costs ten times more)."""
+        """Every quad, sorted: from the units' quads where this publish computed them all, else
+        read back from the N-Quads dump, which is assembled from cached per-unit pieces
+        (sorting and materializing a million quads again costs ten times more)."""
         if self._quads is None and all(unit.graph in self._units for unit in self.units):
             graphs = by_graph(quad for quads in self._units.values() for quad in quads)
             self._quads = [quad for name in sorted(graphs, key=graph_order) for quad in graphs[name]]
@@ -192,6 +193,12 @@ MEDIA_TYPES: dict[str, str] = {
     ".png": "image/png",
     ".svg": "image/svg+xml",
 }
+
+
+def line_count(path: Path) -> int:
+    """Lines of a file, read in blocks (the N-Triples dump: one line per triple)."""
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
 def sha256_file(path: Path) -> str:

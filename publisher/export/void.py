@@ -20,6 +20,7 @@ from publisher.export import (
     Exporter,
     Release,
     dumps,
+    line_count,
     media_type,
     register,
     release_files,
@@ -77,10 +78,7 @@ def release_graph_counts(release: Release) -> dict[str, int]:
 def union_count(release: Release, folder: Path) -> int:
     """Triples in the union of the graphs: the lines of the N-Triples dump where it was written."""
     dump = folder / "nida.nt"
-    if dump.exists():
-        with dump.open("rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    return len(release.triples)
+    return line_count(dump) if dump.exists() else len(release.triples)
 
 
 class _Triples:
