@@ -14,15 +14,22 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-
-from publisher.incremental import workers
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def workers() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _run(index: int) -> Any:
@@ -32,18 +39,25 @@ def _run(index: int) -> Any:
 
 
 def fork_map(work: Callable[[T], R], tasks: Sequence[T], minimum: int = 2,
-             jobs: int | None = None) -> list[R]:
-    """`[work(t) for t in tasks]`, spread over `jobs` forked processes (default: one per CPU)."""
+             jobs: int | None = None, done: Callable[[R], None] | None = None) -> list[R]:
+    """`[work(t) for t in tasks]`, spread over `jobs` forked processes (default: one per CPU);
+    `done` is called with each result as it comes back, in task order (progress)."""
     global _JOB
     jobs = workers() if jobs is None else jobs
     if jobs <= 1 or len(tasks) < max(2, minimum) or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(task) for task in tasks]
+        return [_done(work(task), done) for task in tasks]
     _JOB = (work, tasks)
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=gc.enable) as pool:
             chunk = max(1, len(tasks) // (jobs * 8))
-            return pool.map(_run, range(len(tasks)), chunksize=chunk)
+            return [_done(result, done) for result in pool.imap(_run, range(len(tasks)), chunksize=chunk)]
     finally:
         gc.unfreeze()
         _JOB = None
+
+
+def _done(result: R, done: Callable[[R], None] | None) -> R:
+    if done is not None:
+        done(result)
+    return result

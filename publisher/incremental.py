@@ -29,7 +29,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import tempfile
 import time
@@ -45,6 +44,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from publisher.buildcache import package_versions
+from publisher.forkmap import fork_map, workers
 from publisher.graph import serialize_text, sorted_lines, to_ox
 from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
 from publisher.progress import VALIDATING, Progress, Steps
@@ -341,9 +341,6 @@ def assign(rows: list[tuple[Node | None, Row]], shards: list[Shard], graphs: Gra
 
 
 Flagged = dict[Node, list[Node]]
-_JOB: tuple[Graphs, list[list[Shard]], Any] | None = None
-
-
 GroupResult = tuple[dict[str, list[Row]], Flagged | None]
 
 
@@ -364,13 +361,6 @@ def _validate_group(shards: list[Shard], graphs: Graphs, split: Any) -> GroupRes
     return assign(rows, shards, graphs), None if restricted is None else restricted.flagged
 
 
-def _worker(index: int) -> GroupResult:
-    """In a forked worker: one group of shards."""
-    assert _JOB is not None
-    graphs, groups, split = _JOB
-    return _validate_group(groups[index], graphs, split)
-
-
 def _flagged_results(flagged: Flagged, shards: list[Shard], graphs: Graphs,
                      core: Graph) -> dict[str, list[Row]]:
     """pySHACL once, on the flagged focus nodes of every group, over the closures of their shards."""
@@ -389,13 +379,6 @@ def _flagged_results(flagged: Flagged, shards: list[Shard], graphs: Graphs,
     group = [involved[name] for name in sorted(involved)]
     store = _sub_store((t for shard in group for t in closure(shard, graphs)), graphs.ontology)
     return assign(result_rows(pyshacl_report(core, store, kept)), group, graphs)
-
-
-def workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def make_groups(shards: list[Shard], size: int = GROUP_TRIPLES) -> list[list[Shard]]:
@@ -428,7 +411,6 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
     run pySHACL once on the focus nodes the groups flagged.
 
     `steps` advances by a group's statements as its results come back."""
-    global _JOB
     from publisher.coredetect import prepare
     from publisher.fastvalidate import split_rules
 
@@ -440,20 +422,9 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
     # (half the detector's time at 50k triples, more with more), and forked workers share it.
     gc.freeze()
     try:
-        parts: list[GroupResult] = []
-        if jobs <= 1 or len(groups) < 2 or sum(s.size for s in shards) < PARALLEL_MIN \
-                or "fork" not in multiprocessing.get_all_start_methods():
-            for group in groups:
-                parts.append(_validate_group(group, graphs, split))
-                _advance(steps, parts[-1])
-        else:
-            _JOB = (graphs, groups, split)
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(groups))) as pool:
-                for part in pool.imap_unordered(_worker, range(len(groups))):
-                    parts.append(part)
-                    _advance(steps, part)
+        parts = fork_map(lambda group: _validate_group(group, graphs, split), groups,
+                         jobs=jobs if total >= PARALLEL_MIN else 1, done=lambda part: _advance(steps, part))
     finally:
-        _JOB = None
         gc.unfreeze()
     per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
     flagged: Flagged = {}

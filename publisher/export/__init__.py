@@ -72,7 +72,7 @@ class Release:
         of megabytes at a million triples."""
         from concurrent.futures import ThreadPoolExecutor
 
-        from publisher.incremental import workers
+        from publisher.forkmap import workers
 
         todo = [path for path in paths if path not in self._digests]
         with ThreadPoolExecutor(max_workers=workers()) as pool:

@@ -37,7 +37,7 @@ from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import as_document, build_context, compact_nodes, ontology_version, pyld_dataset
 from publisher.export.nogc import collector_paused
-from publisher.incremental import workers
+from publisher.forkmap import workers
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
 HTML_FOLDER = "html"
