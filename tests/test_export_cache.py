@@ -3,6 +3,7 @@ the outputs it shows in, and the release is the same bytes with a cold, warm or 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -11,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from publisher.export import Release
-from publisher.export.html import HtmlExporter, Site, build_pages, page_documents
-from publisher.export.jsonld import build_context, compact
+from publisher.export.html import (
+    HtmlExporter,
+    Site,
+    build_pages,
+    context_text,
+    document_text,
+    dump_node_texts,
+    page_node_texts,
+)
+from publisher.export.jsonld import build_context, compact, dump_nodes, node_text
 from publisher.export.records import StatementRecordsExporter
 from publisher.graph import release_quads, union_triples
 from publisher.load import load_dataset
@@ -128,8 +137,24 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Release:
     return release_of(root, tmp_path_factory.mktemp("cache"))
 
 
-def test_pages_compacted_together_equal_each_page_compacted_alone(bundled: Release) -> None:
+def test_page_json_ld_from_the_dump_equals_each_page_compacted_alone(bundled: Release) -> None:
     pages = build_pages(Site(bundled))
     context = build_context(bundled.dataset.ontology)
+    expected = [json.dumps(compact(page.triples, context), indent=2, sort_keys=True, ensure_ascii=False)
+                for page in pages]
+    known = dump_node_texts(dump_nodes(bundled, context), context)
+    subjects = {str(t.subject.value) for page in pages for t in page.triples}
     assert len(pages) > 100
-    assert page_documents(pages, context) == [compact(page.triples, context) for page in pages]
+    assert subjects <= set(known)
+    half = dict(sorted(known.items())[::2])  # as if the other half were described by two units
+    for nodes in (known, half, {}):  # spliced from the dump's node texts, or compacted here
+        texts = page_node_texts(pages, context, nodes)
+        assert [document_text(context, context_text(context), own) for own in texts] == expected
+
+
+def test_a_page_of_one_node_whose_keys_sort_before_the_context_is_encoded_whole() -> None:
+    context = {"nid": "https://w3id.org/nida/id/"}
+    node = {"!": "first", "id": "nid:x", "title": "<b>"}
+    text = document_text(context, context_text(context), [node_text(node)])
+    assert text == json.dumps({"@context": context, **node}, indent=2, sort_keys=True, ensure_ascii=False)
+    assert list(json.loads(text)) == ["!", "@context", "id", "title"]

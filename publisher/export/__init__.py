@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import pyoxigraph as ox
 
@@ -16,6 +16,8 @@ from publisher.graph import by_graph, graph_order, unit_of, unit_quads
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.settings import Settings
 from publisher.units import Unit, dataset_units
+
+T = TypeVar("T")
 
 
 class Release:
@@ -34,6 +36,7 @@ class Release:
         self._digests: dict[Path, str] = {}
         self._dumps: dict[str, bytes] = {}
         self._units: dict[str, list[ox.Quad]] = {}
+        self._shared: dict[str, Any] = {}
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -66,6 +69,14 @@ class Release:
         if keep:
             self._dumps[kind] = data
         return data
+
+    def shared(self, name: str, make: Callable[[], T], keep: bool = True) -> T:
+        """`make()`, once per publish for the exporters that share it (the JSON-LD dump's
+        nodes are also the pages' embedded JSON-LD); the last one to ask passes `keep=False`."""
+        value: T = self._shared.pop(name) if name in self._shared else make()
+        if keep:
+            self._shared[name] = value
+        return value
 
     def prefetch_digests(self, paths: list[Path]) -> None:
         """Hash files on one thread per CPU (hashlib releases the GIL): the release is hundreds

@@ -35,7 +35,16 @@ from publisher.export import Exporter, Release, register, write_bytes
 from publisher.export import jsonld as jsonld_module
 from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
-from publisher.export.jsonld import as_document, build_context, compact_nodes, ontology_version, pyld_dataset
+from publisher.export.jsonld import (
+    NODE_INDENT,
+    as_document,
+    build_context,
+    compact_nodes,
+    dump_nodes,
+    node_text,
+    ontology_version,
+    pyld_dataset,
+)
 from publisher.export.nogc import collector_paused
 from publisher.forkmap import workers
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
@@ -147,13 +156,6 @@ def relative_href(from_page: str, target: str) -> str:
 def _relpath(path: str, folder: str) -> str:
     """posixpath.relpath, remembered: pages link the same pages from the same few folders."""
     return posixpath.relpath(path, folder)
-
-
-def script_json(document: Any) -> Markup:
-    """JSON for a <script> element: '<', '>' and '&' as \\u escapes, so no '</' can end it."""
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
 
 
 def _iri(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -522,24 +524,82 @@ def environment() -> Environment:
     )
 
 
-def page_documents(pages: list[Page], context: dict[str, Any]) -> list[dict[str, Any]]:
-    """`compact(page.triples, context)` of each page, with one pyld compaction for them all.
+#: A node of a page's JSON-LD as text: its compacted id (the key pyld's documents sort by)
+#: and its JSON, indented as an item of "@graph" (`jsonld.node_text`).
+NodeText = tuple[str, str]
 
-    Every subject's triples are on one page, and pyld compacts a node object the same
-    whatever its siblings (`jsonld.compact_nodes`): so each page gets exactly the node
-    objects, in the order and shape, that compacting it alone gives."""
-    expanded = jsonld.from_rdf(pyld_dataset([t for page in pages for t in page.triples]))
-    nodes = compact_nodes(expanded, context)
-    by_id = {node["@id"]: compacted for node, compacted in zip(expanded, nodes, strict=True)}
+
+def context_text(context: dict[str, Any]) -> str:
+    """The context's JSON as it sits in a document, one level deep."""
+    return json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def node_iri(node_id: str, context: dict[str, Any]) -> str:
+    """The IRI of a compacted @id: pyld writes one as a compact IRI with a prefix of the
+    context ("nid:organization/x") or in full."""
+    prefix, colon, suffix = node_id.partition(":")
+    value = context.get(prefix) if colon and not suffix.startswith("//") else None
+    return value + suffix if isinstance(value, str) else node_id
+
+
+def dump_node_texts(nodes: list[tuple[bytes, bytes]], context: dict[str, Any]) -> dict[str, NodeText]:
+    """The JSON-LD dump's node of every subject that has exactly one node in it, by IRI: the
+    node of all the subject's triples, which is what its page embeds (`jsonld.compact_nodes`:
+    a node compacts the same whatever its siblings), so pages need no compaction of their own."""
+    texts: dict[str, NodeText] = {}
+    split: set[str] = set()
+    for key, text in nodes:
+        node_id = key.decode("utf-8")
+        iri = node_iri(node_id, context)
+        if iri in texts or iri in split:
+            texts.pop(iri, None)
+            split.add(iri)
+        else:
+            texts[iri] = (node_id, text.decode("utf-8"))
+    return texts
+
+
+def page_node_texts(pages: list[Page], context: dict[str, Any],
+                    known: dict[str, NodeText]) -> list[list[NodeText]]:
+    """The JSON-LD nodes of each page: from `known` where there, the others compacted by pyld
+    together in one call (each subject's triples are all on one page)."""
     subjects = [sorted({_iri(t.subject) for t in page.triples}) for page in pages]
-    return [as_document(context, [by_id[subject] for subject in own]) for own in subjects]
+    missing = [t for page in pages for t in page.triples if _iri(t.subject) not in known]
+    texts = dict(known)
+    if missing:
+        expanded = jsonld.from_rdf(pyld_dataset(missing))
+        for node, compacted in zip(expanded, compact_nodes(expanded, context), strict=True):
+            texts[node["@id"]] = node_text(compacted)
+    return [[texts[subject] for subject in own] for own in subjects]
 
 
-def render(env: Environment, page: Page, version: str, document: dict[str, Any] | None) -> bytes:
+def document_text(context: dict[str, Any], context_json: str, nodes: list[NodeText]) -> str:
+    """`json.dumps(as_document(context, nodes), indent=2, sort_keys=True, ensure_ascii=False)`,
+    spliced from the texts of the context and of the nodes instead of encoded again (Python's
+    indenting JSON encoder took most of a page's rendering time)."""
+    if not nodes:
+        return '{\n  "@context": ' + context_json + ',\n  "@graph": []\n}'
+    if len(nodes) > 1:
+        graph = ",\n".join(text for _id, text in sorted(nodes))
+        return '{\n  "@context": ' + context_json + ',\n  "@graph": [\n' + graph + "\n  ]\n}"
+    body = [line[len(NODE_INDENT):] for line in nodes[0][1].split("\n")[1:-1]]
+    first_key = json.JSONDecoder().raw_decode(body[0].strip())[0] if body else ""
+    if first_key < "@context":  # the node's keys would not all sort after "@context"
+        document = as_document(context, [json.loads(nodes[0][1])])
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    return '{\n  "@context": ' + context_json + ",\n" + "\n".join(body) + "\n}"
+
+
+def script_text(text: str) -> Markup:
+    """JSON for a <script> element: '<', '>' and '&' as \\u escapes, so no '</' can end it."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def render(env: Environment, page: Page, version: str, script: Markup | None) -> bytes:
     html = env.get_template(page.template).render(
         page=page, ctx=page.context, version=version,
         root=relative_href(page.path, INDEX_PAGE), ontology=relative_href(page.path, ONTOLOGY_PAGE),
-        jsonld=script_json(document) if document is not None else None,
+        jsonld=script,
     )
     return html.encode("utf-8")
 
@@ -565,13 +625,17 @@ def _groups(pages: list[Page], count: int) -> list[list[Page]]:
     return groups
 
 
-def render_missing(pages: list[Page], context: dict[str, Any], version: str) -> dict[str, bytes]:
+def render_missing(pages: list[Page], context: dict[str, Any], version: str,
+                   known: dict[str, NodeText]) -> dict[str, bytes]:
     """The bytes of `pages`, rendered in forked workers, by page path."""
     env = environment()
+    context_json = context_text(context)
 
     def work(group: list[Page]) -> list[bytes]:
-        return [render(env, page, version, document)
-                for page, document in zip(group, page_documents(group, context), strict=True)]
+        documents = (document_text(context, context_json, nodes)
+                     for nodes in page_node_texts(group, context, known))
+        return [render(env, page, version, script_text(document))
+                for page, document in zip(group, documents, strict=True)]
 
     groups = _groups(pages, workers() * GROUPS_PER_WORKER)
     rendered = forkmap.fork_map(work, groups)
@@ -616,7 +680,8 @@ class HtmlExporter(Exporter):
         keys = dict(zip((page.path for page in pages), page_keys(pages, context, version), strict=True))
         found = {path: release.cache.get(CACHE_KIND, key) for path, key in keys.items()}
         missing = [page for page in pages if found[page.path] is None]
-        for path, data in render_missing(missing, context, version).items():
+        known = dump_node_texts(dump_nodes(release, context), context) if missing else {}
+        for path, data in render_missing(missing, context, version, known).items():
             release.cache.put(CACHE_KIND, keys[path], data)
             found[path] = data
         self.stats = CacheStats(hits=len(pages) - len(missing), misses=len(missing),

@@ -192,7 +192,8 @@ class JsonLdExporter(Exporter):
         versioned = {"@context": context, "owl:versionInfo": ontology_version(ontology)}
         return [
             write_bytes(folder / CONTEXT_FILE, dump_json(versioned)),
-            write_bytes(folder / self.filename, dump_document(context, dump_nodes(release, context))),
+            write_bytes(folder / self.filename,
+                        dump_document(context, dump_nodes(release, context, keep=False))),
         ]
 
 
@@ -203,10 +204,13 @@ def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
     return make
 
 
-def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[bytes, bytes]]:
+def dump_nodes(release: Release, context: dict[str, Any], keep: bool = True) -> list[tuple[bytes, bytes]]:
     """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
     forked workers, read back from the build cache for unchanged units. A subject that two
     units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
     code = code_digest(Path(__file__), Path(processor_module.__file__), Path(graph_module.__file__))
     version = "\n".join([code, json.dumps(context, sort_keys=True)])
-    return unpack(release.pieces("jsonld", version, _unit_nodes(context), parallel=True))
+    def make() -> list[tuple[bytes, bytes]]:
+        return unpack(release.pieces("jsonld", version, _unit_nodes(context), parallel=True))
+
+    return release.shared("jsonld nodes", make, keep)
