@@ -72,6 +72,10 @@ class BuildCache:
         except OSError:
             return None
 
+    def has(self, kind: str, key: str) -> bool:
+        target = self.path(kind, key)
+        return target is not None and target.is_file()
+
     def put(self, kind: str, key: str, data: bytes) -> None:
         target = self.path(kind, key)
         if target is None:

@@ -16,7 +16,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -61,3 +61,61 @@ def _done(result: R, done: Callable[[R], None] | None) -> R:
     if done is not None:
         done(result)
     return result
+
+
+class Background(Generic[R]):
+    """Forked processes working beside this one, one task each, whose results are mostly stored
+    by themselves (in the build cache); `join` returns what each returned, None for a process
+    that failed: the foreground, which looks in the cache afterwards, redoes its work and
+    reports the error."""
+
+    def __init__(self, started: list[tuple[Any, Any]] | None = None) -> None:
+        self.started = started or []
+
+    def join(self) -> list[R | None]:
+        results: list[R | None] = []
+        for process, receiver in self.started:
+            try:
+                results.append(receiver.recv())
+            except EOFError:  # the process failed before it sent its result
+                results.append(None)
+            process.join()
+            receiver.close()
+        self.started = []
+        return results
+
+    def stop(self) -> None:
+        for process, receiver in self.started:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            receiver.close()
+        self.started = []
+
+
+def fork_background(work: Callable[[T], R], tasks: Sequence[T]) -> Background[R]:
+    """Start `work(t)` for every task, each in a forked process, and return at once; on one
+    CPU, or where fork is missing, nothing is started (the foreground does it all)."""
+    if workers() <= 1 or not tasks or "fork" not in multiprocessing.get_all_start_methods():
+        return Background()
+    context = multiprocessing.get_context("fork")
+    started = []
+    gc.freeze()  # as in fork_map: the children's collections leave the parent's pages shared
+    try:
+        for task in tasks:
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_work_through, args=(work, task, sender), daemon=True)
+            process.start()
+            sender.close()
+            started.append((process, receiver))
+    finally:
+        gc.unfreeze()
+    return Background(started)
+
+
+def _work_through(work: Callable[[T], R], task: T, sender: Any) -> None:
+    gc.enable()
+    try:
+        sender.send(work(task))
+    except Exception:  # the foreground redoes the task and reports the error
+        os._exit(1)

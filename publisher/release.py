@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
-from publisher.export import Release, exporters, line_count, sha256_file
+from publisher.export import Exporter, Release, exporters, line_count, sha256_file
+from publisher.forkmap import fork_map
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
 from publisher.package import bag_folder, make_bag, write_crate
@@ -87,6 +88,29 @@ def prepare_out(out: Path, root: Path) -> None:
         raise InputError("cannot write the output folder (permission denied); choose another --out", shown)
 
 
+def exporter_groups(writers: list[Exporter]) -> list[list[Exporter]]:
+    """The exporters in the order they run: alone, or the forkable ones of a stage together."""
+    groups: list[list[Exporter]] = []
+    for exporter in writers:
+        previous = groups[-1][-1] if groups else None
+        if (exporter.forkable and previous is not None and previous.forkable
+                and previous.stage == exporter.stage):
+            groups[-1].append(exporter)
+        else:
+            groups.append([exporter])
+    return groups
+
+
+def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps) -> None:
+    """One exporter here, or forkable ones each in a forked process (they only write files)."""
+    if len(group) == 1:
+        group[0].write(release, staged)
+        return
+    fork_map(lambda exporter: exporter.write(release, staged), group)
+    release.forget_dumps()
+    steps.advance(len(group) - 1)  # the last one is counted when the next step begins
+
+
 def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False,
                   timer: Timer | None = None, progress: Progress | None = None) -> list[Path]:
     """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
@@ -98,13 +122,17 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     staged.chmod(0o755)
     bag_staging = None
+    writers = exporters()
     try:
-        writers = exporters()
-        steps = Steps(progress, WRITING, len(writers))
         for exporter in writers:
-            steps.begin(f"writing {exporter.name}")
-            exporter.write(release, staged)
-            clock(f"export: {exporter.name}")
+            exporter.start(release)
+        clock("export: start")
+        steps = Steps(progress, WRITING, len(writers))
+        for group in exporter_groups(writers):
+            names = ", ".join(exporter.name for exporter in group)
+            steps.begin(f"writing {names}")
+            write_group(group, release, staged, steps)
+            clock(f"export: {names}")
         steps.finish(WRITING)
         if package:
             write_crate(staged, settings, later=(CHECKSUMS,))
@@ -122,6 +150,8 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
         shutil.rmtree(staged, ignore_errors=True)
         raise
     finally:
+        for exporter in writers:
+            exporter.stop()
         if bag_staging is not None:
             shutil.rmtree(bag_staging, ignore_errors=True)
     return [out / f for f in files]

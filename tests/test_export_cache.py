@@ -4,14 +4,17 @@ the outputs it shows in, and the release is the same bytes with a cold, warm or 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from publisher.export import Release
+from publisher.export import records as records_module
 from publisher.export.html import (
     HtmlExporter,
     Site,
@@ -23,6 +26,7 @@ from publisher.export.html import (
 )
 from publisher.export.jsonld import build_context, compact, dump_nodes, node_text
 from publisher.export.records import StatementRecordsExporter
+from publisher.forkmap import workers
 from publisher.graph import release_quads, union_triples
 from publisher.load import load_dataset
 from publisher.settings import Settings
@@ -143,7 +147,7 @@ def test_page_json_ld_from_the_dump_equals_each_page_compacted_alone(bundled: Re
     expected = [json.dumps(compact(page.triples, context), indent=2, sort_keys=True, ensure_ascii=False)
                 for page in pages]
     known = dump_node_texts(dump_nodes(bundled, context), context)
-    subjects = {str(t.subject.value) for page in pages for t in page.triples}
+    subjects = {t.subject.value for page in pages for t in page.triples if isinstance(t.subject, ox.NamedNode)}
     assert len(pages) > 100
     assert subjects <= set(known)
     half = dict(sorted(known.items())[::2])  # as if the other half were described by two units
@@ -158,3 +162,31 @@ def test_a_page_of_one_node_whose_keys_sort_before_the_context_is_encoded_whole(
     text = document_text(context, context_text(context), [node_text(node)])
     assert text == json.dumps({"@context": context, **node}, indent=2, sort_keys=True, ensure_ascii=False)
     assert list(json.loads(text)) == ["!", "@context", "id", "title"]
+
+
+@pytest.mark.skipif(workers() < 2, reason="records are framed beside only with two CPUs or more")
+@pytest.mark.parametrize("fail", [False, True])
+def test_records_framed_beside_equal_records_framed_in_write(corpus: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, fail: bool) -> None:
+    plain = StatementRecordsExporter()
+    plain.write(release_of(corpus, tmp_path / "plain-cache"), tmp_path / "plain")
+    if fail:  # every background process fails: write frames them all itself
+        parent, scopes = os.getpid(), records_module.changed_scopes
+
+        def scopes_in_parent_only(*args: object) -> object:
+            if os.getpid() != parent:
+                raise RuntimeError("background process failed")
+            return scopes(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(records_module, "changed_scopes", scopes_in_parent_only)
+    release = release_of(corpus, tmp_path / "cache")
+    beside = StatementRecordsExporter()
+    beside.start(release)
+    assert len(beside.background.started) == 2
+    beside.write(release, tmp_path / "beside")
+    assert (beside.stats.hits, beside.stats.misses) == (0, 3)
+    assert beside.stats.missed == ["synthetic-00001", "synthetic-00002", "synthetic-00003"]
+    assert files(tmp_path / "beside") == files(tmp_path / "plain")
+    again = StatementRecordsExporter()
+    again.start(release)  # every record is in the cache now: nothing to frame beside
+    assert again.background.started == []

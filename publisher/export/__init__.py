@@ -78,6 +78,10 @@ class Release:
             self._shared[name] = value
         return value
 
+    def forget_dumps(self) -> None:
+        """Let go of the whole-release dumps kept for exporters that ran in forked processes."""
+        self._dumps.clear()
+
     def prefetch_digests(self, paths: list[Path]) -> None:
         """Hash files on one thread per CPU (hashlib releases the GIL): the release is hundreds
         of megabytes at a million triples."""
@@ -89,6 +93,16 @@ class Release:
         with ThreadPoolExecutor(max_workers=workers()) as pool:
             for path, digest in zip(todo, pool.map(sha256_file, todo), strict=True):
                 self._digests[path] = digest
+
+    def write(self, path: Path, data: bytes) -> Path:
+        """`write_bytes`, remembering the data's SHA-256 for void.ttl and SHA256SUMS (hashing
+        bytes in memory costs a fraction of reading thousands of small files back)."""
+        self._digests[path] = hashlib.sha256(data).hexdigest()
+        return write_bytes(path, data)
+
+    def wrote(self, path: Path, digest: str) -> None:
+        """Remember the SHA-256 of a file a forked worker wrote (`sha256_write`)."""
+        self._digests[path] = digest
 
     def digest(self, path: Path) -> str:
         """SHA-256 of a file this release has finished writing (void.ttl and SHA256SUMS both
@@ -151,6 +165,18 @@ class Exporter:
     media_type: ClassVar[str]
     #: exporters run by stage, then by name; stage 1 describes the files stage 0 wrote
     stage: ClassVar[int] = 0
+    #: writes its files from the release and the build cache alone (no state for later
+    #: exporters), so it can run in a forked process beside the others of its stage; these
+    #: run last in their stage, heaviest `weight` first
+    forkable: ClassVar[bool] = False
+    weight: ClassVar[int] = 0
+
+    def start(self, release: Release) -> None:
+        """Begin work that can run beside the other exporters (forked processes filling the
+        build cache); `write` then finds its results. `stop` ends it if the publish fails."""
+
+    def stop(self) -> None:
+        """End what `start` began and did not finish."""
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         raise NotImplementedError
@@ -166,7 +192,11 @@ def register(cls: type[Exporter]) -> type[Exporter]:
 
 def exporters() -> list[Exporter]:
     _load_builtin()
-    return [EXPORTERS[name]() for name in sorted(EXPORTERS, key=lambda n: (EXPORTERS[n].stage, n))]
+    def order(name: str) -> tuple[int, bool, int, str]:
+        cls = EXPORTERS[name]
+        return cls.stage, cls.forkable, -cls.weight, name
+
+    return [EXPORTERS[name]() for name in sorted(EXPORTERS, key=order)]
 
 
 def _load_builtin() -> None:
@@ -210,6 +240,12 @@ def line_count(path: Path) -> int:
     """Lines of a file, read in blocks (the N-Triples dump: one line per triple)."""
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def sha256_write(path: Path, data: bytes) -> str:
+    """`write_bytes`, returning the data's SHA-256 (for `Release.wrote`)."""
+    write_bytes(path, data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: Path) -> str:

@@ -19,7 +19,8 @@ import functools
 import json
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,8 @@ from markupsafe import Markup
 from pyld import jsonld
 
 from publisher import forkmap
-from publisher.buildcache import code_digest, content_key
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher.buildcache import BuildCache, code_digest, content_key
+from publisher.export import Exporter, Release, register, sha256_write
 from publisher.export import jsonld as jsonld_module
 from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
@@ -626,35 +627,46 @@ def _groups(pages: list[Page], count: int) -> list[list[Page]]:
 
 
 def render_missing(pages: list[Page], context: dict[str, Any], version: str,
-                   known: dict[str, NodeText]) -> dict[str, bytes]:
-    """The bytes of `pages`, rendered in forked workers, by page path."""
+                   known: dict[str, NodeText], store: Callable[[Page, bytes], str]) -> dict[str, str]:
+    """Render `pages` in forked workers, each handing a page's bytes to `store` where it was
+    rendered (nothing but digests comes back); what `store` returned, by page path."""
     env = environment()
     context_json = context_text(context)
 
-    def work(group: list[Page]) -> list[bytes]:
+    def work(group: list[Page]) -> list[str]:
         documents = (document_text(context, context_json, nodes)
                      for nodes in page_node_texts(group, context, known))
-        return [render(env, page, version, script_text(document))
+        return [store(page, render(env, page, version, script_text(document)))
                 for page, document in zip(group, documents, strict=True)]
 
     groups = _groups(pages, workers() * GROUPS_PER_WORKER)
-    rendered = forkmap.fork_map(work, groups)
-    return {page.path: data for group, made in zip(groups, rendered, strict=True)
-            for page, data in zip(group, made, strict=True)}
+    stored = forkmap.fork_map(work, groups)
+    return {page.path: result for group, results in zip(groups, stored, strict=True)
+            for page, result in zip(group, results, strict=True)}
 
 
-def write_site(root: Path, site: Site, pages: list[Page], rendered: dict[str, bytes | None],
-               version: str) -> list[Path]:
-    """Write every page, the plain text of each source and the index."""
+def copy_cached(cache: BuildCache, keys: dict[str, str], root: Path,
+                pages: list[Page]) -> dict[str, str | None]:
+    """Write the pages whose bytes are in the build cache, on one thread per CPU (file work
+    releases the GIL); their SHA-256 by path, None for the pages still to render."""
+    def copy(page: Page) -> str | None:
+        data = cache.get(CACHE_KIND, keys[page.path])
+        return None if data is None else sha256_write(root / page.path, data)
+
+    with ThreadPoolExecutor(max_workers=workers()) as pool:
+        return dict(zip((page.path for page in pages), pool.map(copy, pages), strict=True))
+
+
+def write_extras(release: Release, root: Path, site: Site, pages: list[Page], version: str) -> list[Path]:
+    """The plain text of each source and the index (a list of every page)."""
     written: list[Path] = []
     for page in pages:
-        written.append(write_bytes(root / page.path, rendered[page.path] or b""))
         if page.context.get("source_text") is not None:
             text_path = root / (page.path[:-len(".html")] + ".txt")
-            written.append(write_bytes(text_path, page.context["source_text"].encode("utf-8")))
+            written.append(release.write(text_path, page.context["source_text"].encode("utf-8")))
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
                  context=_index_context(site, pages))
-    written.append(write_bytes(root / INDEX_PAGE, render(environment(), index, version, None)))
+    written.append(release.write(root / INDEX_PAGE, render(environment(), index, version, None)))
     return written
 
 
@@ -678,12 +690,18 @@ class HtmlExporter(Exporter):
         site = Site(release)
         pages = build_pages(site)
         keys = dict(zip((page.path for page in pages), page_keys(pages, context, version), strict=True))
-        found = {path: release.cache.get(CACHE_KIND, key) for path, key in keys.items()}
-        missing = [page for page in pages if found[page.path] is None]
+        cache, root = release.cache, folder / HTML_FOLDER
+        digests = copy_cached(cache, keys, root, pages)
+        missing = [page for page in pages if digests[page.path] is None]
+
+        def store(page: Page, data: bytes) -> str:
+            cache.put(CACHE_KIND, keys[page.path], data)
+            return sha256_write(root / page.path, data)
+
         known = dump_node_texts(dump_nodes(release, context), context) if missing else {}
-        for path, data in render_missing(missing, context, version, known).items():
-            release.cache.put(CACHE_KIND, keys[path], data)
-            found[path] = data
+        digests.update(render_missing(missing, context, version, known, store))
+        for path, digest in digests.items():
+            release.wrote(root / path, digest or "")
         self.stats = CacheStats(hits=len(pages) - len(missing), misses=len(missing),
                                 missed=[page.path for page in missing])
-        return write_site(folder / HTML_FOLDER, site, pages, found, version)
+        return [root / page.path for page in pages] + write_extras(release, root, site, pages, version)

@@ -18,6 +18,7 @@ def canonical_ntriples(triples: list[ox.Triple]) -> bytes:
 class NTriplesExporter(Exporter):
     name = "ntriples"
     media_type = "application/n-triples"
+    forkable = True
     filename = "nida.nt"
 
     def write(self, release: Release, folder: Path) -> list[Path]:

@@ -31,6 +31,8 @@ def trig_bytes(quads: list[ox.Quad]) -> bytes:
 class TriGExporter(Exporter):
     name = "trig"
     media_type = "application/trig"
+    forkable = True
+    weight = 1
     filename = "nida.trig"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
@@ -41,6 +43,8 @@ class TriGExporter(Exporter):
 class NQuadsExporter(Exporter):
     name = "nquads"
     media_type = "application/n-quads"
+    forkable = True
+    weight = 2
     filename = "nida.nq"
 
     def write(self, release: Release, folder: Path) -> list[Path]:

@@ -29,6 +29,7 @@ from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
 from publisher.export.nogc import collector_paused
 from publisher.export.processor import Processor
+from publisher.forkmap import Background, fork_background, workers
 from publisher.graph import STATEMENT_BASE, statement_scopes, statement_slug
 from publisher.settings import ONTOLOGY_NS
 
@@ -80,6 +81,13 @@ def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str,
     return framed
 
 
+def _settings(release: Release) -> tuple[dict[str, Any], list[str], list[str]]:
+    """The context, the hidden properties, and the parts of every key they and the code make."""
+    context = build_context(release.dataset.ontology)
+    hidden = hidden_properties(release)
+    return context, hidden, [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
+
+
 def input_keys(release: Release, base: list[str]) -> dict[str, str]:
     """Each record's first key, over the digests of the files its scope can be drawn from (its
     statement's, and those of every unit that is no statement: registries and the ontology,
@@ -118,19 +126,51 @@ class StatementRecordsExporter(Exporter):
 
     def __init__(self) -> None:
         self.stats = CacheStats()
+        self.background: Background[list[str]] = Background()
+
+    def start(self, release: Release) -> None:
+        """Frame the records the cache misses in background processes while the other exporters
+        run (framing is most of a cold publish's CPU): each process computes the scopes of its
+        share of the statements and stores each record under both keys, as `_remake` does."""
+        if release.cache.folder is None:
+            return
+        context, hidden, base = _settings(release)
+        inputs = input_keys(release, base)
+        changed = [slug for slug, key in sorted(inputs.items()) if not release.cache.has(INPUT_KIND, key)]
+        cache = release.cache
+
+        def frame(share: list[str]) -> list[str]:
+            """Store the records of `share`; the slugs of those framed (not found by their scope)."""
+            framed = []
+            with collector_paused():
+                scopes = changed_scopes(release, share)
+                for slug, key in record_keys(scopes, base).items():
+                    data = cache.get(CACHE_KIND, key)
+                    if data is None:
+                        framed.append(slug)
+                        scope = scopes[slug]
+                        data = dump_json(frame_statement(scope, STATEMENT_BASE + slug, context, hidden))
+                        cache.put(CACHE_KIND, key, data)
+                    cache.put(INPUT_KIND, inputs[slug], data)
+            return framed
+
+        jobs = min(workers(), len(changed))
+        self.background = fork_background(frame, [changed[index::jobs] for index in range(jobs)])
+
+    def stop(self) -> None:
+        self.background.stop()
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         """Records are read from the build cache under either key (see `input_keys`, `record_keys`:
-        both cover the context, the hidden properties and the code); the others are framed in
-        forked workers, then stored under both."""
+        both cover the context, the hidden properties and the code), once the records `start`
+        framed are done; the others are framed in forked workers, then stored under both."""
+        framed = [slug for share in self.background.join() for slug in share or ()]
         with collector_paused():
-            return self._write(release, folder)
+            return self._write(release, folder, framed)
 
-    def _write(self, release: Release, folder: Path) -> list[Path]:
+    def _write(self, release: Release, folder: Path, framed: list[str]) -> list[Path]:
         self.stats = CacheStats()
-        context = build_context(release.dataset.ontology)
-        hidden = hidden_properties(release)
-        base = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
+        context, hidden, base = _settings(release)
         inputs = input_keys(release, base)
         records = {slug: release.cache.get(INPUT_KIND, key) for slug, key in sorted(inputs.items())}
         changed = [slug for slug, data in records.items() if data is None]
@@ -138,7 +178,7 @@ class StatementRecordsExporter(Exporter):
         for slug, data in self._remake(release, scopes, base, context, hidden).items():
             release.cache.put(INPUT_KIND, inputs[slug], data)
             records[slug] = data
-        missed = self.stats.missed
+        missed = sorted({*framed, *self.stats.missed})
         self.stats = CacheStats(hits=len(records) - len(missed), misses=len(missed), missed=missed)
         return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
                 for slug, data in records.items() if data is not None]

@@ -19,6 +19,8 @@ def turtle_bytes(triples: list[ox.Triple]) -> bytes:
 class TurtleExporter(Exporter):
     name = "turtle"
     media_type = "text/turtle"
+    forkable = True
+    weight = 3
     filename = "nida.ttl"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
