@@ -19,6 +19,9 @@ from pathlib import Path
 from publisher import __version__
 
 BUILD_FOLDER = "build"
+PACKS_FOLDER = "packs"
+#: where a packed entry's bytes are: the pack file, offset and length
+Location = tuple[Path, int, int]
 
 
 def package_versions(*packages: str) -> list[str]:
@@ -78,13 +81,53 @@ class BuildCache:
 
     def put(self, kind: str, key: str, data: bytes) -> None:
         target = self.path(kind, key)
-        if target is None:
+        if target is not None:
+            _write_atomic(target, data)
+
+    def put_pack(self, kind: str, entries: list[tuple[str, bytes]]) -> None:
+        """Store many entries in one pack file and its index (`<kind>/packs/<name>.pack`,
+        `.index`): creating and renaming thousands of small files (pages) cost several times
+        more than rendering them. The index is written after the pack, so it only names bytes
+        that are there; a key in two packs has the same bytes in both."""
+        if self.folder is None or not entries:
             return
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, target)
-        except OSError:  # a cache that cannot be written only costs time
-            return
+        folder = self.folder / kind / PACKS_FOLDER
+        name = content_key(f"{kind}-pack", [key for key, _data in entries])
+        lines, offset = [], 0
+        for key, data in entries:
+            lines.append(f"{key} {offset} {len(data)}\n")
+            offset += len(data)
+        if _write_atomic(folder / f"{name}.pack", b"".join(data for _key, data in entries)):
+            _write_atomic(folder / f"{name}.index", "".join(lines).encode("ascii"))
+
+    def packed(self, kind: str) -> dict[str, Location]:
+        """Every packed entry of `kind`, by key (unreadable indexes and lines are skipped)."""
+        if self.folder is None:
+            return {}
+        found: dict[str, Location] = {}
+        for index in sorted((self.folder / kind / PACKS_FOLDER).glob("*.index")):
+            pack = index.with_suffix(".pack")
+            try:
+                text = index.read_text(encoding="ascii")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in text.splitlines():
+                key, _, rest = line.partition(" ")
+                offset, _, length = rest.partition(" ")
+                if offset.isdigit() and length.isdigit():
+                    found[key] = (pack, int(offset), int(length))
+        return found
+
+
+def _write_atomic(target: Path, data: bytes) -> bool:
+    """Write through a temporary file and a rename; False if it could not (a cache that
+    cannot be written only costs time)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except OSError:
+        return False
+    return True

@@ -190,3 +190,14 @@ def test_records_framed_beside_equal_records_framed_in_write(corpus: Path, tmp_p
     again = StatementRecordsExporter()
     again.start(release)  # every record is in the cache now: nothing to frame beside
     assert again.background.started == []
+
+
+def test_pages_of_a_truncated_pack_are_rendered_again(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "cold")
+    packs = sorted((cache / "build" / "html" / "packs").glob("*.pack"))
+    assert len(packs) >= 2
+    packs[0].write_bytes(packs[0].read_bytes()[:10])
+    _records, html = export(corpus, cache, tmp_path / "warm")
+    assert 0 < html.stats.misses < html.stats.hits
+    assert files(tmp_path / "warm") == files(tmp_path / "cold")

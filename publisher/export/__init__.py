@@ -213,7 +213,7 @@ def _load_builtin() -> None:
     )
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
+def write_bytes(path: Path, data: bytes | memoryview) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
@@ -242,7 +242,7 @@ def line_count(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
-def sha256_write(path: Path, data: bytes) -> str:
+def sha256_write(path: Path, data: bytes | memoryview) -> str:
     """`write_bytes`, returning the data's SHA-256 (for `Release.wrote`)."""
     write_bytes(path, data)
     return hashlib.sha256(data).hexdigest()

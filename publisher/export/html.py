@@ -626,18 +626,18 @@ def _groups(pages: list[Page], count: int) -> list[list[Page]]:
     return groups
 
 
-def render_missing(pages: list[Page], context: dict[str, Any], version: str,
-                   known: dict[str, NodeText], store: Callable[[Page, bytes], str]) -> dict[str, str]:
-    """Render `pages` in forked workers, each handing a page's bytes to `store` where it was
-    rendered (nothing but digests comes back); what `store` returned, by page path."""
+def render_missing(pages: list[Page], context: dict[str, Any], version: str, known: dict[str, NodeText],
+                   store: Callable[[list[tuple[Page, bytes]]], list[str]]) -> dict[str, str]:
+    """Render `pages` in forked workers, each handing a group of pages' bytes to `store` where
+    they were rendered (nothing but digests comes back); what `store` returned, by page path."""
     env = environment()
     context_json = context_text(context)
 
     def work(group: list[Page]) -> list[str]:
         documents = (document_text(context, context_json, nodes)
                      for nodes in page_node_texts(group, context, known))
-        return [store(page, render(env, page, version, script_text(document)))
-                for page, document in zip(group, documents, strict=True)]
+        return store([(page, render(env, page, version, script_text(document)))
+                      for page, document in zip(group, documents, strict=True)])
 
     groups = _groups(pages, workers() * GROUPS_PER_WORKER)
     stored = forkmap.fork_map(work, groups)
@@ -647,14 +647,28 @@ def render_missing(pages: list[Page], context: dict[str, Any], version: str,
 
 def copy_cached(cache: BuildCache, keys: dict[str, str], root: Path,
                 pages: list[Page]) -> dict[str, str | None]:
-    """Write the pages whose bytes are in the build cache, on one thread per CPU (file work
-    releases the GIL); their SHA-256 by path, None for the pages still to render."""
-    def copy(page: Page) -> str | None:
-        data = cache.get(CACHE_KIND, keys[page.path])
-        return None if data is None else sha256_write(root / page.path, data)
+    """Write the pages whose bytes are in the build cache's packs, a pack per thread (file work
+    and hashing release the GIL); their SHA-256 by path, None for the pages still to render."""
+    packed = cache.packed(CACHE_KIND)
+    by_pack: dict[Path, list[tuple[Page, int, int]]] = defaultdict(list)
+    for page in pages:
+        if (location := packed.get(keys[page.path])) is not None:
+            pack, offset, length = location
+            by_pack[pack].append((page, offset, length))
 
+    def copy(pack: Path) -> list[tuple[str, str | None]]:
+        try:
+            data = memoryview(pack.read_bytes())
+        except OSError:
+            return []
+        return [(page.path, sha256_write(root / page.path, data[offset:offset + length])
+                 if offset + length <= len(data) else None) for page, offset, length in by_pack[pack]]
+
+    digests: dict[str, str | None] = dict.fromkeys((page.path for page in pages), None)
     with ThreadPoolExecutor(max_workers=workers()) as pool:
-        return dict(zip((page.path for page in pages), pool.map(copy, pages), strict=True))
+        for copied in pool.map(copy, sorted(by_pack)):
+            digests.update(copied)
+    return digests
 
 
 def write_extras(release: Release, root: Path, site: Site, pages: list[Page], version: str) -> list[Path]:
@@ -694,9 +708,9 @@ class HtmlExporter(Exporter):
         digests = copy_cached(cache, keys, root, pages)
         missing = [page for page in pages if digests[page.path] is None]
 
-        def store(page: Page, data: bytes) -> str:
-            cache.put(CACHE_KIND, keys[page.path], data)
-            return sha256_write(root / page.path, data)
+        def store(rendered: list[tuple[Page, bytes]]) -> list[str]:
+            cache.put_pack(CACHE_KIND, [(keys[page.path], data) for page, data in rendered])
+            return [sha256_write(root / page.path, data) for page, data in rendered]
 
         known = dump_node_texts(dump_nodes(release, context), context) if missing else {}
         digests.update(render_missing(missing, context, version, known, store))
