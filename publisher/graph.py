@@ -7,6 +7,7 @@ stays on the validation side, where pySHACL needs it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -26,7 +27,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # consumer who knows only schema.org or PROV still finds schema:CreativeWork, prov:agent...
 # Each named graph is closed on its own: the inferred triples of a graph come from its own
 # triples and the ontology's axioms, so a graph's quads depend on nothing else
-# (publisher/units.py caches per graph on that).
+# (publisher/units.py caches per graph on that). What is inferred is, for every triple of
+# the graph (the ontology graph's own included), exactly what these SPARQL patterns give
+# (tests/test_materialize.py checks `graph_quads` against them, in pyoxigraph):
 MATERIALIZE = [
     """SELECT ?g ?s (rdf:type AS ?p) (?super AS ?o) WHERE {
          GRAPH ?g { ?s a ?class } GRAPH <ONTOLOGY> { ?class rdfs:subClassOf+ ?super }
@@ -43,6 +46,68 @@ SPARQL_PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
 }
+RDF_TYPE = ox.NamedNode(SPARQL_PREFIXES["rdf"] + "type")
+SUB_CLASS_OF = ox.NamedNode(SPARQL_PREFIXES["rdfs"] + "subClassOf")
+SUB_PROPERTY_OF = ox.NamedNode(SPARQL_PREFIXES["rdfs"] + "subPropertyOf")
+EQUIVALENT_PROPERTY = ox.NamedNode(SPARQL_PREFIXES["owl"] + "equivalentProperty")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class Axioms:
+    """The ontology graph's axioms as `MATERIALIZE` applies them: each class's super-classes
+    (rdfs:subClassOf+, IRIs only), each property's super-properties (rdfs:subPropertyOf+,
+    IRIs only) followed by its owl:equivalentProperty IRIs (one step, as written)."""
+
+    classes: dict[Term, list[ox.NamedNode]]
+    properties: dict[Term, list[ox.NamedNode]]
+
+
+def ontology_axioms(triples: Iterable[ox.Triple]) -> Axioms:
+    """The axioms of the ontology graph's triples (the ontology unit's, less the concepts graph's)."""
+    sub_class: dict[Term, set[Term]] = {}
+    sub_property: dict[Term, set[Term]] = {}
+    equivalent: dict[Term, set[Term]] = {}
+    for triple in triples:
+        if isinstance(triple.subject, ox.NamedNode) and triple.subject.value.startswith(CONCEPT_BASE):
+            continue
+        edges = {SUB_CLASS_OF: sub_class, SUB_PROPERTY_OF: sub_property,
+                 EQUIVALENT_PROPERTY: equivalent}.get(triple.predicate)
+        if edges is not None:
+            edges.setdefault(triple.subject, set()).add(triple.object)
+    properties = {p: _iris(_reachable(p, sub_property)) for p in sub_property}
+    for p, targets in equivalent.items():
+        properties[p] = [*properties.get(p, []), *_iris(targets)]
+    return Axioms({c: _iris(_reachable(c, sub_class)) for c in sub_class},
+                  {p: supers for p, supers in properties.items() if supers})
+
+
+def _reachable(start: Term, edges: dict[Term, set[Term]]) -> set[Term]:
+    """The nodes one or more steps from `start` (a SPARQL `+` path)."""
+    found: set[Term] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in found:
+            found.add(node)
+            todo.extend(edges.get(node, ()))
+    return found
+
+
+def _iris(terms: Iterable[Term]) -> list[ox.NamedNode]:
+    return sorted((t for t in terms if isinstance(t, ox.NamedNode)), key=lambda t: t.value)
+
+
+def inferred(quad: ox.Quad, axioms: Axioms) -> list[ox.Quad]:
+    """The quads `MATERIALIZE` infers from one quad (in its graph)."""
+    found = []
+    if quad.predicate == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
+        classes = axioms.classes.get(quad.object, ())
+        found = [ox.Quad(quad.subject, RDF_TYPE, c, quad.graph_name) for c in classes]
+    for p in axioms.properties.get(quad.predicate, ()):
+        found.append(ox.Quad(quad.subject, p, quad.object, quad.graph_name))
+    return found
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.Literal:
@@ -121,21 +186,16 @@ def _placed(name: str, triples: list[ox.Triple]) -> list[ox.Quad]:
 
 
 def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
-    """The sorted quads of each release graph the given units give, inferred ones included."""
-    wanted = sorted(set(units))
+    """The sorted quads of each release graph the given units give, inferred ones included
+    (by `ontology_axioms`, in Python: building a store and querying it cost several times more)."""
+    axioms = ontology_axioms(dataset.unit_triples(ONTOLOGY_GRAPH))  # a few thousand triples
     buckets: dict[str, list[ox.Quad]] = {}
-    store = ox.Store()
-    for name in [*wanted, *([] if ONTOLOGY_GRAPH in wanted else [ONTOLOGY_GRAPH])]:
-        placed = _placed(name, dataset.unit_triples(name))
-        store.bulk_extend(placed)
-        if name in wanted:
-            for quad in placed:
-                buckets.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
-    for query in MATERIALIZE:
-        for row in store.query(query.replace("ONTOLOGY", ONTOLOGY_GRAPH), prefixes=SPARQL_PREFIXES):  # type: ignore[union-attr]
-            graph = row["g"]
-            if graph.value in buckets:
-                buckets[graph.value].append(ox.Quad(row["s"], row["p"], row["o"], graph))
+    for name in sorted(set(units)):
+        for quad in _placed(name, dataset.unit_triples(name)):
+            bucket = buckets.setdefault(quad.graph_name.value, [])  # type: ignore[union-attr]
+            bucket.append(quad)
+            if quad.predicate == RDF_TYPE or quad.predicate in axioms.properties:
+                bucket.extend(inferred(quad, axioms))
     # each bucket is one graph, so a quad's text ("s p o g") sorts as its triple's (`triple_text`)
     return {name: sorted_unique(quads, str) for name, quads in buckets.items()}
 
