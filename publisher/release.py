@@ -102,11 +102,18 @@ def exporter_groups(writers: list[Exporter]) -> list[list[Exporter]]:
 
 
 def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps) -> None:
-    """One exporter here, or forkable ones each in a forked process (they only write files)."""
+    """One exporter here, or forkable ones each in a forked process (they only write files,
+    and hash them there for void.ttl and SHA256SUMS)."""
     if len(group) == 1:
         group[0].write(release, staged)
         return
-    fork_map(lambda exporter: exporter.write(release, staged), group)
+
+    def write_and_hash(exporter: Exporter) -> list[tuple[Path, str]]:
+        return [(path, sha256_file(path)) for path in exporter.write(release, staged)]
+
+    for written in fork_map(write_and_hash, group):
+        for path, digest in written:
+            release.wrote(path, digest)
     release.forget_dumps()
     steps.advance(len(group) - 1)  # the last one is counted when the next step begins
 

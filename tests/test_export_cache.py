@@ -24,7 +24,7 @@ from publisher.export.html import (
     dump_node_texts,
     page_node_texts,
 )
-from publisher.export.jsonld import build_context, compact, dump_nodes, node_text
+from publisher.export.jsonld import build_context, compact, dump_nodes, json_text, node_text
 from publisher.export.records import StatementRecordsExporter
 from publisher.forkmap import workers
 from publisher.graph import release_quads, union_triples
@@ -201,3 +201,13 @@ def test_pages_of_a_truncated_pack_are_rendered_again(corpus: Path, tmp_path: Pa
     _records, html = export(corpus, cache, tmp_path / "warm")
     assert 0 < html.stats.misses < html.stats.hits
     assert files(tmp_path / "warm") == files(tmp_path / "cold")
+
+
+@pytest.mark.parametrize("value", [
+    {"b": [], "a": {}, "c": [{}], "d": 1, "e": True, "f": None, "g": 1.5, "h": -0.0},
+    {"text": "\u2028\x7f\x00\x1f\"\\/\n\t\r\b\f é 𝄞 <script>", "list": ["z", "a", ["nested"]]},
+    {"big": 2**70, "negative big": -(2**65)},  # beyond orjson's integers: json.dumps writes them
+    "plain", [], {},
+])
+def test_json_text_is_json_dumps_indented_and_sorted(value: object) -> None:
+    assert json_text(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

@@ -42,6 +42,7 @@ from publisher.export.jsonld import (
     build_context,
     compact_nodes,
     dump_nodes,
+    json_text,
     node_text,
     ontology_version,
     pyld_dataset,
@@ -532,7 +533,7 @@ NodeText = tuple[str, str]
 
 def context_text(context: dict[str, Any]) -> str:
     """The context's JSON as it sits in a document, one level deep."""
-    return json.dumps(context, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+    return json_text(context).replace("\n", "\n  ")
 
 
 def node_iri(node_id: str, context: dict[str, Any]) -> str:
@@ -587,7 +588,7 @@ def document_text(context: dict[str, Any], context_json: str, nodes: list[NodeTe
     first_key = json.JSONDecoder().raw_decode(body[0].strip())[0] if body else ""
     if first_key < "@context":  # the node's keys would not all sort after "@context"
         document = as_document(context, [json.loads(nodes[0][1])])
-        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+        return json_text(document)
     return '{\n  "@context": ' + context_json + ",\n" + "\n".join(body) + "\n}"
 
 
