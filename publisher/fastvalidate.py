@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-import pyshacl
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -260,6 +259,8 @@ def pyshacl_report(core_shapes: Graph, store: ox.Store, flagged: dict[Node, list
     if flagged is not None and not flagged:
         return empty_report()
     combined = Graph(store=CountOnceStore(store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    import pyshacl  # here: importing it (and rdflib's SPARQL) costs 0.2 s a run that never calls it
+
     _conforms, report, _text = pyshacl.validate(
         combined, shacl_graph=core_shapes if flagged is None else restrict(core_shapes, flagged),
         inference="none", advanced=True, allow_warnings=True, abort_on_first=False, meta_shacl=False,

@@ -418,6 +418,8 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
     split = (rules, core, prepare(core))
     total = sum(shard.size for shard in shards)  # at least one group per worker, when there is enough
     groups = make_groups(shards, min(GROUP_TRIPLES, max(1, -(-total // max(1, jobs)))))
+    if len(groups) > 1:
+        import pyshacl  # noqa: F401 -- imported once before the workers fork, not once in each
     # The loaded data lives on: frozen, the collector stops walking it on every collection
     # (half the detector's time at 50k triples, more with more), and forked workers share it.
     gc.freeze()

@@ -19,7 +19,6 @@ from publisher.export import Exporter, Release, exporters, line_count, sha256_fi
 from publisher.forkmap import fork_map
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
-from publisher.package import bag_folder, make_bag, write_crate
 from publisher.progress import Progress, Steps
 from publisher.settings import Settings
 from publisher.timing import PhaseClock, Timer
@@ -142,16 +141,22 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
             clock(f"export: {names}")
         steps.finish(WRITING)
         if package:
+            from publisher.package import write_crate  # here: rocrate takes 0.1 s to import
+
             write_crate(staged, settings, later=(CHECKSUMS,))
         write_checksums(staged, release)
         clock("checksums")
         files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
         if package:
+            from publisher.package import make_bag
+
             bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-{os.getpid()}-", dir=out.parent))
             make_bag(staged, bag_staging / "bag", settings)
             (bag_staging / "bag").chmod(0o755)
         swap_in(staged, out)
         if bag_staging is not None:
+            from publisher.package import bag_folder
+
             swap_in(bag_staging / "bag", bag_folder(out))
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

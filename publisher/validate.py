@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyshacl
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
@@ -140,6 +139,8 @@ def validate(dataset: Dataset, engine: str = "fast",
     combined = Graph(store="Oxigraph")
     combined += dataset.data
     combined += dataset.ontology
+    import pyshacl  # here: importing it (and rdflib's SPARQL) costs 0.2 s a run that never calls it
+
     _conforms, report_graph, _text_report = pyshacl.validate(
         combined,
         shacl_graph=dataset.shapes,

@@ -48,10 +48,13 @@ def unpack(pieces: Iterable[bytes]) -> list[tuple[bytes, bytes]]:
 
 
 def merged_lines(pieces: Iterable[bytes]) -> bytes:
-    """Sorted, unique lines of all pieces (bytes sort as code points do)."""
-    lines = set(b"".join(pieces).split(b"\n"))
-    lines.discard(b"")
-    return b"".join(line + b"\n" for line in sorted(lines))
+    """Sorted, unique lines of all pieces (bytes sort as code points do). Each piece is sorted
+    already, and Python's sort merges such runs in a fraction of the time of sorting a set."""
+    lines = b"".join(pieces).split(b"\n")
+    lines.sort()
+    unique = dict.fromkeys(lines)
+    unique.pop(b"", None)
+    return b"".join(line + b"\n" for line in unique)
 
 
 def _lines(quads: list[ox.Quad], format: ox.RdfFormat) -> bytes:

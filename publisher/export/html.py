@@ -529,6 +529,9 @@ def environment() -> Environment:
 #: A node of a page's JSON-LD as text: its compacted id (the key pyld's documents sort by)
 #: and its JSON, indented as an item of "@graph" (`jsonld.node_text`).
 NodeText = tuple[str, str]
+#: a node as the JSON-LD dump's pieces hold it: its compacted id, and its text still encoded
+#: (decoded only for the pages rendered: all of them are as big as the dump)
+DumpNode = tuple[str, bytes]
 
 
 def context_text(context: dict[str, Any]) -> str:
@@ -544,11 +547,11 @@ def node_iri(node_id: str, context: dict[str, Any]) -> str:
     return value + suffix if isinstance(value, str) else node_id
 
 
-def dump_node_texts(nodes: list[tuple[bytes, bytes]], context: dict[str, Any]) -> dict[str, NodeText]:
+def dump_node_texts(nodes: list[tuple[bytes, bytes]], context: dict[str, Any]) -> dict[str, DumpNode]:
     """The JSON-LD dump's node of every subject that has exactly one node in it, by IRI: the
     node of all the subject's triples, which is what its page embeds (`jsonld.compact_nodes`:
     a node compacts the same whatever its siblings), so pages need no compaction of their own."""
-    texts: dict[str, NodeText] = {}
+    texts: dict[str, DumpNode] = {}
     split: set[str] = set()
     for key, text in nodes:
         node_id = key.decode("utf-8")
@@ -557,22 +560,29 @@ def dump_node_texts(nodes: list[tuple[bytes, bytes]], context: dict[str, Any]) -
             texts.pop(iri, None)
             split.add(iri)
         else:
-            texts[iri] = (node_id, text.decode("utf-8"))
+            texts[iri] = (node_id, text)
     return texts
 
 
 def page_node_texts(pages: list[Page], context: dict[str, Any],
-                    known: dict[str, NodeText]) -> list[list[NodeText]]:
+                    known: dict[str, DumpNode]) -> list[list[NodeText]]:
     """The JSON-LD nodes of each page: from `known` where there, the others compacted by pyld
     together in one call (each subject's triples are all on one page)."""
     subjects = [sorted({_iri(t.subject) for t in page.triples}) for page in pages]
     missing = [t for page in pages for t in page.triples if _iri(t.subject) not in known]
-    texts = dict(known)
+    compacted: dict[str, NodeText] = {}
     if missing:
         expanded = jsonld.from_rdf(pyld_dataset(missing))
-        for node, compacted in zip(expanded, compact_nodes(expanded, context), strict=True):
-            texts[node["@id"]] = node_text(compacted)
-    return [[texts[subject] for subject in own] for own in subjects]
+        for node, compact in zip(expanded, compact_nodes(expanded, context), strict=True):
+            compacted[node["@id"]] = node_text(compact)
+
+    def text(subject: str) -> NodeText:
+        if subject in compacted:
+            return compacted[subject]
+        node_id, encoded = known[subject]
+        return node_id, encoded.decode("utf-8")
+
+    return [[text(subject) for subject in own] for own in subjects]
 
 
 def document_text(context: dict[str, Any], context_json: str, nodes: list[NodeText]) -> str:
@@ -627,7 +637,7 @@ def _groups(pages: list[Page], count: int) -> list[list[Page]]:
     return groups
 
 
-def render_missing(pages: list[Page], context: dict[str, Any], version: str, known: dict[str, NodeText],
+def render_missing(pages: list[Page], context: dict[str, Any], version: str, known: dict[str, DumpNode],
                    store: Callable[[list[tuple[Page, bytes]]], list[str]]) -> dict[str, str]:
     """Render `pages` in forked workers, each handing a group of pages' bytes to `store` where
     they were rendered (nothing but digests comes back); what `store` returned, by page path."""
