@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import Exporter, Release, register
 
 
 @register
@@ -17,5 +17,5 @@ class SourceFilesExporter(Exporter):
         for subfolder, files in (("ontology", release.dataset.ontology_files),
                                  ("shapes", release.dataset.shape_files)):
             for file in files:
-                written.append(write_bytes(folder / subfolder / file.name, file.read_bytes()))
+                written.append(release.write(folder / subfolder / file.name, file.read_bytes()))
         return written

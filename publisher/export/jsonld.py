@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from publisher import graph as graph_module
 from publisher.buildcache import code_digest
 from publisher.errors import InputError
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import Exporter, Release, register
 from publisher.export import processor as processor_module
 from publisher.export.dumps import pack, unpack
 from publisher.export.processor import Processor
@@ -202,8 +202,8 @@ class JsonLdExporter(Exporter):
         context = build_context(ontology)
         versioned = {"@context": context, "owl:versionInfo": ontology_version(ontology)}
         return [
-            write_bytes(folder / CONTEXT_FILE, dump_json(versioned)),
-            write_bytes(folder / self.filename,
+            release.write(folder / CONTEXT_FILE, dump_json(versioned)),
+            release.write(folder / self.filename,
                         dump_document(context, dump_nodes(release, context, keep=False))),
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import Exporter, Release, register
 
 QUERIES_FOLDER = "queries"
 
@@ -19,5 +19,5 @@ class QueriesExporter(Exporter):
         source = release.settings.queries_dir
         if not source.is_dir():
             return []
-        return [write_bytes(folder / QUERIES_FOLDER / file.name, file.read_bytes())
+        return [release.write(folder / QUERIES_FOLDER / file.name, file.read_bytes())
                 for file in sorted(source.glob("*.rq"))]

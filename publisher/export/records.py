@@ -23,7 +23,7 @@ from rdflib.namespace import OWL, RDFS
 
 from publisher import forkmap
 from publisher.buildcache import code_digest, content_key
-from publisher.export import Exporter, Release, processor, register, write_bytes
+from publisher.export import Exporter, Release, processor, register
 from publisher.export import jsonld as jsonld_export
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
@@ -180,7 +180,7 @@ class StatementRecordsExporter(Exporter):
             records[slug] = data
         missed = sorted({*framed, *self.stats.missed})
         self.stats = CacheStats(hits=len(records) - len(missed), misses=len(missed), missed=missed)
-        return [write_bytes(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
+        return [release.write(folder / RECORDS_FOLDER / f"{slug}.jsonld", data)
                 for slug, data in records.items() if data is not None]
 
     def _remake(self, release: Release, scopes: dict[str, list[ox.Triple]], base: list[str],

@@ -84,10 +84,17 @@ def union_count(release: Release, folder: Path) -> int:
 class _Triples:
     def __init__(self) -> None:
         self.triples: list[ox.Triple] = []
+        self.nodes: dict[str, ox.NamedNode] = {}  # every file repeats the same predicates and types
+
+    def node(self, iri: str) -> ox.NamedNode:
+        found = self.nodes.get(iri)
+        if found is None:
+            found = self.nodes[iri] = ox.NamedNode(iri)
+        return found
 
     def add(self, s: str, p: str, o: str | ox.Literal) -> None:
-        obj = o if isinstance(o, ox.Literal) else ox.NamedNode(o)
-        self.triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), obj))
+        obj = o if isinstance(o, ox.Literal) else self.node(o)
+        self.triples.append(ox.Triple(self.node(s), self.node(p), obj))
 
 
 def text(value: str) -> ox.Literal:
