@@ -350,3 +350,58 @@ def test_unit_pieces_follow_every_input_they_depend_on(corpus: Path, tmp_path: P
     release = Release(load_dataset(settings), settings)
     assert dumps.nquads(release) == canonical_nquads(release.quads)
     assert b"<https://example.org/changed>" in dumps.nquads(release)
+
+
+@pytest.mark.parametrize("root", ["bundled", "corpus"])
+def test_records_framed_by_the_memoizing_processor_equal_plain_pyld(root: str, corpus: Path) -> None:
+    """export/processor.Processor (expansion skipped, IRI compaction remembered and its prefix
+    search narrowed) frames every record exactly as plain pyld does: the bundled data uses a
+    dozen vocabularies, the synthetic corpus the registry at scale."""
+    from pyld import jsonld
+
+    from publisher.export import Release
+    from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
+    from publisher.export.records import _frame, frame_statement, hidden_properties
+    from publisher.graph import STATEMENT_BASE, statement_scopes
+
+    settings = Settings(root=REPO if root == "bundled" else corpus)
+    dataset = load_dataset(settings)
+    release = Release(dataset, settings)
+    context, hidden = build_context(dataset.ontology), hidden_properties(release)
+    scopes = statement_scopes(release.quads)
+    assert scopes
+    options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True, "omitDefault": True}
+    for slug, scope in scopes.items():
+        statement = STATEMENT_BASE + slug
+        plain = jsonld.frame(jsonld.from_rdf(pyld_dataset(scope)), _frame(context, statement, hidden), options)
+        assert dump_json(frame_statement(scope, statement, context, hidden)) == dump_json(plain), slug
+
+
+def test_narrowed_prefix_search_compacts_every_iri_as_pyld_does() -> None:
+    """Overlapping prefixes, equal-length candidates, a CURIE that is itself a term, a term
+    that is no prefix (its IRI does not end a path), IRIs no prefix matches, keywords."""
+    from pyld import jsonld
+
+    from publisher.export.jsonld import refuse_remote
+    from publisher.export.processor import Processor
+
+    context = {
+        "@version": 1.1, "ex": "https://example.org/", "exa": "https://example.org/a/",
+        "exb": "https://example.org/b/", "abc": "https://example.org/a/b/c/", "xyz": "https://example.org/a/b/c/",
+        "notprefix": "https://example.org/a/b/c/d", "ex:taken": "https://example.org/taken",
+        "x": "https://ex.org/", "id": "@id", "typed": {"@id": "https://example.org/typed", "@type": "@id"},
+    }
+    iris = ["https://example.org/a/b/c/d/e", "https://example.org/a/b/c/", "https://example.org/a/x",
+            "https://example.org/b/c", "https://example.org/taken", "https://example.org/typed",
+            "https://example.org/a/b/c/d", "https://ex.org/", "https://ex.org/z", "urn:isbn:1",
+            "https://elsewhere.net/p", "@type", "@id", "https://example.org/elsewhere"]
+    values = [None, {"@id": "https://example.org/a/x"}, {"@value": "v", "@language": "en"}]
+    options = {"documentLoader": refuse_remote}
+    plain, ours = jsonld.JsonLdProcessor(), Processor()
+    active = plain.process_context(plain._get_initial_context(options), context, options)
+    for iri in iris:
+        for value in values:
+            for vocab in (False, True):
+                expected = plain._compact_iri(active, iri, value=value, vocab=vocab)
+                assert ours._compact_iri(active, iri, value=value, vocab=vocab) == expected, (iri, value, vocab)
+                assert ours._compact_iri(active, iri, value=value, vocab=vocab) == expected  # remembered

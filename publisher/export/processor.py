@@ -16,6 +16,11 @@ from typing import Any
 from pyld import jsonld
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
+_PREFIX_CHARS = 20  # a term's IRI can prefix an IRI only if they share this many first characters
+_is_keyword = jsonld._is_keyword
+#: (term, IRI) of the terms that can be prefixes: IRIs shorter than _PREFIX_CHARS, and the others
+#: by their first _PREFIX_CHARS characters
+PrefixTerms = tuple[list[tuple[str, str]], dict[str, list[tuple[str, str]]]]
 
 
 class Processor(jsonld.JsonLdProcessor):
@@ -32,6 +37,7 @@ class Processor(jsonld.JsonLdProcessor):
         self.expanded = expanded
         self._iris: dict[tuple[int, str, bool, Any, bool, Hashable], str] = {}
         self._contexts: dict[int, Any] = {}
+        self._prefixes: dict[int, PrefixTerms] = {}
 
     def expand(self, input_: Any, options: Any) -> Any:
         """Input already in expanded form (`jsonld.from_rdf`'s output, passed as `expanded`) is
@@ -51,8 +57,45 @@ class Processor(jsonld.JsonLdProcessor):
         found = self._iris.get(key)
         if found is None:
             self._contexts[id(active_ctx)] = active_ctx
-            found = self._iris[key] = super()._compact_iri(active_ctx, iri, value=value, vocab=vocab,
-                                                           base=base, reverse=reverse)
+            curie = None if vocab or _is_keyword(iri) else self._curie(active_ctx, iri, value)
+            found = self._iris[key] = curie or super()._compact_iri(
+                active_ctx, iri, value=value, vocab=vocab, base=base, reverse=reverse)
+        return found
+
+    def _curie(self, active_ctx: Any, iri: str, value: Any) -> str | None:
+        """pyld 3.3's choice of a compact IRI for an @id (`vocab` False, no keyword): its loop over
+        every term of the context, run over only the terms whose IRI can be a prefix of `iri`
+        (those sharing its first characters, and the short ones), with the same tests, so the
+        same choice (ties are equal strings); None where pyld would go on past the loop."""
+        short, by_start = self._prefix_terms(active_ctx)
+        mappings = active_ctx["mappings"]
+        candidate = None
+        for term, term_iri in (*short, *by_start.get(iri[:_PREFIX_CHARS], ())):
+            if term_iri == iri or not iri.startswith(term_iri):
+                continue
+            curie = term + ":" + iri[len(term_iri):]
+            usable = ((mappings[term]["_prefix"] and curie not in mappings)
+                      or (value is None and mappings.get(curie, {}).get("@id") == iri))
+            if usable and (candidate is None or (len(curie), curie) < (len(candidate), candidate)):
+                candidate = curie
+        return candidate
+
+    def _prefix_terms(self, active_ctx: Any) -> PrefixTerms:
+        """The terms pyld's loop can take as a prefix (no colon, an IRI), in its order: those
+        with IRIs shorter than `_PREFIX_CHARS`, and the others by their IRI's first characters."""
+        found = self._prefixes.get(id(active_ctx))
+        if found is None:
+            short: list[tuple[str, str]] = []
+            by_start: dict[str, list[tuple[str, str]]] = {}
+            for term, definition in active_ctx["mappings"].items():
+                if ":" in term or definition is None or not definition["@id"]:
+                    continue
+                term_iri = definition["@id"]
+                if len(term_iri) < _PREFIX_CHARS:
+                    short.append((term, term_iri))
+                else:
+                    by_start.setdefault(term_iri[:_PREFIX_CHARS], []).append((term, term_iri))
+            found = self._prefixes[id(active_ctx)] = (short, by_start)
         return found
 
     def _value_shape(self, active_ctx: Any, value: Any) -> Hashable | None:
