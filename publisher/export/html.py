@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -31,7 +31,7 @@ from markupsafe import Markup
 from pyld import jsonld
 
 from publisher import forkmap
-from publisher.buildcache import BuildCache, code_digest, content_key
+from publisher.buildcache import Location, code_digest, content_key
 from publisher.export import Exporter, Release, register, sha256_write
 from publisher.export import jsonld as jsonld_module
 from publisher.export import processor as processor_module
@@ -51,6 +51,7 @@ from publisher.export.nogc import collector_paused
 from publisher.forkmap import workers
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
+T = TypeVar("T")
 HTML_FOLDER = "html"
 INDEX_PAGE = "index.html"
 ONTOLOGY_PAGE = "ontology/index.html"
@@ -468,8 +469,17 @@ def _ontology_context(site: Site, path: str) -> dict[str, Any]:
     }
 
 
-def build_pages(site: Site) -> list[Page]:
-    """Every page of the site with the triples it describes (each triple on exactly one page)."""
+@dataclass(frozen=True)
+class Plan:
+    """A page before it is built: its path, the subjects it describes, and the one it is about."""
+
+    path: str
+    subjects: list[str]
+    owner: str | None
+
+
+def plan_pages(site: Site) -> list[Plan]:
+    """Every page of the site, by path, with its subjects (each subject on exactly one page)."""
     grouped: dict[str, list[str]] = defaultdict(list)
     owner: dict[str, str] = {}
     for subject in site.by_subject:
@@ -479,23 +489,29 @@ def build_pages(site: Site) -> list[Page]:
         grouped[path].append(subject)
         if page_link(subject) == path:
             owner[path] = subject
-    pages: list[Page] = []
-    for path in sorted(grouped):
-        triples = site.sorted_triples(grouped[path])
-        if path == ONTOLOGY_PAGE:
-            title = site.value(ONTOLOGY_IRI, DCT + "title") or "Ontology"
-            pages.append(Page(path, "ontology.html", title, triples, _ontology_context(site, path)))
-            continue
-        iri = owner[path]
-        types = site.type_labels(iri) or sorted(site.property_label(t) for t in site.types(iri))
-        base = {"iri": iri, "types": types}
-        if path.startswith("statement/"):
-            context = base | _statement_context(site, iri, path)
-            pages.append(Page(path, "statement.html", site.label(iri), triples, context))
-        else:
-            context = base | _resource_context(site, iri, path)
-            pages.append(Page(path, "resource.html", site.label(iri), triples, context))
-    return pages
+    return [Plan(path, grouped[path], owner.get(path)) for path in sorted(grouped)]
+
+
+def build_page(site: Site, plan: Plan) -> Page:
+    """A page with the triples it describes and its template context."""
+    triples = site.sorted_triples(plan.subjects)
+    if plan.path == ONTOLOGY_PAGE:
+        title = site.value(ONTOLOGY_IRI, DCT + "title") or "Ontology"
+        return Page(plan.path, "ontology.html", title, triples, _ontology_context(site, plan.path))
+    if plan.owner is None:
+        raise KeyError(plan.path)
+    iri, path = plan.owner, plan.path
+    types = site.type_labels(iri) or sorted(site.property_label(t) for t in site.types(iri))
+    base = {"iri": iri, "types": types}
+    if path.startswith("statement/"):
+        context = base | _statement_context(site, iri, path)
+        return Page(path, "statement.html", site.label(iri), triples, context)
+    return Page(path, "resource.html", site.label(iri), triples, base | _resource_context(site, iri, path))
+
+
+def build_pages(site: Site) -> list[Page]:
+    """Every page of the site with the triples it describes (each triple on exactly one page)."""
+    return [build_page(site, plan) for plan in plan_pages(site)]
 
 
 KIND_TITLES = {
@@ -626,73 +642,107 @@ def page_keys(pages: list[Page], context: dict[str, Any], version: str) -> list[
             for page in pages]
 
 
-def _groups(pages: list[Page], count: int) -> list[list[Page]]:
-    """Pages in `count` groups of about the same number of triples (one pyld call each)."""
-    groups: list[list[Page]] = [[] for _ in range(max(1, min(count, len(pages))))]
+def _balanced(items: list[T], weight: Callable[[T], int], count: int) -> list[list[T]]:
+    """`items` in `count` groups of about the same total weight (heaviest placed first)."""
+    groups: list[list[T]] = [[] for _ in range(max(1, min(count, len(items))))]
     sizes = [0] * len(groups)
-    for page in sorted(pages, key=lambda p: -len(p.triples)):
+    for item in sorted(items, key=weight, reverse=True):
         smallest = sizes.index(min(sizes))
-        groups[smallest].append(page)
-        sizes[smallest] += len(page.triples)
+        groups[smallest].append(item)
+        sizes[smallest] += weight(item)
     return groups
 
 
-def render_missing(pages: list[Page], context: dict[str, Any], version: str, known: dict[str, DumpNode],
-                   store: Callable[[list[tuple[Page, bytes]]], list[str]]) -> dict[str, str]:
+def render_group(group: list[Page], context: dict[str, Any], version: str,
+                 known: dict[str, DumpNode]) -> list[bytes]:
+    """The bytes of some pages (one pyld call for the nodes the JSON-LD dump does not have)."""
+    env, context_json = environment(), context_text(context)
+    nodes = page_node_texts(group, context, known)
+    documents = (document_text(context, context_json, own) for own in nodes)
+    return [render(env, page, version, script_text(document))
+            for page, document in zip(group, documents, strict=True)]
+
+
+#: keeps rendered pages (cache key, page, bytes) and returns the SHA-256 of each page's file
+Store = Callable[[list[tuple[str, Page, bytes]]], list[str]]
+
+
+def render_missing(pages: list[Page], keys: dict[str, str], context: dict[str, Any], version: str,
+                   known: dict[str, DumpNode], store: Store) -> dict[str, str]:
     """Render `pages` in forked workers, each handing a group of pages' bytes to `store` where
     they were rendered (nothing but digests comes back); what `store` returned, by page path."""
-    env = environment()
-    context_json = context_text(context)
-
     def work(group: list[Page]) -> list[str]:
-        documents = (document_text(context, context_json, nodes)
-                     for nodes in page_node_texts(group, context, known))
-        return store([(page, render(env, page, version, script_text(document)))
-                      for page, document in zip(group, documents, strict=True)])
+        made = render_group(group, context, version, known)
+        return store([(keys[page.path], page, data) for page, data in zip(group, made, strict=True)])
 
-    groups = _groups(pages, workers() * GROUPS_PER_WORKER)
+    groups = _balanced(pages, lambda page: len(page.triples), workers() * GROUPS_PER_WORKER)
     stored = forkmap.fork_map(work, groups)
     return {page.path: result for group, results in zip(groups, stored, strict=True)
             for page, result in zip(group, results, strict=True)}
 
 
-def copy_cached(cache: BuildCache, keys: dict[str, str], root: Path,
-                pages: list[Page]) -> dict[str, str | None]:
-    """Write the pages whose bytes are in the build cache's packs, a pack per thread (file work
-    and hashing release the GIL); their SHA-256 by path, None for the pages still to render."""
-    packed = cache.packed(CACHE_KIND)
-    by_pack: dict[Path, list[tuple[Page, int, int]]] = defaultdict(list)
-    for page in pages:
-        if (location := packed.get(keys[page.path])) is not None:
-            pack, offset, length = location
-            by_pack[pack].append((page, offset, length))
+@dataclass
+class Built:
+    """What a worker says of a page it built: its title, and its file's SHA-256 where it was
+    copied from the cache or rendered, else the page itself, still to render."""
 
-    def copy(pack: Path) -> list[tuple[str, str | None]]:
-        try:
-            data = memoryview(pack.read_bytes())
-        except OSError:
-            return []
-        return [(page.path, sha256_write(root / page.path, data[offset:offset + length])
-                 if offset + length <= len(data) else None) for page, offset, length in by_pack[pack]]
-
-    digests: dict[str, str | None] = dict.fromkeys((page.path for page in pages), None)
-    with ThreadPoolExecutor(max_workers=workers()) as pool:
-        for copied in pool.map(copy, sorted(by_pack)):
-            digests.update(copied)
-    return digests
+    path: str
+    title: str
+    key: str
+    digest: str | None
+    page: Page | None
+    rendered: bool = False
+    #: (path under html/, SHA-256) of the source text written beside a source's page
+    texts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def write_extras(release: Release, root: Path, site: Site, pages: list[Page], version: str) -> list[Path]:
-    """The plain text of each source and the index (a list of every page)."""
-    written: list[Path] = []
-    for page in pages:
-        if page.context.get("source_text") is not None:
-            text_path = root / (page.path[:-len(".html")] + ".txt")
-            written.append(release.write(text_path, page.context["source_text"].encode("utf-8")))
+def copy_packed(location: Location | None, target: Path) -> str | None:
+    """Write a page from its pack; its SHA-256, None where the pack does not hold it whole."""
+    if location is None:
+        return None
+    pack, offset, length = location
+    try:
+        with pack.open("rb") as handle:
+            data = os.pread(handle.fileno(), length, offset)
+    except OSError:
+        return None
+    return sha256_write(target, data) if len(data) == length else None
+
+
+def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version: str, root: Path,
+                packed: dict[str, Location], known: dict[str, DumpNode] | None, store: Store) -> list[Built]:
+    """Build some pages, write those whose key is packed in the build cache, and render the
+    others here if `known` (the JSON-LD dump's nodes) is given, else hand them back."""
+    pages = [build_page(site, plan) for plan in plans]
+    built = []
+    for page, key in zip(pages, page_keys(pages, context, version), strict=True):
+        digest = copy_packed(packed.get(key), root / page.path)
+        built.append(Built(page.path, page.title, key, digest, page if digest is None else None,
+                           texts=write_source_text(root, page)))
+    todo = [(b.key, b.page) for b in built if b.page is not None]
+    if known is not None and todo:
+        made = render_group([page for _key, page in todo], context, version, known)
+        digests = store([(key, page, data) for (key, page), data in zip(todo, made, strict=True)])
+        for item, digest in zip([b for b in built if b.page is not None], digests, strict=True):
+            item.digest, item.page, item.rendered = digest, None, True
+    return built
+
+
+def write_source_text(root: Path, page: Page) -> list[tuple[str, str]]:
+    """A source's page has its plain text beside it (`<slug>.txt`)."""
+    text = page.context.get("source_text")
+    if text is None:
+        return []
+    path = page.path[:-len(".html")] + ".txt"
+    return [(path, sha256_write(root / path, text.encode("utf-8")))]
+
+
+def write_index(release: Release, root: Path, site: Site, built: list[Built], version: str) -> Path:
+    """The index: a list of every page, rendered each time."""
+    listed = [Page(b.path, "", b.title) for b in built]
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
-                 context=_index_context(site, pages))
-    written.append(release.write(root / INDEX_PAGE, render(environment(), index, version, None)))
-    return written
+                 context=_index_context(site, listed))
+    return release.write(root / INDEX_PAGE, render(environment(), index, version, None))
 
 
 @register
@@ -704,8 +754,9 @@ class HtmlExporter(Exporter):
         self.stats = CacheStats()
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        """Pages whose key is in the build cache are copied from it, the others rendered and stored;
-        the index (a list of every page) is rendered each time."""
+        """Pages are built in forked workers, which copy those whose key is in the build cache and
+        render the others (or hand them back to be rendered once the JSON-LD dump's nodes are
+        at hand); the index (a list of every page) is rendered each time."""
         with collector_paused():
             return self._write(release, folder)
 
@@ -713,20 +764,37 @@ class HtmlExporter(Exporter):
         context = build_context(release.dataset.ontology)
         version = ontology_version(release.dataset.ontology)
         site = Site(release)
-        pages = build_pages(site)
-        keys = dict(zip((page.path for page in pages), page_keys(pages, context, version), strict=True))
+        plans = plan_pages(site)
         cache, root = release.cache, folder / HTML_FOLDER
-        digests = copy_cached(cache, keys, root, pages)
-        missing = [page for page in pages if digests[page.path] is None]
+        packed = cache.packed(CACHE_KIND)
 
-        def store(rendered: list[tuple[Page, bytes]]) -> list[str]:
-            cache.put_pack(CACHE_KIND, [(keys[page.path], data) for page, data in rendered])
-            return [sha256_write(root / page.path, data) for page, data in rendered]
+        def store(rendered: list[tuple[str, Page, bytes]]) -> list[str]:
+            cache.put_pack(CACHE_KIND, [(key, data) for key, _page, data in rendered])
+            return [sha256_write(root / page.path, data) for _key, page, data in rendered]
 
-        known = dump_node_texts(dump_nodes(release, context), context) if missing else {}
-        digests.update(render_missing(missing, context, version, known, store))
-        for path, digest in digests.items():
-            release.wrote(root / path, digest or "")
-        self.stats = CacheStats(hits=len(pages) - len(missing), misses=len(missing),
-                                missed=[page.path for page in missing])
-        return [root / page.path for page in pages] + write_extras(release, root, site, pages, version)
+        # nothing cached (a first publish): every page is rendered where it is built
+        known = None if packed else dump_node_texts(dump_nodes(release, context), context)
+        groups = _balanced(plans, lambda plan: sum(len(site.by_subject[s]) for s in plan.subjects),
+                           workers() * GROUPS_PER_WORKER)
+        built = [b for part in forkmap.fork_map(
+            lambda group: build_group(site, group, context, version, root, packed, known, store), groups)
+            for b in part]
+        built.sort(key=lambda b: b.path)
+        missing = [b for b in built if b.page is not None]
+        if missing:
+            known = known or dump_node_texts(dump_nodes(release, context), context)
+            keys = {b.path: b.key for b in missing}
+            digests = render_missing([b.page for b in missing if b.page is not None], keys, context, version,
+                                     known, store)
+            for item in missing:
+                item.digest, item.page, item.rendered = digests[item.path], None, True
+        written = []
+        for item in built:
+            release.wrote(root / item.path, item.digest or "")
+            written.append(root / item.path)
+            for path, digest in item.texts:
+                release.wrote(root / path, digest)
+                written.append(root / path)
+        rendered = [b.path for b in built if b.rendered]
+        self.stats = CacheStats(hits=len(built) - len(rendered), misses=len(rendered), missed=rendered)
+        return [*written, write_index(release, root, site, built, version)]
