@@ -61,6 +61,7 @@ CACHE_KIND = "html"
 CODE_FILES = (Path(__file__), Path(jsonld_module.__file__), Path(processor_module.__file__),
               *sorted(TEMPLATES.glob("*.html")))
 GROUPS_PER_WORKER = 4  # pages are rendered in groups, a few per worker so that they end together
+FEW_MISSING = 20  # below one page in this many to render, pages compact their JSON-LD themselves
 
 #: Kinds of data resource that get a page of their own: ``<kind>/<slug>.html``.
 PAGE_KINDS = ("statement", "organization", "actor", "place", "agreement", "event", "source")
@@ -782,7 +783,10 @@ class HtmlExporter(Exporter):
         built.sort(key=lambda b: b.path)
         missing = [b for b in built if b.page is not None]
         if missing:
-            known = known or dump_node_texts(dump_nodes(release, context), context)
+            if known is None and len(missing) * FEW_MISSING >= len(built):
+                known = dump_node_texts(dump_nodes(release, context), context)
+            # a few pages compact their own nodes: reading every node of the dump would cost more
+            known = known or {}
             keys = {b.path: b.key for b in missing}
             digests = render_missing([b.page for b in missing if b.page is not None], keys, context, version,
                                      known, store)

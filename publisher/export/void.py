@@ -10,7 +10,9 @@ its own checksum, and SHA256SUMS (written last) covers it.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -102,7 +104,12 @@ def text(value: str) -> ox.Literal:
 
 
 def typed(value: object, datatype: str) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+    return ox.Literal(str(value), datatype=_datatype(datatype))
+
+
+@functools.cache
+def _datatype(name: str) -> ox.NamedNode:
+    return ox.NamedNode(XSD + name)
 
 
 def describe(release: Release, folder: Path) -> list[ox.Triple]:
@@ -133,17 +140,17 @@ def describe(release: Release, folder: Path) -> list[ox.Triple]:
         if (slug := statement_slug(graph)) is not None:
             out.add(dataset, VOID + "exampleResource", STATEMENT_BASE + slug)
     files = release_files(folder, UNDESCRIBED)
-    release.prefetch_digests([folder / path for path in files])
-    for path in files:
+    absolute = [folder / path for path in files]
+    release.prefetch_digests(absolute)
+    for path, file in zip(files, absolute, strict=True):
         name = path.as_posix()
-        file = folder / path
         iri = info.base + name
         out.add(dataset, DCAT + "distribution", iri)
         out.add(iri, RDF_TYPE, DCAT + "Distribution")
         out.add(iri, DCT + "title", text(name))
         out.add(iri, DCAT + "downloadURL", iri)
         out.add(iri, DCAT + "mediaType", IANA + media_type(path))
-        out.add(iri, DCAT + "byteSize", typed(file.stat().st_size, "nonNegativeInteger"))
+        out.add(iri, DCAT + "byteSize", typed(os.stat(file).st_size, "nonNegativeInteger"))
         checksum = iri + "#sha256"
         out.add(iri, SPDX + "checksum", checksum)
         out.add(checksum, RDF_TYPE, SPDX + "Checksum")
