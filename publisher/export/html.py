@@ -668,30 +668,37 @@ def render_group(group: list[Page], context: dict[str, Any], version: str,
 Store = Callable[[list[tuple[str, Page, bytes]]], list[str]]
 
 
-def render_missing(pages: list[Page], keys: dict[str, str], context: dict[str, Any], version: str,
-                   known: dict[str, DumpNode], store: Store) -> dict[str, str]:
-    """Render `pages` in forked workers, each handing a group of pages' bytes to `store` where
-    they were rendered (nothing but digests comes back); what `store` returned, by page path."""
-    def work(group: list[Page]) -> list[str]:
-        made = render_group(group, context, version, known)
-        return store([(keys[page.path], page, data) for page, data in zip(group, made, strict=True)])
+def render_missing(site: Site, plans: list[Plan], keys: dict[str, str], context: dict[str, Any],
+                   version: str, known: dict[str, DumpNode], store: Store) -> dict[str, str]:
+    """Build and render the pages of `plans` in forked workers (again: pages are not sent between
+    processes, only plans and digests), each handing its pages' bytes to `store` where they were
+    rendered; what `store` returned, by page path."""
+    def work(group: list[Plan]) -> list[str]:
+        pages = [build_page(site, plan) for plan in group]
+        made = render_group(pages, context, version, known)
+        return store([(keys[page.path], page, data) for page, data in zip(pages, made, strict=True)])
 
-    groups = _balanced(pages, lambda page: len(page.triples), workers() * GROUPS_PER_WORKER)
+    groups = _balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
     stored = forkmap.fork_map(work, groups)
-    return {page.path: result for group, results in zip(groups, stored, strict=True)
-            for page, result in zip(group, results, strict=True)}
+    return {plan.path: result for group, results in zip(groups, stored, strict=True)
+            for plan, result in zip(group, results, strict=True)}
+
+
+def plan_size(site: Site, plan: Plan) -> int:
+    """The triples a page describes (its work, for balancing groups)."""
+    return sum(len(site.by_subject[subject]) for subject in plan.subjects)
 
 
 @dataclass
 class Built:
     """What a worker says of a page it built: its title, and its file's SHA-256 where it was
-    copied from the cache or rendered, else the page itself, still to render."""
+    copied from the cache or rendered, else its plan, still to render."""
 
     path: str
     title: str
     key: str
     digest: str | None
-    page: Page | None
+    plan: Plan | None
     rendered: bool = False
     #: (path under html/, SHA-256) of the source text written beside a source's page
     texts: list[tuple[str, str]] = field(default_factory=list)
@@ -713,19 +720,20 @@ def copy_packed(location: Location | None, target: Path) -> str | None:
 def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version: str, root: Path,
                 packed: dict[str, Location], known: dict[str, DumpNode] | None, store: Store) -> list[Built]:
     """Build some pages, write those whose key is packed in the build cache, and render the
-    others here if `known` (the JSON-LD dump's nodes) is given, else hand them back."""
+    others here if `known` (the JSON-LD dump's nodes) is given, else hand back their plans."""
     pages = [build_page(site, plan) for plan in plans]
-    built = []
-    for page, key in zip(pages, page_keys(pages, context, version), strict=True):
+    built, todo = [], []
+    for plan, page, key in zip(plans, pages, page_keys(pages, context, version), strict=True):
         digest = copy_packed(packed.get(key), root / page.path)
-        built.append(Built(page.path, page.title, key, digest, page if digest is None else None,
+        built.append(Built(page.path, page.title, key, digest, plan if digest is None else None,
                            texts=write_source_text(root, page)))
-    todo = [(b.key, b.page) for b in built if b.page is not None]
+        if digest is None:
+            todo.append((key, page))
     if known is not None and todo:
         made = render_group([page for _key, page in todo], context, version, known)
         digests = store([(key, page, data) for (key, page), data in zip(todo, made, strict=True)])
-        for item, digest in zip([b for b in built if b.page is not None], digests, strict=True):
-            item.digest, item.page, item.rendered = digest, None, True
+        for item, digest in zip([b for b in built if b.plan is not None], digests, strict=True):
+            item.digest, item.plan, item.rendered = digest, None, True
     return built
 
 
@@ -775,23 +783,22 @@ class HtmlExporter(Exporter):
 
         # nothing cached (a first publish): every page is rendered where it is built
         known = None if packed else dump_node_texts(dump_nodes(release, context), context)
-        groups = _balanced(plans, lambda plan: sum(len(site.by_subject[s]) for s in plan.subjects),
-                           workers() * GROUPS_PER_WORKER)
+        groups = _balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
         built = [b for part in forkmap.fork_map(
             lambda group: build_group(site, group, context, version, root, packed, known, store), groups)
             for b in part]
         built.sort(key=lambda b: b.path)
-        missing = [b for b in built if b.page is not None]
+        missing = [b for b in built if b.plan is not None]
         if missing:
             if known is None and len(missing) * FEW_MISSING >= len(built):
                 known = dump_node_texts(dump_nodes(release, context), context)
             # a few pages compact their own nodes: reading every node of the dump would cost more
             known = known or {}
             keys = {b.path: b.key for b in missing}
-            digests = render_missing([b.page for b in missing if b.page is not None], keys, context, version,
-                                     known, store)
+            digests = render_missing(site, [b.plan for b in missing if b.plan is not None], keys, context,
+                                     version, known, store)
             for item in missing:
-                item.digest, item.page, item.rendered = digests[item.path], None, True
+                item.digest, item.plan, item.rendered = digests[item.path], None, True
         written = []
         for item in built:
             release.wrote(root / item.path, item.digest or "")
