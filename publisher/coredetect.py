@@ -29,6 +29,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from publisher.graph import to_ox
+from publisher.load import to_rdflib
 from publisher.validate import SH
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -63,23 +65,15 @@ class Plan:
 
 
 def ox_term(node: Node) -> Term:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
-    raise Unsupported(f"blank node {node!r} as a value in the shapes")
+    if not isinstance(node, URIRef | Literal):
+        raise Unsupported(f"blank node {node!r} as a value in the shapes")
+    return to_ox(node)
 
 
 def rdflib_term(term: Term) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         raise Unsupported("a blank focus node")
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return to_rdflib(term)
 
 
 class Index:

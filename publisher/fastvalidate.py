@@ -289,17 +289,15 @@ def rule_report(rules: list[SparqlRule], store: ox.Store) -> Graph:
     return report
 
 
-def validate_fast(dataset: Dataset, timer: Timer | None = None, store: ox.Store | None = None,
-                  split: tuple[list[SparqlRule], Graph] | None = None) -> Report:
-    """Core shapes through pySHACL (flagged focus nodes only), SHACL-SPARQL constraints once each.
-
-    `split` is `split_rules(dataset.shapes)`, when the caller validates many groups."""
+def validate_fast(dataset: Dataset, timer: Timer | None = None) -> Report:
+    """Core shapes through pySHACL (flagged focus nodes only), SHACL-SPARQL constraints once each,
+    on the whole graph (publisher/incremental.py validates groups of shards instead)."""
     import time
 
     started = time.perf_counter()
-    rules, core_shapes = split_rules(dataset.shapes) if split is None else split
+    rules, core_shapes = split_rules(dataset.shapes)
     # one pyoxigraph store of data + ontology serves pySHACL (through oxrdflib) and the rules
-    store = data_store(dataset) if store is None else store
+    store = data_store(dataset)
     report = core_report(core_shapes, store)
     if timer:
         timer("validate: core shapes (pySHACL)", time.perf_counter() - started)

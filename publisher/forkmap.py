@@ -32,6 +32,11 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def can_fork(jobs: int) -> bool:
+    """Whether forking `jobs` workers can gain anything: more than one, and fork is there."""
+    return jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _run(index: int) -> Any:
     assert _JOB is not None
     work, tasks = _JOB
@@ -44,7 +49,7 @@ def fork_map(work: Callable[[T], R], tasks: Sequence[T], minimum: int = 2,
     `done` is called with each result as it comes back, in task order (progress)."""
     global _JOB
     jobs = workers() if jobs is None else jobs
-    if jobs <= 1 or len(tasks) < max(2, minimum) or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork(jobs) or len(tasks) < max(2, minimum):
         return [_done(work(task), done) for task in tasks]
     _JOB = (work, tasks)
     gc.freeze()
@@ -96,7 +101,7 @@ class Background(Generic[R]):
 def fork_background(work: Callable[[T], R], tasks: Sequence[T]) -> Background[R]:
     """Start `work(t)` for every task, each in a forked process, and return at once; on one
     CPU, or where fork is missing, nothing is started (the foreground does it all)."""
-    if workers() <= 1 or not tasks or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork(workers()) or not tasks:
         return Background()
     context = multiprocessing.get_context("fork")
     started = []

@@ -64,17 +64,20 @@ class Axioms:
     properties: dict[Term, list[ox.NamedNode]]
 
 
+def is_concept(term: Term) -> bool:
+    """A concept of a scheme: its triples go to the concepts graph, not the ontology's."""
+    return isinstance(term, ox.NamedNode) and term.value.startswith(CONCEPT_BASE)
+
+
 def ontology_axioms(triples: Iterable[ox.Triple]) -> Axioms:
     """The axioms of the ontology graph's triples (the ontology unit's, less the concepts graph's)."""
     sub_class: dict[Term, set[Term]] = {}
     sub_property: dict[Term, set[Term]] = {}
     equivalent: dict[Term, set[Term]] = {}
+    axioms = {SUB_CLASS_OF: sub_class, SUB_PROPERTY_OF: sub_property, EQUIVALENT_PROPERTY: equivalent}
     for triple in triples:
-        if isinstance(triple.subject, ox.NamedNode) and triple.subject.value.startswith(CONCEPT_BASE):
-            continue
-        edges = {SUB_CLASS_OF: sub_class, SUB_PROPERTY_OF: sub_property,
-                 EQUIVALENT_PROPERTY: equivalent}.get(triple.predicate)
-        if edges is not None:
+        edges = axioms.get(triple.predicate)
+        if edges is not None and not is_concept(triple.subject):
             edges.setdefault(triple.subject, set()).add(triple.object)
     properties = {p: _iris(_reachable(p, sub_property)) for p in sub_property}
     for p, targets in equivalent.items():
@@ -180,8 +183,7 @@ def _placed(name: str, triples: list[ox.Triple]) -> list[ox.Quad]:
     if name != ONTOLOGY_GRAPH:
         return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     concepts = ox.NamedNode(CONCEPTS_GRAPH)
-    return [ox.Quad(t.subject, t.predicate, t.object,
-                    concepts if t.subject.value.startswith(CONCEPT_BASE) else graph)  # type: ignore[union-attr]
+    return [ox.Quad(t.subject, t.predicate, t.object, concepts if is_concept(t.subject) else graph)
             for t in triples]
 
 

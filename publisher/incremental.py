@@ -45,13 +45,12 @@ from rdflib.term import Node
 
 from publisher.buildcache import package_versions
 from publisher.forkmap import fork_map, workers
-from publisher.graph import serialize_text, sorted_lines, to_ox
-from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
+from publisher.graph import STATEMENT_GRAPH_BASE, serialize_text, sorted_lines, to_ox
+from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.progress import VALIDATING, Progress, Steps
 from publisher.timing import Timer
 from publisher.validate import SH, Report, read_results
 
-STATEMENT_GRAPH = GRAPH_BASE + "statement/"
 REST = "rest"
 CACHE_FORMAT = "nida-validation-cache/1"
 #: result properties stored in the cache, in the order they are written back
@@ -100,13 +99,15 @@ def _graph_digest(graph: Graph) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+def _term(node: Node) -> Any:
+    """An rdflib term as pyoxigraph's, blank nodes included."""
+    return ox.BlankNode(str(node)) if isinstance(node, BNode) else to_ox(node)
+
+
 def ox_triples_any(graph: Graph) -> Iterable[ox.Triple]:
     """Triples of a graph that may hold blank nodes (shapes do)."""
-    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        return ox.BlankNode(str(node)) if isinstance(node, BNode) else to_ox(node)
-
     for s, p, o in graph:
-        yield ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
+        yield ox.Triple(_term(s), _term(p), _term(o))
 
 
 def part_triples(dataset: Dataset) -> dict[str, list[ox.Triple]]:
@@ -149,8 +150,8 @@ def make_shards(graphs: Graphs, ontology_subjects: set[Any]) -> list[Shard]:
     """One shard per statement graph, one for the rest; each with what its nodes reach forward."""
     shards: dict[str, Shard] = {}
     for name in graphs.parts:
-        shard = shards.setdefault(name if name.startswith(STATEMENT_GRAPH) else REST,
-                                  Shard(name if name.startswith(STATEMENT_GRAPH) else REST))
+        owner = name if name.startswith(STATEMENT_GRAPH_BASE) else REST
+        shard = shards.setdefault(owner, Shard(owner))
         shard.parts.append(name)
         shard.owned.update(graphs.subjects[name])
     shards.setdefault(REST, Shard(REST)).owned.update(ontology_subjects)
@@ -311,10 +312,6 @@ def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.St
         if data:
             store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
-
-
-def _term(node: Node) -> Any:
-    return ox.BlankNode(str(node)) if isinstance(node, BNode) else to_ox(node)
 
 
 def holders(node: Any, shards: list[Shard], graphs: Graphs) -> list[Shard]:

@@ -133,8 +133,8 @@ class Dataset:
         """The data as one rdflib graph, built on first use: slow at scale, for whole-graph pySHACL."""
         graph = Graph()
         for triple in self.data_triples():
-            graph.add((_to_rdflib(triple.subject), URIRef(triple.predicate.value),  # type: ignore[arg-type]
-                       _to_rdflib(triple.object)))  # type: ignore[arg-type]
+            graph.add((to_rdflib(triple.subject), URIRef(triple.predicate.value),  # type: ignore[arg-type]
+                       to_rdflib(triple.object)))  # type: ignore[arg-type]
         return graph
 
 
@@ -194,7 +194,8 @@ def subject_lines(text: str, prefixes: dict[str, str], base: str | None) -> dict
     return found
 
 
-def _to_rdflib(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+def to_rdflib(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+    """A pyoxigraph IRI or literal as rdflib's."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if term.language:
@@ -284,7 +285,7 @@ def _rdflib_triple(s: object, p: ox.NamedNode, o: object) -> tuple[Node, Node, N
     def convert(term: object) -> Node:
         if isinstance(term, ox.BlankNode):
             return BNode(term.value)
-        return _to_rdflib(term)  # type: ignore[arg-type]
+        return to_rdflib(term)  # type: ignore[arg-type]
 
     return (convert(s), URIRef(p.value), convert(o))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
-from publisher.export import Exporter, Release, exporters, line_count, sha256_file
+from publisher.export import Exporter, Release, exporters, line_count, release_files, sha256_file
 from publisher.forkmap import fork_map
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
@@ -38,10 +38,9 @@ class Published:
 
 def write_checksums(folder: Path, release: Release | None = None) -> Path:
     digest = release.digest if release is not None else sha256_file
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CHECKSUMS)
-    lines = [f"{digest(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
+    lines = [f"{digest(folder / p)}  {p.as_posix()}\n" for p in release_files(folder, frozenset({CHECKSUMS}))]
     target = folder / CHECKSUMS
-    target.write_text("".join(sorted(lines, key=lambda line: line[66:])), encoding="utf-8")
+    target.write_text("".join(lines), encoding="utf-8")
     return target
 
 

@@ -10,7 +10,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from publisher.load import GRAPH_BASE, Dataset
+from publisher.graph import STATEMENT_GRAPH_BASE
+from publisher.load import Dataset
 from publisher.progress import VALIDATING, Progress, Steps
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -97,7 +98,6 @@ def read_results(graph: Graph, dataset: Dataset) -> list[Result]:
 
 
 ENGINES = ("fast", "pyshacl")
-STATEMENTS = GRAPH_BASE + "statement/"  # named graphs of statements, one each
 
 
 def shapes_look_backward(shapes: Graph) -> bool:
@@ -129,7 +129,8 @@ def validate(dataset: Dataset, engine: str = "fast",
         from publisher.incremental import validate_cached
 
         return validate_cached(dataset, cache_dir, timer, progress=progress)
-    steps = Steps(progress, VALIDATING, sum(1 for name in dataset.parts if name.startswith(STATEMENTS)))
+    statements = sum(1 for name in dataset.parts if name.startswith(STATEMENT_GRAPH_BASE))
+    steps = Steps(progress, VALIDATING, statements)
     if engine == "fast":
         from publisher.fastvalidate import validate_fast
 

@@ -19,12 +19,11 @@ from publisher.export.html import (
     HtmlExporter,
     Site,
     build_pages,
-    context_text,
     document_text,
     dump_node_texts,
     page_node_texts,
 )
-from publisher.export.jsonld import build_context, compact, dump_nodes, json_text, node_text
+from publisher.export.jsonld import build_context, compact, context_text, dump_nodes, json_text, node_text
 from publisher.export.records import StatementRecordsExporter
 from publisher.forkmap import workers
 from publisher.graph import release_quads, union_triples

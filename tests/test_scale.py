@@ -93,14 +93,18 @@ def test_unmutated_corpus_same_report(corpus: Path) -> None:
     assert compare(corpus) >= 2  # the seed's known warnings
 
 
-@pytest.mark.parametrize("group", range(len(GROUPS)))
-def test_mutated_corpus_same_report(group: int, corpus: Path, tmp_path: Path) -> None:
-    root = tmp_path / "p"
+def mutated_copy(corpus: Path, root: Path, group: int) -> Path:
+    """A copy of the corpus with every mutation of one group of rule cases applied."""
     shutil.copytree(corpus, root)
     for case in GROUPS[group]:
         for old, new in case.edits:
             mutate(root, case.file, old, new)
-    assert compare(root) >= 1
+    return root
+
+
+@pytest.mark.parametrize("group", range(len(GROUPS)))
+def test_mutated_corpus_same_report(group: int, corpus: Path, tmp_path: Path) -> None:
+    assert compare(mutated_copy(corpus, tmp_path / "p", group)) >= 1
 
 
 def cached_run(root: Path, cache: Path) -> tuple[CacheStats, list[Result]]:
@@ -292,11 +296,7 @@ def core_focus_nodes(dataset) -> tuple[set[str], set[str]]:  # type: ignore[no-u
 @pytest.mark.parametrize("group", range(len(GROUPS)))
 def test_detector_flags_every_node_pyshacl_reports(group: int, corpus: Path, tmp_path: Path) -> None:
     """Sound pre-filter: every focus node core pySHACL reports on is flagged, on every mutation."""
-    root = tmp_path / "p"
-    shutil.copytree(corpus, root)
-    for case in GROUPS[group]:
-        for old, new in case.edits:
-            mutate(root, case.file, old, new)
+    root = mutated_copy(corpus, tmp_path / "p", group)
     flagged, reported = core_focus_nodes(load_dataset(Settings(root=root)))
     assert reported <= flagged, f"not flagged: {sorted(reported - flagged)}"
 

@@ -97,8 +97,8 @@ class Release:
     def write(self, path: Path, data: bytes) -> Path:
         """`write_bytes`, remembering the data's SHA-256 for void.ttl and SHA256SUMS (hashing
         bytes in memory costs a fraction of reading thousands of small files back)."""
-        self._digests[path] = hashlib.sha256(data).hexdigest()
-        return write_bytes(path, data)
+        self._digests[path] = sha256_write(path, data)
+        return path
 
     def wrote(self, path: Path, digest: str) -> None:
         """Remember the SHA-256 of a file a forked worker wrote (`sha256_write`)."""

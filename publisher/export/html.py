@@ -8,9 +8,10 @@ so the folder works from file:// and under any web root. No external assets.
 Where a page lives is `page_path(iri)`: the IRI's path below the data base with
 ".html" appended (see its docstring); `nida serve` and other code import it.
 
-Re-publishing is incremental: each page's bytes are kept in the build cache under the
-SHA-256 of everything they are made of (`page_keys`), so only the pages whose content
-changed are rendered again, together and in forked workers (`render_missing`).
+Re-publishing is incremental: each page's bytes are kept in the build cache (in pack files)
+under the SHA-256 of everything they are made of (`page_keys`), so only the pages whose
+content changed are rendered again. Pages are built, keyed, copied or rendered in forked
+workers (`build_group`, `render_missing`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from publisher.export.jsonld import (
     as_document,
     build_context,
     compact_nodes,
+    context_text,
     dump_nodes,
     json_text,
     node_text,
@@ -551,11 +553,6 @@ NodeText = tuple[str, str]
 DumpNode = tuple[str, bytes]
 
 
-def context_text(context: dict[str, Any]) -> str:
-    """The context's JSON as it sits in a document, one level deep."""
-    return json_text(context).replace("\n", "\n  ")
-
-
 def node_iri(node_id: str, context: dict[str, Any]) -> str:
     """The IRI of a compacted @id: pyld writes one as a compact IRI with a prefix of the
     context ("nid:organization/x") or in full."""
@@ -668,15 +665,21 @@ def render_group(group: list[Page], context: dict[str, Any], version: str,
 Store = Callable[[list[tuple[str, Page, bytes]]], list[str]]
 
 
+def render_and_store(keyed: list[tuple[str, Page]], context: dict[str, Any], version: str,
+                     known: dict[str, DumpNode], store: Store) -> list[str]:
+    """Render pages (with their cache keys) and hand them to `store`; what it returned."""
+    made = render_group([page for _key, page in keyed], context, version, known)
+    return store([(key, page, data) for (key, page), data in zip(keyed, made, strict=True)])
+
+
 def render_missing(site: Site, plans: list[Plan], keys: dict[str, str], context: dict[str, Any],
                    version: str, known: dict[str, DumpNode], store: Store) -> dict[str, str]:
     """Build and render the pages of `plans` in forked workers (again: pages are not sent between
     processes, only plans and digests), each handing its pages' bytes to `store` where they were
     rendered; what `store` returned, by page path."""
     def work(group: list[Plan]) -> list[str]:
-        pages = [build_page(site, plan) for plan in group]
-        made = render_group(pages, context, version, known)
-        return store([(keys[page.path], page, data) for page, data in zip(pages, made, strict=True)])
+        keyed = [(keys[plan.path], build_page(site, plan)) for plan in group]
+        return render_and_store(keyed, context, version, known, store)
 
     groups = _balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
     stored = forkmap.fork_map(work, groups)
@@ -730,8 +733,7 @@ def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version:
         if digest is None:
             todo.append((key, page))
     if known is not None and todo:
-        made = render_group([page for _key, page in todo], context, version, known)
-        digests = store([(key, page, data) for (key, page), data in zip(todo, made, strict=True)])
+        digests = render_and_store(todo, context, version, known, store)
         for item, digest in zip([b for b in built if b.plan is not None], digests, strict=True):
             item.digest, item.plan, item.rendered = digest, None, True
     return built

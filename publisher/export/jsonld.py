@@ -172,12 +172,17 @@ def compact_group(triples: list[ox.Triple], context: dict[str, Any]) -> list[Nod
     return [node_text(node) for node in compact_nodes(jsonld.from_rdf(pyld_dataset(triples)), context)]
 
 
+def context_text(context: dict[str, Any]) -> str:
+    """The context's JSON as it sits in a document, one level deep."""
+    return json_text(context).replace("\n", "\n  ")
+
+
 def dump_document(context: dict[str, Any], nodes: list[tuple[bytes, bytes]]) -> bytes:
     """`dump_json` of {"@context": context, "@graph": nodes}, from node texts written by
     `node_text`: the same bytes, without parsing the nodes again."""
     if len(nodes) == 1:
         return dump_json({"@context": context, **json.loads(nodes[0][1])})
-    head = json_text(context).replace("\n", "\n  ")
+    head = context_text(context)
     graph = b"[\n" + b",\n".join(text for _id, text in nodes) + b"\n  ]" if nodes else b"[]"
     return f'{{\n  "@context": {head},\n  "@graph": '.encode() + graph + b"\n}\n"
 

@@ -2,7 +2,8 @@
 
 - Input that is already expanded (what `jsonld.from_rdf` returns) is not expanded again.
 - `_compact_iri` results are remembered (see `Processor`): pyld searches every term of the
-  context for the shortest prefix each time it compacts an IRI that is no term.
+  context for the shortest prefix each time it compacts an IRI that is no term; where it
+  must search, only the terms that can be a prefix of the IRI are tried (`_curie`).
 
 pyld still does all expansion, framing and compaction; tests compare the results with
 plain pyld's (tests/test_scale.py, tests/test_export_cache.py).

@@ -81,6 +81,11 @@ def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str,
     return framed
 
 
+def record_bytes(scope: list[ox.Triple], slug: str, context: dict[str, Any], hidden: list[str]) -> bytes:
+    """A statement's record file: its scope framed around it."""
+    return dump_json(frame_statement(scope, STATEMENT_BASE + slug, context, hidden))
+
+
 def _settings(release: Release) -> tuple[dict[str, Any], list[str], list[str]]:
     """The context, the hidden properties, and the parts of every key they and the code make."""
     context = build_context(release.dataset.ontology)
@@ -132,12 +137,12 @@ class StatementRecordsExporter(Exporter):
         """Frame the records the cache misses in background processes while the other exporters
         run (framing is most of a cold publish's CPU): each process computes the scopes of its
         share of the statements and stores each record under both keys, as `_remake` does."""
-        if release.cache.folder is None:
+        cache = release.cache
+        if cache.folder is None:
             return
         context, hidden, base = _settings(release)
         inputs = input_keys(release, base)
-        changed = [slug for slug, key in sorted(inputs.items()) if not release.cache.has(INPUT_KIND, key)]
-        cache = release.cache
+        changed = [slug for slug, key in sorted(inputs.items()) if not cache.has(INPUT_KIND, key)]
 
         def frame(share: list[str]) -> list[str]:
             """Store the records of `share`; the slugs of those framed (not found by their scope)."""
@@ -148,8 +153,7 @@ class StatementRecordsExporter(Exporter):
                     data = cache.get(CACHE_KIND, key)
                     if data is None:
                         framed.append(slug)
-                        scope = scopes[slug]
-                        data = dump_json(frame_statement(scope, STATEMENT_BASE + slug, context, hidden))
+                        data = record_bytes(scopes[slug], slug, context, hidden)
                         cache.put(CACHE_KIND, key, data)
                     cache.put(INPUT_KIND, inputs[slug], data)
             return framed
@@ -192,7 +196,7 @@ class StatementRecordsExporter(Exporter):
         missing = [slug for slug, data in found.items() if data is None]
 
         def make(slug: str) -> bytes:
-            return dump_json(frame_statement(scopes[slug], STATEMENT_BASE + slug, context, hidden))
+            return record_bytes(scopes[slug], slug, context, hidden)
 
         records = {slug: data for slug, data in found.items() if data is not None}
         for slug, data in zip(missing, forkmap.fork_map(make, missing), strict=True):
