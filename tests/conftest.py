@@ -58,3 +58,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= count, f"{old!r} not found in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Three synthetic statements of six signatures from a registry of 30 organizations."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    return generate(tmp_path / "corpus", statements=3, organizations=30, demands=2, signatures=6)

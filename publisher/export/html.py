@@ -20,6 +20,7 @@ import functools
 import json
 import os
 import posixpath
+import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -50,7 +51,7 @@ from publisher.export.jsonld import (
     pyld_dataset,
 )
 from publisher.export.nogc import collector_paused
-from publisher.forkmap import workers
+from publisher.forkmap import Background, workers
 from publisher.settings import DATA_BASE, ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
 T = TypeVar("T")
@@ -59,6 +60,7 @@ INDEX_PAGE = "index.html"
 ONTOLOGY_PAGE = "ontology/index.html"
 TEMPLATES = Path(__file__).with_name("templates")
 CACHE_KIND = "html"
+TEXT_KIND = "html-text"  # a source page's text, packed with the pages
 #: the code and templates a page's bytes depend on (pyld's and Jinja2's versions are in `code_digest`)
 CODE_FILES = (Path(__file__), Path(jsonld_module.__file__), Path(processor_module.__file__),
               *sorted(TEMPLATES.glob("*.html")))
@@ -97,6 +99,8 @@ FOREIGN_LABELS = {
     RDFS + "isDefinedBy": "defined by", RDFS + "label": "label", RDFS + "comment": "comment",
     SKOS + "Concept": "concept", SKOS + "ConceptScheme": "concept scheme",
 }
+#: what pages look up of the resources they link to (a label, a type, an ordinal, a parent)
+BRIEF_PROPERTIES = frozenset({RDF_TYPE, *LABEL_PROPERTIES, NIDA + "ordinal", DCT + "isPartOf"})
 OFFSET_PROPERTIES = {NIDA + name for name in (
     "textStart", "textEnd", "nameStart", "nameEnd", "titleStart", "titleEnd", "subtitleStart", "subtitleEnd")}
 
@@ -201,46 +205,133 @@ class Page:
 
 
 Index = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
+Objects = list[ox.NamedNode | ox.Literal]
+
+
+def subject_token(subject: str) -> str:
+    """What a page read: the triples of a subject (and so its label, types and values)."""
+    return f"s {subject}"
+
+
+def object_token(obj: str, predicate: str | None) -> str:
+    """What a page read: the asserted triples that point at `obj` with `predicate` (any: None)."""
+    return f"o {obj} {predicate or '*'}"
+
+
+TERMS_TOKEN = "terms"  # what a page read: which subjects are ontology terms
 
 
 class Site:
-    """Indexes of the release triples and the helpers templates need."""
+    """The lookups of the release triples that pages make.
 
-    def __init__(self, release: Release) -> None:
-        self.triples = release.triples
+    While a page is built, every lookup is remembered in `reads` (as tokens, `subject_token`,
+    `object_token`, `TERMS_TOKEN`): a page's bytes depend on the answers to its lookups alone,
+    so after a change only the pages that looked up something the change touched can differ
+    (`siteindex`). This class answers from the whole release in memory; `siteindex.StoredSite`
+    answers the same lookups from the site index in the build cache."""
+
+    def __init__(self, release: Release | None = None) -> None:
+        self.reads: set[str] | None = None
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         self.by_predicate: Index = defaultdict(lambda: defaultdict(list))
+        self.asserted: set[ox.Triple] = set()
+        self.pointing: dict[str, list[ox.Triple]] = defaultdict(list)
+        self.labels: dict[str, str] = {}
+        if release is None:
+            return
+        self.triples = release.triples
         for triple in self.triples:
             subject = _iri(triple.subject)
             self.by_subject[subject].append(triple)
             self.by_predicate[subject][triple.predicate.value].append(triple.object)  # type: ignore[arg-type]
         self.asserted = {triple for part in release.dataset.parts.values() for triple in part}
-        self.incoming: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in self.triples:
-            if isinstance(triple.object, ox.NamedNode) and self.is_asserted(triple):
-                self.incoming[triple.object.value].append(triple)
+            if isinstance(triple.object, ox.NamedNode) and triple in self.asserted:
+                self.pointing[triple.object.value].append(triple)
         self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
+
+    # -- the lookups (each remembered while a page is built) -------------------------------
+
+    def _read(self, token: str) -> None:
+        if self.reads is not None:
+            self.reads.add(token)
+
+    def subject_triples(self, subject: str) -> list[ox.Triple]:
+        """The release triples of `subject`, in N-Triples order."""
+        self._read(subject_token(subject))
+        return self._subject_triples(subject)
+
+    def own_label(self, subject: str) -> str:
+        self._read(subject_token(subject))
+        return self._label(subject)
+
+    def incoming(self, iri: str, predicate: str | None = None) -> list[ox.Triple]:
+        """The asserted triples whose object is `iri` (with `predicate`, where given)."""
+        self._read(object_token(iri, predicate))
+        found = self._pointing(iri)
+        return found if predicate is None else [t for t in found if t.predicate.value == predicate]
 
     def is_asserted(self, triple: ox.Triple) -> bool:
         """Whether the data says it, rather than the release materializing it (a super-type...)."""
+        self._read(subject_token(_iri(triple.subject)))
+        return self._is_asserted(triple)
+
+    def terms(self) -> list[str]:
+        """The subjects in the ontology's namespace."""
+        self._read(TERMS_TOKEN)
+        return self._terms()
+
+    def subjects_of_type(self, type_iri: str) -> list[str]:
+        """The subjects of a type (materialized types included)."""
+        self._read(object_token(type_iri, RDF_TYPE))
+        return self._subjects_of_type(type_iri)
+
+    # -- answered from memory (`siteindex.StoredSite` answers from the site index) ---------
+
+    def _subject_triples(self, subject: str) -> list[ox.Triple]:
+        return self.by_subject.get(subject, [])
+
+    def _objects(self, subject: str, predicate: str) -> Objects:
+        return self.by_predicate.get(subject, {}).get(predicate, [])
+
+    def _label(self, subject: str) -> str:
+        return self.labels.get(subject, "")
+
+    def _pointing(self, iri: str) -> list[ox.Triple]:
+        return self.pointing.get(iri, [])
+
+    def _is_asserted(self, triple: ox.Triple) -> bool:
         return triple in self.asserted
+
+    def _terms(self) -> list[str]:
+        return sorted(s for s in self.by_subject if s.startswith(ONTOLOGY_NS))
+
+    def _subjects_of_type(self, type_iri: str) -> list[str]:
+        node = ox.NamedNode(type_iri)
+        return sorted(s for s, p in self.by_predicate.items() if node in p.get(RDF_TYPE, ()))
+
+    def _own_label(self, subject: str) -> str:
+        for predicate in LABEL_PROPERTIES:
+            value = _chosen(self._objects(subject, predicate))
+            if value:
+                return value
+        return ""
 
     # -- reading --------------------------------------------------------------------------
 
     def sorted_triples(self, subjects: list[str]) -> list[ox.Triple]:
         """The triples of `subjects` in N-Triples order: the release triples are sorted, so each
         subject's are, and only the subjects need sorting (by their N-Triples form)."""
-        ordered = sorted(subjects, key=lambda s: str(self.by_subject[s][0].subject))
-        return [t for s in ordered for t in self.by_subject[s]]
+        triples = {s: self.subject_triples(s) for s in subjects}
+        ordered = sorted((s for s in subjects if triples[s]), key=lambda s: str(triples[s][0].subject))
+        return [t for s in ordered for t in triples[s]]
 
-    def objects(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal]:
-        return self.by_predicate.get(subject, {}).get(predicate, [])
+    def objects(self, subject: str, predicate: str) -> Objects:
+        self._read(subject_token(subject))
+        return self._objects(subject, predicate)
 
     def value(self, subject: str, predicate: str) -> str | None:
-        found = self.objects(subject, predicate)
-        english = [o for o in found if isinstance(o, ox.Literal) and o.language in (None, "en")]
-        chosen = english or found
-        return chosen[0].value if chosen else None
+        return _chosen(self.objects(subject, predicate))
 
     def iris(self, subject: str, predicate: str) -> list[str]:
         return [o.value for o in self.objects(subject, predicate) if isinstance(o, ox.NamedNode)]
@@ -248,34 +339,24 @@ class Site:
     def types(self, subject: str) -> set[str]:
         return set(self.iris(subject, RDF_TYPE))
 
-    def subjects_of_type(self, type_iri: str) -> list[str]:
-        return sorted(s for s in self.by_subject if type_iri in self.types(s))
-
     def ordinal(self, subject: str) -> int:
         value = self.value(subject, NIDA + "ordinal")
         return int(value) if value is not None else 0
 
     # -- labels ---------------------------------------------------------------------------
 
-    def _own_label(self, subject: str) -> str:
-        for predicate in LABEL_PROPERTIES:
-            value = self.value(subject, predicate)
-            if value:
-                return value
-        return ""
-
     def label(self, iri: str) -> str:
-        own = self.labels.get(iri)
+        own = self.own_label(iri)
         if own:
             return own
         nida_types = sorted(t for t in self.types(iri) if t.startswith(NIDA))
         if NIDA + "Source" in nida_types:
-            statements = sorted(_iri(t.subject) for t in self.incoming.get(iri, ())
-                                if t.predicate.value == PREFIXES["prov"] + "wasDerivedFrom")
+            derived = self.incoming(iri, PREFIXES["prov"] + "wasDerivedFrom")
+            statements = sorted(_iri(t.subject) for t in derived)
             if statements:
                 return "Source text: " + self.label(statements[0])
         if nida_types and iri.startswith(DATA_BASE):
-            kind = self.labels.get(nida_types[0]) or nida_types[0][len(NIDA):]
+            kind = self.own_label(nida_types[0]) or nida_types[0][len(NIDA):]
             ordinal = self.value(iri, NIDA + "ordinal")
             segment = iri.rsplit("/", 1)[1]
             # demands are numbered per section: "Demand 1-2" (section 1, demand 2) as in their IRI
@@ -284,15 +365,15 @@ class Site:
         return curie(iri)
 
     def property_label(self, iri: str) -> str:
-        label = FOREIGN_LABELS.get(iri) or self.labels.get(iri) or curie(iri)
+        label = FOREIGN_LABELS.get(iri) or self.own_label(iri) or curie(iri)
         return label[:1].upper() + label[1:]
 
     def type_labels(self, subject: str) -> list[str]:
         """Labels of the asserted nida classes (not the materialized super-classes)."""
-        asserted = {_iri(t.object) for t in self.by_subject.get(subject, ())
+        asserted = {_iri(t.object) for t in self.subject_triples(subject)
                     if t.predicate.value == RDF_TYPE and self.is_asserted(t)}
-        own = sorted(t for t in asserted if self.labels.get(t) and t.startswith(NIDA))
-        return [self.labels[t] for t in own]
+        own = sorted(t for t in asserted if self.own_label(t) and t.startswith(NIDA))
+        return [self.own_label(t) for t in own]
 
     def show(self, term: ox.NamedNode | ox.Literal, from_page: str) -> Value:
         if isinstance(term, ox.Literal):
@@ -311,7 +392,7 @@ class Site:
         """The asserted statements about `subject`, by property, objects sorted by what is shown."""
         skipped = set(skip) | OFFSET_PROPERTIES
         grouped: dict[str, list[Value]] = defaultdict(list)
-        for triple in self.by_subject.get(subject, ()):
+        for triple in self.subject_triples(subject):
             if triple.predicate.value in skipped or not self.is_asserted(triple):
                 continue
             grouped[triple.predicate.value].append(self.show(triple.object, from_page))  # type: ignore[arg-type]
@@ -321,13 +402,20 @@ class Site:
         """Who refers to `iri`, by property (asserted triples only, the page itself excluded)."""
         skipped = set(skip)
         grouped: dict[str, set[Value]] = defaultdict(set)
-        for triple in self.incoming.get(iri, ()):
+        for triple in self.incoming(iri):
             if triple.predicate.value in skipped or _iri(triple.subject) == iri:
                 continue
             if page_path(_iri(triple.subject)) is None:
                 continue
             grouped[triple.predicate.value].add(self.link(_iri(triple.subject), from_page))
         return _rows(grouped, self.property_label)
+
+
+def _chosen(found: Objects) -> str | None:
+    """The value shown of several: the first in English or without a language, else the first."""
+    english = [o for o in found if isinstance(o, ox.Literal) and o.language in (None, "en")]
+    chosen = english or found
+    return chosen[0].value if chosen else None
 
 
 def _rows(grouped: dict[str, set[Value]], label: Any) -> list[Row]:
@@ -401,10 +489,9 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
 
 def _organization_signed(site: Site, iri: str, path: str) -> list[dict[str, Any]]:
     by_statement: dict[str, list[str]] = defaultdict(list)
-    for triple in site.incoming.get(iri, ()):
-        if triple.predicate.value == NIDA + "signatory":
-            for statement in site.iris(_iri(triple.subject), DCT + "isPartOf"):
-                by_statement[statement].append(_iri(triple.subject))
+    for triple in site.incoming(iri, NIDA + "signatory"):
+        for statement in site.iris(_iri(triple.subject), DCT + "isPartOf"):
+            by_statement[statement].append(_iri(triple.subject))
     return [{
         "statement": site.link(statement, path),
         "signatures": [{
@@ -422,8 +509,7 @@ def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
         context["signed"] = _organization_signed(site, iri, path)
         skip_back = {NIDA + "signatory", NIDA + "signedBy"}
     if SKOS + "ConceptScheme" in types:
-        concepts = sorted({_iri(t.subject) for t in site.incoming.get(iri, ())
-                           if t.predicate.value == SKOS + "inScheme"}, key=site.label)
+        concepts = sorted({_iri(t.subject) for t in site.incoming(iri, SKOS + "inScheme")}, key=site.label)
         context["concepts"] = [{"link": site.link(c, path), "definition": site.value(c, SKOS + "definition")}
                                for c in concepts]
         skip_back = {SKOS + "inScheme", SKOS + "topConceptOf"}
@@ -440,6 +526,9 @@ def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
 
 
 def _term_context(site: Site, term: str, path: str) -> dict[str, Any]:
+    # in release order, as one lookup of both would give (not every rdf:type pointing at a class)
+    sub = sorted([t for p in ("subClassOf", "subPropertyOf") for t in site.incoming(term, RDFS + p)], key=str)
+
     def links(predicate: str) -> list[Value]:
         return sorted((site.link(o, path) for o in site.iris(term, predicate)), key=lambda v: v.text)
 
@@ -450,14 +539,12 @@ def _term_context(site: Site, term: str, path: str) -> dict[str, Any]:
         "super": links(RDFS + "subClassOf") + links(RDFS + "subPropertyOf"),
         "equivalent": links(OWL + "equivalentClass") + links(OWL + "equivalentProperty"),
         "domain": links(RDFS + "domain"), "range": links(RDFS + "range"),
-        "sub": sorted((site.link(_iri(t.subject), path) for t in site.incoming.get(term, ())
-                       if t.predicate.value in (RDFS + "subClassOf", RDFS + "subPropertyOf")),
-                      key=lambda v: v.text),
+        "sub": sorted((site.link(_iri(t.subject), path) for t in sub), key=lambda v: v.text),
     }
 
 
 def _ontology_context(site: Site, path: str) -> dict[str, Any]:
-    terms = sorted((s for s in site.by_subject if s.startswith(ONTOLOGY_NS)), key=lambda s: s.lower())
+    terms = sorted(site.terms(), key=lambda s: s.lower())
     classes = [t for t in terms if OWL + "Class" in site.types(t)]
     properties = [t for t in terms if t not in classes]
     schemes = site.subjects_of_type(SKOS + "ConceptScheme")
@@ -523,7 +610,7 @@ KIND_TITLES = {
 }
 
 
-def _index_context(site: Site, pages: list[Page]) -> dict[str, Any]:
+def _index_context(pages: list[Page]) -> dict[str, Any]:
     groups: dict[str, list[Value]] = defaultdict(list)
     for page in pages:
         kind = page.path.split("/", 1)[0]
@@ -695,7 +782,8 @@ def plan_size(site: Site, plan: Plan) -> int:
 @dataclass
 class Built:
     """What a worker says of a page it built: its title, and its file's SHA-256 where it was
-    copied from the cache or rendered, else its plan, still to render."""
+    copied from the cache or rendered, else its plan, still to render; and what the site index
+    keeps of it (its subjects and lookups)."""
 
     path: str
     title: str
@@ -703,8 +791,11 @@ class Built:
     digest: str | None
     plan: Plan | None
     rendered: bool = False
-    #: (path under html/, SHA-256) of the source text written beside a source's page
-    texts: list[tuple[str, str]] = field(default_factory=list)
+    #: (path under html/, SHA-256, build cache key) of the source text written beside a source's page
+    texts: list[tuple[str, str, str]] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    owner: str | None = None
+    reads: list[str] = field(default_factory=list)
 
 
 def copy_packed(location: Location | None, target: Path) -> str | None:
@@ -720,18 +811,38 @@ def copy_packed(location: Location | None, target: Path) -> str | None:
     return sha256_write(target, data) if len(data) == length else None
 
 
+def build_recorded(site: Site, plan: Plan) -> tuple[Page, list[str]]:
+    """`build_page`, with the lookups it made (`Site.reads`)."""
+    site.reads = set()
+    try:
+        page = build_page(site, plan)
+    finally:
+        reads, site.reads = site.reads, None
+    return page, sorted(reads or ())
+
+
+#: keeps entries (key, bytes) in the build cache's packs
+Keep = Callable[[list[tuple[str, bytes]]], None]
+
+
 def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version: str, root: Path,
-                packed: dict[str, Location], known: dict[str, DumpNode] | None, store: Store) -> list[Built]:
+                packed: dict[str, Location], known: dict[str, DumpNode] | None, store: Store,
+                keep: Keep) -> list[Built]:
     """Build some pages, write those whose key is packed in the build cache, and render the
     others here if `known` (the JSON-LD dump's nodes) is given, else hand back their plans."""
-    pages = [build_page(site, plan) for plan in plans]
-    built, todo = [], []
-    for plan, page, key in zip(plans, pages, page_keys(pages, context, version), strict=True):
+    made = [build_recorded(site, plan) for plan in plans]
+    pages = [page for page, _reads in made]
+    built: list[Built] = []
+    todo: list[tuple[str, Page]] = []
+    texts: list[tuple[str, bytes]] = []
+    for plan, (page, reads), key in zip(plans, made, page_keys(pages, context, version), strict=True):
         digest = copy_packed(packed.get(key), root / page.path)
         built.append(Built(page.path, page.title, key, digest, plan if digest is None else None,
-                           texts=write_source_text(root, page)))
+                           texts=write_source_text(root, page, key, packed, texts),
+                           subjects=plan.subjects, owner=plan.owner, reads=reads))
         if digest is None:
             todo.append((key, page))
+    keep(texts)
     if known is not None and todo:
         digests = render_and_store(todo, context, version, known, store)
         for item, digest in zip([b for b in built if b.plan is not None], digests, strict=True):
@@ -739,21 +850,42 @@ def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version:
     return built
 
 
-def write_source_text(root: Path, page: Page) -> list[tuple[str, str]]:
-    """A source's page has its plain text beside it (`<slug>.txt`)."""
+def write_source_text(root: Path, page: Page, key: str, packed: dict[str, Location],
+                      new: list[tuple[str, bytes]]) -> list[tuple[str, str, str]]:
+    """A source's page has its plain text beside it (`<slug>.txt`), kept in the build cache
+    (under a key made of the page's) for re-publishes that copy the page."""
     text = page.context.get("source_text")
     if text is None:
         return []
-    path = page.path[:-len(".html")] + ".txt"
-    return [(path, sha256_write(root / path, text.encode("utf-8")))]
+    path, data = page.path[:-len(".html")] + ".txt", text.encode("utf-8")
+    text_key = content_key(TEXT_KIND, [key])
+    if text_key not in packed:
+        new.append((text_key, data))
+    return [(path, sha256_write(root / path, data), text_key)]
 
 
-def write_index(release: Release, root: Path, site: Site, built: list[Built], version: str) -> Path:
-    """The index: a list of every page, rendered each time."""
-    listed = [Page(b.path, "", b.title) for b in built]
+def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> Path:
+    """The index: a list of every page (path, title), rendered each time."""
+    listed = [Page(path, "", title) for path, title in titles]
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
-                 context=_index_context(site, listed))
+                 context=_index_context(listed))
     return release.write(root / INDEX_PAGE, render(environment(), index, version, None))
+
+
+def index_file(release: Release) -> Path | None:
+    """Where the site index is kept (`siteindex`): in the build cache, if there is one."""
+    from publisher.export import siteindex
+
+    folder = release.cache.folder
+    return None if folder is None else folder / CACHE_KIND / siteindex.INDEX_FILE
+
+
+def index_fingerprint(release: Release, context: dict[str, Any], version: str) -> str:
+    """What every page depends on besides its lookups: a site index made with another is not used."""
+    from publisher.export import siteindex
+
+    return content_key("site-index", [code_digest(*CODE_FILES, Path(siteindex.__file__)),
+                                      json.dumps(context, sort_keys=True), version, release.ontology_digest])
 
 
 @register
@@ -763,32 +895,63 @@ class HtmlExporter(Exporter):
 
     def __init__(self) -> None:
         self.stats = CacheStats()
+        self.rows: Background[bool] | None = None
+
+    def start(self, release: Release) -> None:
+        """Where the site index cannot be used, begin a new one beside the other exporters."""
+        from publisher.export import siteindex
+
+        path = index_file(release)
+        if path is not None:
+            context = build_context(release.dataset.ontology)
+            fingerprint = index_fingerprint(release, context, ontology_version(release.dataset.ontology))
+            self.rows = siteindex.start_rows(release, path, fingerprint)
+
+    def stop(self) -> None:
+        if self.rows is not None:
+            self.rows.stop()
+            self.rows = None
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        """Pages are built in forked workers, which copy those whose key is in the build cache and
-        render the others (or hand them back to be rendered once the JSON-LD dump's nodes are
-        at hand); the index (a list of every page) is rendered each time."""
-        with collector_paused():
-            return self._write(release, folder)
+        """With a site index in the build cache (`siteindex`), only the pages a change can reach
+        are built again; else pages are built in forked workers, which copy those whose key is
+        in the build cache and render the others (or hand them back to be rendered once the
+        JSON-LD dump's nodes are at hand). The index (a list of every page) is rendered each time."""
+        from publisher.export import siteindex
 
-    def _write(self, release: Release, folder: Path) -> list[Path]:
         context = build_context(release.dataset.ontology)
         version = ontology_version(release.dataset.ontology)
+        fingerprint = index_fingerprint(release, context, version)
+        path = index_file(release)
+        with collector_paused():
+            if path is not None and self.rows is None:
+                written = siteindex.write_changed(self, release, folder, path, fingerprint, context, version)
+                if written is not None:
+                    return written
+            return self._write(release, folder, context, version, fingerprint, path)
+
+    def _write(self, release: Release, folder: Path, context: dict[str, Any], version: str,
+               fingerprint: str, index_file: Path | None) -> list[Path]:
         site = Site(release)
         plans = plan_pages(site)
         cache, root = release.cache, folder / HTML_FOLDER
+        shutil.rmtree(root, ignore_errors=True)  # anything a site index's attempt left
         packed = cache.packed(CACHE_KIND)
 
         def store(rendered: list[tuple[str, Page, bytes]]) -> list[str]:
             cache.put_pack(CACHE_KIND, [(key, data) for key, _page, data in rendered])
             return [sha256_write(root / page.path, data) for _key, page, data in rendered]
 
+        def keep(entries: list[tuple[str, bytes]]) -> None:
+            cache.put_pack(CACHE_KIND, entries)
+
         # nothing cached (a first publish): every page is rendered where it is built
         known = None if packed else dump_node_texts(dump_nodes(release, context), context)
         groups = _balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
-        built = [b for part in forkmap.fork_map(
-            lambda group: build_group(site, group, context, version, root, packed, known, store), groups)
-            for b in part]
+        def build(group: list[Plan]) -> list[Built]:
+            return build_group(site, group, context, version, root, packed, known, store, keep)
+
+        built = [b for part in forkmap.fork_map(build, groups) for b in part]
         built.sort(key=lambda b: b.path)
         missing = [b for b in built if b.plan is not None]
         if missing:
@@ -805,9 +968,15 @@ class HtmlExporter(Exporter):
         for item in built:
             release.wrote(root / item.path, item.digest or "")
             written.append(root / item.path)
-            for path, digest in item.texts:
+            for path, digest, _key in item.texts:
                 release.wrote(root / path, digest)
                 written.append(root / path)
         rendered = [b.path for b in built if b.rendered]
         self.stats = CacheStats(hits=len(built) - len(rendered), misses=len(rendered), missed=rendered)
-        return [*written, write_index(release, root, site, built, version)]
+        index = write_index(release, root, [(b.path, b.title) for b in built], version)
+        if index_file is not None:
+            from publisher.export import siteindex
+
+            siteindex.create_for(release, fingerprint, built, index_file, self.rows)
+            self.rows = None
+        return [*written, index]

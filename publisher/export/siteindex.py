@@ -1,0 +1,561 @@
+"""The site index: what a re-publish needs to render only the pages a change can reach.
+
+One SQLite file in the build cache (`site.sqlite`), changed in single transactions:
+
+- the release triples of every unit by subject and by object (N-Triples lines, asserted and
+  materialized apart), from which `StoredSite` answers a page's lookups as `html.Site`
+  answers them from memory, without loading the release;
+- every page: its title, cache key, subjects and source text, and the tokens of the lookups
+  it made while it was built (`html.Site.reads`);
+- the digests of the units it describes, and a fingerprint of the code, JSON-LD context and
+  ontology the pages were made with (another fingerprint: the index is not used).
+
+A page's bytes are a function of the answers to its lookups, so after a change only the
+pages whose lookups meet a triple of a changed unit (before or after) can differ; those are
+built again, and keyed, and rendered where their key is not in the build cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from publisher.buildcache import Location
+from publisher.export import Release, sha256_write
+from publisher.export.cached import CacheStats
+from publisher.export.html import (
+    BRIEF_PROPERTIES,
+    CACHE_KIND,
+    HTML_FOLDER,
+    RDF_TYPE,
+    TERMS_TOKEN,
+    Built,
+    HtmlExporter,
+    Objects,
+    Page,
+    Plan,
+    Site,
+    _iri,
+    build_recorded,
+    copy_packed,
+    object_token,
+    page_keys,
+    page_link,
+    page_path,
+    render_group,
+    subject_token,
+    write_index,
+    write_source_text,
+)
+from publisher.forkmap import Background, fork_background, fork_map, workers
+from publisher.graph import Axioms, inferred, ontology_axioms, sorted_unique, triple_text
+from publisher.load import ONTOLOGY_GRAPH
+from publisher.settings import ONTOLOGY_NS
+
+INDEX_FILE = "site.sqlite"
+TABLES = """
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE subjects(subject TEXT NOT NULL, unit TEXT NOT NULL, brief TEXT NOT NULL, rest TEXT NOT NULL);
+CREATE TABLE objects(object TEXT NOT NULL, predicate TEXT NOT NULL, unit TEXT NOT NULL,
+                     subjects TEXT NOT NULL);
+CREATE TABLE pages(path TEXT PRIMARY KEY, title TEXT NOT NULL, key TEXT NOT NULL, owner TEXT,
+                   subjects TEXT NOT NULL, texts TEXT NOT NULL);
+CREATE TABLE reads(token TEXT NOT NULL, path TEXT NOT NULL);
+"""
+#: made once the tables are filled (building an index at once costs less than row by row)
+#: a transaction survives the process, not always the machine (a cache: what is lost is rebuilt)
+DURABILITY = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+ROW_INDEXES = """
+CREATE INDEX subjects_subject ON subjects(subject);
+CREATE INDEX subjects_unit ON subjects(unit);
+CREATE INDEX objects_object ON objects(object, predicate);
+CREATE INDEX objects_unit ON objects(unit);
+"""
+PAGE_INDEXES = """
+CREATE INDEX reads_token ON reads(token);
+CREATE INDEX reads_path ON reads(path);
+"""
+#: subject, unit, and the N-Triples lines of the unit's asserted triples about the subject: those
+#: from which something of `BRIEF_PROPERTIES` follows, and the rest
+SubjectRow = tuple[str, str, str, str]
+#: object, predicate, unit, and the subjects of the unit's asserted triples with them (one a line)
+ObjectRow = tuple[str, str, str, str]
+
+
+@dataclass
+class IndexedPage:
+    """A page as the index keeps it: enough to copy it from the build cache and list it."""
+
+    path: str
+    title: str
+    key: str
+    owner: str | None
+    subjects: list[str]
+    #: (path under html/, build cache key) of the source text written beside the page
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    reads: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UnitRows:
+    """A unit's asserted triples as rows of the index (what is materialized from them follows
+    from the ontology's axioms, which the index's fingerprint fixes)."""
+
+    unit: str
+    subjects: list[SubjectRow]
+    objects: list[ObjectRow]
+
+    def differences(self, other: UnitRows) -> UnitRows:
+        """The rows of either that the other does not have the same (a changed unit's triples
+        that changed: a unit is one registry file of thousands of organizations)."""
+        mine_s, theirs_s = set(self.subjects), set(other.subjects)
+        mine_o, theirs_o = set(self.objects), set(other.objects)
+        return UnitRows(self.unit, sorted(mine_s ^ theirs_s), sorted(mine_o ^ theirs_o))
+
+    def tokens(self, axioms: Axioms) -> set[str]:
+        """The lookups these triples, and those materialized from them, answer (part of)."""
+        found = {subject_token(row[0]) for row in self.subjects}
+        for obj, predicate, _unit, _subjects in self.objects:
+            node = ox.NamedNode(obj)
+            supers = axioms.properties.get(ox.NamedNode(predicate), ())
+            pairs = [(obj, predicate)] + [(obj, p.value) for p in supers]
+            if predicate == RDF_TYPE:
+                pairs += [(c.value, RDF_TYPE) for c in axioms.classes.get(node, ())]
+            for o, p in pairs:
+                found |= {object_token(o, p), object_token(o, None)}
+        if any(row[0].startswith(ONTOLOGY_NS) for row in self.subjects):
+            found.add(TERMS_TOKEN)
+        return found
+
+
+def _line(triple: ox.Triple) -> str:
+    return triple_text(triple) + " .\n"
+
+
+def brief_sources(axioms: Axioms) -> frozenset[str]:
+    """The predicates of the asserted triples from which a triple of `BRIEF_PROPERTIES` follows."""
+    found = set(BRIEF_PROPERTIES)
+    for predicate, supers in axioms.properties.items():
+        if any(p.value in BRIEF_PROPERTIES for p in supers):
+            found.add(predicate.value)  # type: ignore[union-attr]
+    return frozenset(found)
+
+
+def unit_rows(unit: str, asserted: Iterable[ox.Triple], brief: frozenset[str]) -> UnitRows:
+    """The rows of a unit: its asserted triples by subject, and the subjects of those whose
+    object is an IRI by (object, predicate)."""
+    by_subject: dict[str, tuple[list[str], list[str]]] = {}
+    by_object: dict[tuple[str, str], list[str]] = {}
+    for triple in asserted:
+        subject, predicate = _iri(triple.subject), triple.predicate.value
+        by_subject.setdefault(subject, ([], []))[0 if predicate in brief else 1].append(_line(triple))
+        if isinstance(triple.object, ox.NamedNode):
+            by_object.setdefault((triple.object.value, predicate), []).append(subject)
+    return UnitRows(
+        unit,
+        [(s, unit, "".join(b), "".join(r)) for s, (b, r) in by_subject.items()],
+        [(o, p, unit, "\n".join(subjects)) for (o, p), subjects in by_object.items()],
+    )
+
+
+def _subject_node(text: str) -> ox.NamedNode | ox.BlankNode:
+    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+
+
+def with_inferred(asserted: list[ox.Triple], axioms: Axioms) -> list[ox.Triple]:
+    """Asserted triples with what the release materializes from them, sorted, once each."""
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    made = [q.triple for t in asserted if t.predicate == rdf_type or t.predicate in axioms.properties
+            for q in inferred(ox.Quad(t.subject, t.predicate, t.object), axioms)]
+    return sorted_unique([*asserted, *made], triple_text)
+
+
+def _parse(text: str) -> list[ox.Triple]:
+    return [quad.triple for quad in ox.parse(text, ox.RdfFormat.N_TRIPLES)] if text else []
+
+
+class LostEntry(Exception):
+    """A page the index would copy is not in the build cache after all: build every page."""
+
+
+def whole(packed: dict[str, Location]) -> dict[str, Location]:
+    """The packed entries whose pack is long enough to hold them (a truncated pack's are lost)."""
+    sizes: dict[Path, int] = {}
+    for pack, _offset, _length in packed.values():
+        if pack not in sizes:
+            try:
+                sizes[pack] = pack.stat().st_size
+            except OSError:
+                sizes[pack] = -1
+    return {key: place for key, place in packed.items() if place[1] + place[2] <= sizes[place[0]]}
+
+
+class SiteIndex:
+    """An open site index; changes are made in one transaction (`commit`)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    @classmethod
+    def open(cls, path: Path, fingerprint: str) -> SiteIndex | None:
+        """The index at `path` if it was made with `fingerprint`, else None."""
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(path, isolation_level="DEFERRED")
+            db.executescript(DURABILITY)
+            found = db.execute("SELECT value FROM meta WHERE name = 'fingerprint'").fetchone()
+        except sqlite3.Error:
+            return None
+        if found is None or found[0] != fingerprint:
+            db.close()
+            return None
+        return cls(db)
+
+    @staticmethod
+    def write_rows(release: Release, path: Path) -> bool:
+        """A new index of the release's triples, without pages yet, in a file of its own (in a
+        process beside the pages being built; `finish` adds them)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        db = sqlite3.connect(path)
+        try:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + TABLES)
+            brief = brief_sources(release_axioms(release))
+            for unit in release.units:
+                SiteIndex(db).add_rows(unit_rows(unit.graph, release.dataset.unit_triples(unit.graph), brief))
+            db.executescript(ROW_INDEXES)
+            db.commit()
+        finally:
+            db.close()
+        return True
+
+    @staticmethod
+    def finish(rows: Path, path: Path, fingerprint: str, units: dict[str, str],
+               pages: Iterable[IndexedPage]) -> None:
+        """Add the pages and the fingerprint to an index of `write_rows`, and put it at `path`."""
+        db = sqlite3.connect(rows)
+        try:
+            db.executescript(DURABILITY)
+            index = SiteIndex(db)
+            index.put_pages(pages)
+            index.set_meta(fingerprint, units)
+            db.executescript(PAGE_INDEXES)
+            db.commit()
+        finally:
+            db.close()
+        rows.replace(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # -- units ------------------------------------------------------------------------
+
+    def set_meta(self, fingerprint: str, units: dict[str, str]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            [("fingerprint", fingerprint), ("units", json.dumps(units, sort_keys=True))])
+
+    def units(self) -> dict[str, str]:
+        """The digest of every unit the index describes, by graph."""
+        found = self.db.execute("SELECT value FROM meta WHERE name = 'units'").fetchone()
+        return dict(json.loads(found[0])) if found else {}
+
+    def unit_rows(self, unit: str) -> UnitRows:
+        """The rows of a unit as the index has them."""
+        return UnitRows(unit, list(self.db.execute("SELECT * FROM subjects WHERE unit = ?", (unit,))),
+                        list(self.db.execute("SELECT * FROM objects WHERE unit = ?", (unit,))))
+
+    def remove_unit(self, unit: str) -> None:
+        self.db.execute("DELETE FROM subjects WHERE unit = ?", (unit,))
+        self.db.execute("DELETE FROM objects WHERE unit = ?", (unit,))
+
+    def add_rows(self, rows: UnitRows) -> None:
+        self.db.executemany("INSERT INTO subjects VALUES (?, ?, ?, ?)", rows.subjects)
+        self.db.executemany("INSERT INTO objects VALUES (?, ?, ?, ?)", rows.objects)
+
+    # -- pages ------------------------------------------------------------------------
+
+    def pages(self) -> dict[str, IndexedPage]:
+        """Every page (without its lookups), by path."""
+        return {path: IndexedPage(path, title, key, owner, json.loads(subjects),
+                                  [(p, k) for p, k in json.loads(texts)])
+                for path, title, key, owner, subjects, texts in self.db.execute("SELECT * FROM pages")}
+
+    def pages_reading(self, tokens: Iterable[str]) -> set[str]:
+        """The pages that made any of these lookups."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS touched(token TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM touched")
+        self.db.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((t,) for t in tokens))
+        query = "SELECT DISTINCT reads.path FROM touched JOIN reads ON reads.token = touched.token"
+        return {row[0] for row in self.db.execute(query)}
+
+    def remove_pages(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            self.db.execute("DELETE FROM pages WHERE path = ?", (path,))
+            self.db.execute("DELETE FROM reads WHERE path = ?", (path,))
+
+    def put_pages(self, pages: Iterable[IndexedPage]) -> None:
+        listed = list(pages)
+        self.db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)", (
+            (page.path, page.title, page.key, page.owner, json.dumps(page.subjects), json.dumps(page.texts))
+            for page in listed))
+        self.db.executemany("INSERT INTO reads VALUES (?, ?)",
+                            ((token, page.path) for page in listed for token in page.reads))
+
+
+class StoredSite(Site):
+    """`html.Site` answering from the site index: the lookups of a few pages cost a few
+    queries each, where loading the release costs seconds at a million triples. What a page
+    shows of the resources it links to (`BRIEF_PROPERTIES`: labels, types...) is read without
+    the rest of their triples."""
+
+    def __init__(self, index: SiteIndex, axioms: Axioms) -> None:
+        super().__init__()
+        self.db = index.db
+        self.axioms = axioms
+        self._loaded: dict[str, tuple[list[ox.Triple], set[ox.Triple], dict[str, Objects]]] = {}
+        self._briefs: dict[str, dict[str, Objects]] = {}
+        self._labels: dict[str, str] = {}
+        self._pointers: dict[str, list[ox.Triple]] = {}
+
+    def _load(self, subject: str) -> tuple[list[ox.Triple], set[ox.Triple], dict[str, Objects]]:
+        found = self._loaded.get(subject)
+        if found is None:
+            rows = self.db.execute("SELECT brief, rest FROM subjects WHERE subject = ?", (subject,))
+            asserted = _parse("".join(brief + rest for brief, rest in rows))
+            triples = with_inferred(asserted, self.axioms)
+            found = self._loaded[subject] = (triples, set(asserted), _by_predicate(triples))
+        return found
+
+    def _brief(self, subject: str) -> dict[str, Objects]:
+        found = self._briefs.get(subject)
+        if found is None:
+            rows = self.db.execute("SELECT brief FROM subjects WHERE subject = ?", (subject,))
+            triples = with_inferred(_parse("".join(brief for (brief,) in rows)), self.axioms)
+            found = self._briefs[subject] = _by_predicate(triples)
+        return found
+
+    def exists(self, subject: str) -> bool:
+        return self.db.execute("SELECT 1 FROM subjects WHERE subject = ?", (subject,)).fetchone() is not None
+
+    def _subject_triples(self, subject: str) -> list[ox.Triple]:
+        return self._load(subject)[0]
+
+    def _objects(self, subject: str, predicate: str) -> Objects:
+        if predicate in BRIEF_PROPERTIES and subject not in self._loaded:
+            return self._brief(subject).get(predicate, [])
+        return self._load(subject)[2].get(predicate, [])
+
+    def _is_asserted(self, triple: ox.Triple) -> bool:
+        return triple in self._load(_iri(triple.subject))[1]
+
+    def _label(self, subject: str) -> str:
+        if subject not in self._labels:
+            self._labels[subject] = self._own_label(subject)
+        return self._labels[subject]
+
+    def _pointing(self, iri: str) -> list[ox.Triple]:
+        if iri not in self._pointers:
+            rows = self.db.execute("SELECT predicate, subjects FROM objects WHERE object = ?", (iri,))
+            node = ox.NamedNode(iri)
+            found = [ox.Triple(_subject_node(s), ox.NamedNode(p), node) for p, subjects in rows
+                     for s in subjects.split("\n")]
+            self._pointers[iri] = sorted_unique(found, triple_text)
+        return self._pointers[iri]
+
+    def _terms(self) -> list[str]:
+        query = "SELECT DISTINCT subject FROM subjects WHERE subject >= ? AND subject < ?"
+        return sorted(row[0] for row in self.db.execute(query, (ONTOLOGY_NS, ONTOLOGY_NS + "\U0010ffff")))
+
+    def _subjects_of_type(self, type_iri: str) -> list[str]:
+        """The subjects whose asserted or materialized types include `type_iri`: those of an
+        asserted triple from which ``?s rdf:type <type_iri>`` follows (`graph.inferred`)."""
+        target, rdf_type = ox.NamedNode(type_iri), ox.NamedNode(RDF_TYPE)
+        found: set[str] = set()
+        query = "SELECT object, predicate, subjects FROM objects WHERE predicate = ? OR object = ?"
+        typing = [p.value for p, supers in self.axioms.properties.items() if rdf_type in supers]  # type: ignore[union-attr]
+        for obj, predicate, subjects in self.db.execute(query, (RDF_TYPE, type_iri)):
+            node = ox.NamedNode(obj)
+            if ((predicate == RDF_TYPE and (node == target or target in self.axioms.classes.get(node, ())))
+                    or (predicate in typing and node == target)):
+                found.update(subjects.split("\n"))
+        return sorted(found)
+
+
+def _by_predicate(triples: list[ox.Triple]) -> dict[str, Objects]:
+    found: dict[str, Objects] = defaultdict(list)
+    for triple in triples:
+        found[triple.predicate.value].append(triple.object)  # type: ignore[arg-type]
+    return dict(found)
+
+
+def rows_file(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.rows")
+
+
+def start_rows(release: Release, path: Path, fingerprint: str) -> Background[bool] | None:
+    """Begin a new index's rows in a forked process, unless the index at `path` can be used."""
+    found = SiteIndex.open(path, fingerprint)
+    if found is not None:
+        found.close()
+        return None
+    return fork_background(lambda target: SiteIndex.write_rows(release, target), [rows_file(path)])
+
+
+def create_for(release: Release, fingerprint: str, built: list[Built], path: Path,
+               rows: Background[bool] | None) -> None:
+    """The site index of a release whose pages were all built, from the rows `start_rows`
+    began (written here where it did not, or failed); a cache that cannot be written only
+    costs the next publish its time."""
+    units = {unit.graph: unit.digest for unit in release.units}
+    pages = (IndexedPage(b.path, b.title, b.key, b.owner, b.subjects, [(p, k) for p, _d, k in b.texts],
+                         b.reads) for b in built)
+    target = rows_file(path)
+    try:
+        if rows is None or rows.join() != [True]:
+            SiteIndex.write_rows(release, target)
+        SiteIndex.finish(target, path, fingerprint, units, pages)
+    except (OSError, sqlite3.Error):
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
+
+
+def write_changed(exporter: HtmlExporter, release: Release, folder: Path, path: Path, fingerprint: str,
+                  context: dict[str, Any], version: str) -> list[Path] | None:
+    """The pages of a release from the site index at `path`: those whose lookups meet a changed
+    unit built again, the others copied from the build cache; None where there is no index made
+    with `fingerprint` (or it cannot be read), and the pages must all be built."""
+    index = SiteIndex.open(path, fingerprint)
+    if index is None:
+        return None
+    try:
+        return _write_changed(exporter, release, folder, index, fingerprint, context, version)
+    except (sqlite3.Error, LostEntry):
+        return None
+    finally:
+        index.close()
+
+
+def release_axioms(release: Release) -> Axioms:
+    return ontology_axioms(release.dataset.unit_triples(ONTOLOGY_GRAPH))
+
+
+def _changed_tokens(release: Release, index: SiteIndex, axioms: Axioms) -> tuple[set[str], dict[str, str]]:
+    """Replace the changed units' rows in the index (not committed); the lookups their triples
+    answered before or answer now, and the digest of every unit now."""
+    before = index.units()
+    now = {unit.graph: unit.digest for unit in release.units}
+    changed = sorted(g for g in before.keys() | now.keys() if before.get(g) != now.get(g))
+    brief = brief_sources(axioms)
+    rows = [unit_rows(unit, release.dataset.unit_triples(unit), brief) for unit in changed if unit in now]
+    new = {row.unit: row for row in rows}
+    tokens: set[str] = set()
+    for unit in changed:
+        old = index.unit_rows(unit)
+        tokens |= old.differences(new.get(unit, UnitRows(unit, [], []))).tokens(axioms)
+        index.remove_unit(unit)
+    for row in rows:
+        index.add_rows(row)
+    return tokens, now
+
+
+def _plans(site: StoredSite, paths: Iterable[str], pages: dict[str, IndexedPage],
+           subjects: set[str]) -> list[Plan]:
+    """The plans of some pages now: their subjects before, with those of the changed units."""
+    by_path: dict[str, set[str]] = defaultdict(set)
+    for subject in subjects:
+        page = page_path(subject)
+        if page is not None:
+            by_path[page].add(subject)
+    plans = []
+    for path in sorted(paths):
+        old = pages.get(path)
+        found = sorted(s for s in {*(old.subjects if old else ()), *by_path[path]} if site.exists(s))
+        if found:
+            owner = next((s for s in found if page_link(s) == path), None)
+            plans.append(Plan(path, found, owner))
+    return plans
+
+
+def _write_changed(exporter: HtmlExporter, release: Release, folder: Path, index: SiteIndex,
+                   fingerprint: str, context: dict[str, Any], version: str) -> list[Path]:
+    cache, root = release.cache, folder / HTML_FOLDER
+    axioms = release_axioms(release)
+    tokens, units = _changed_tokens(release, index, axioms)
+    site = StoredSite(index, axioms)
+    pages = index.pages()
+    packed = whole(cache.packed(CACHE_KIND))
+    subjects = {token[2:] for token in tokens if token.startswith("s ")}
+    reached = index.pages_reading(tokens) | {p for s in subjects if (p := page_path(s)) is not None}
+    reached |= {p for p, page in pages.items()
+                if page.key not in packed or any(key not in packed for _path, key in page.texts)}
+    plans = _plans(site, reached, pages, subjects)
+    made = [build_recorded(site, plan) for plan in plans]
+    keys = page_keys([page for page, _reads in made], context, version)
+    built: list[Built] = []
+    todo: list[tuple[str, Page]] = []
+    texts: list[tuple[str, bytes]] = []
+    for plan, (page, reads), key in zip(plans, made, keys, strict=True):
+        digest = copy_packed(packed.get(key), root / page.path)
+        built.append(Built(page.path, page.title, key, digest, None, digest is None,
+                           write_source_text(root, page, key, packed, texts), plan.subjects, plan.owner,
+                           reads))
+        if digest is None:
+            todo.append((key, page))
+    rendered = render_group([page for _key, page in todo], context, version, {})
+    cache.put_pack(CACHE_KIND, [(key, data) for (key, _page), data in zip(todo, rendered, strict=True)]
+                   + texts)
+    for item, ((_key, page), data) in zip([b for b in built if b.rendered], zip(todo, rendered, strict=True),
+                                          strict=True):
+        item.digest = sha256_write(root / page.path, data)
+    kept = [page for path, page in pages.items() if path not in reached]
+    index.remove_pages(reached)
+    index.put_pages(IndexedPage(b.path, b.title, b.key, b.owner, b.subjects, [(p, k) for p, _d, k in b.texts],
+                                b.reads) for b in built)
+    index.set_meta(fingerprint, units)
+    index.commit()
+    digests = dict(_copy_kept(kept, packed, root))
+    for item in built:
+        digests[item.path] = item.digest or ""
+        digests.update((path, digest) for path, digest, _key in item.texts)
+    files = sorted([(b.path, [p for p, _d, _k in b.texts]) for b in built]
+                   + [(page.path, [p for p, _k in page.texts]) for page in kept])
+    written: list[Path] = []
+    for page_file, text_files in files:  # each page, then its source text, as `HtmlExporter._write`
+        for path in (page_file, *text_files):
+            release.wrote(root / path, digests[path])
+            written.append(root / path)
+    missed = sorted(b.path for b in built if b.rendered)
+    exporter.stats = CacheStats(hits=len(kept) + len(built) - len(missed), misses=len(missed), missed=missed)
+    titles = sorted([(b.path, b.title) for b in built] + [(page.path, page.title) for page in kept])
+    return [*written, write_index(release, root, titles, version)]
+
+
+def _copy_kept(kept: list[IndexedPage], packed: dict[str, Location], root: Path) -> list[tuple[str, str]]:
+    """Write the pages (and source texts) no change reached from their packs, in forked workers:
+    (path under html/, SHA-256) of each."""
+    files = sorted((page.path, page.key) for page in kept) + sorted(t for page in kept for t in page.texts)
+
+    def copy(group: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        done = []
+        for path, key in group:
+            digest = copy_packed(packed[key], root / path)
+            if digest is None:
+                raise LostEntry(path)
+            done.append((path, digest))
+        return done
+
+    jobs = workers()
+    return [item for part in fork_map(copy, [files[i::jobs * 4] for i in range(jobs * 4)]) for item in part]

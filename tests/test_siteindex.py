@@ -1,0 +1,157 @@
+"""The site index: a re-publish builds only the pages a change can reach, answering their
+lookups from SQLite, and its release is byte-identical to one built from nothing."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from publisher.export.html import CACHE_KIND, Site, build_recorded, plan_pages
+from publisher.export.siteindex import INDEX_FILE, SiteIndex, StoredSite, release_axioms
+from tests.conftest import run
+from tests.test_export_cache import export, files, release_of
+
+STATEMENT = "data/statements/synthetic-00002/statement.ttl"
+REGISTRY = "data/organizations.ttl"
+
+
+def replace(corpus: Path, name: str, old: str, new: str) -> None:
+    path = corpus / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def append(corpus: Path, name: str, text: str) -> None:
+    with (corpus / name).open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def test_stored_site_builds_every_page_as_the_site_in_memory(corpus: Path, tmp_path: Path) -> None:
+    """Every page, the ontology's included, from the index: the same title, context, triples
+    and lookups as from the whole release in memory."""
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "out")
+    release = release_of(corpus, cache)
+    site = Site(release)
+    index = SiteIndex.open(cache / "build" / CACHE_KIND / INDEX_FILE, _fingerprint(release))
+    assert index is not None
+    stored = StoredSite(index, release_axioms(release))
+    plans = plan_pages(site)
+    assert len(plans) == 112
+    for plan in plans:
+        page, reads = build_recorded(site, plan)
+        again, reads_again = build_recorded(stored, plan)
+        assert (again.title, repr(again.context), again.triples) == (page.title, repr(page.context), page.triples)
+        assert reads_again == reads
+    assert {"terms", "s https://w3id.org/nida/ontology#Organization"} <= set(
+        build_recorded(site, next(p for p in plans if p.path == "ontology/index.html"))[1])
+    index.close()
+
+
+def _fingerprint(release: object) -> str:
+    from publisher.export.html import build_context, index_fingerprint, ontology_version
+
+    ontology = release.dataset.ontology  # type: ignore[attr-defined]
+    return index_fingerprint(release, build_context(ontology), ontology_version(ontology))  # type: ignore[arg-type]
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a demand's type", lambda c: replace(c, STATEMENT, "nida:demandType <concept/demand-type/humanitarian-access>",
+                                          "nida:demandType <concept/demand-type/ceasefire>")),
+    ("an organization's name", lambda c: replace(c, REGISTRY, '"Relief and Civil Society Organization 3"',
+                                                 '"Relief & Civil Society Organization Three"')),
+    ("a comment", lambda c: append(c, STATEMENT, '\n<statement/synthetic-00002> '
+                                   '<http://www.w3.org/2000/01/rdf-schema#comment> "edited" .\n')),
+    ("a new organization", lambda c: append(c, REGISTRY, '\n<organization/brand-new> a '
+                                            '<https://w3id.org/nida/ontology#Organization> ;\n'
+                                            '    <http://www.w3.org/2004/02/skos/core#prefLabel> "Brand New" .\n')),
+    ("another publisher", lambda c: replace(c, STATEMENT, "<organization/syrians-for-truth-and-justice>",
+                                            "<organization/brand-new>")),
+    ("a statement removed", lambda c: shutil.move(c / "data/statements/synthetic-00003", c.parent / "kept")),
+    ("the statement back", lambda c: shutil.move(c.parent / "kept", c / "data/statements/synthetic-00003")),
+    ("a new concept in the ontology", lambda c: append(c, "ontology/concepts.ttl", (
+        '\n<https://w3id.org/nida/id/concept/demand-type/brand-new> a '
+        '<http://www.w3.org/2004/02/skos/core#Concept> ;\n'
+        '    <http://www.w3.org/2004/02/skos/core#prefLabel> "brand new"@en ;\n'
+        '    <http://www.w3.org/2004/02/skos/core#definition> "A demand of a new kind."@en ;\n'
+        '    <http://www.w3.org/2004/02/skos/core#topConceptOf> <https://w3id.org/nida/id/concept/demand-type> ;\n'
+        '    <http://www.w3.org/2004/02/skos/core#inScheme> <https://w3id.org/nida/id/concept/demand-type> .\n'))),
+    ("nothing", lambda c: None),
+]
+
+
+def test_each_change_republishes_the_bytes_of_a_publish_from_nothing(corpus: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(corpus)
+    monkeypatch.delenv("NIDA_ROOT", raising=False)
+
+    def publish(cache: Path, out: Path) -> dict[str, bytes]:
+        monkeypatch.setenv("NIDA_CACHE_DIR", str(cache))
+        result = run("publish", "--quiet", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        return files(out)
+
+    publish(tmp_path / "cache", tmp_path / "first")
+    assert (tmp_path / "cache" / "build" / CACHE_KIND / INDEX_FILE).is_file()
+    for number, (name, change) in enumerate(EDITS):
+        change(corpus)
+        again = publish(tmp_path / "cache", tmp_path / f"again-{number}")
+        shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+        fresh = publish(tmp_path / "fresh", tmp_path / f"fresh-{number}")
+        assert again.keys() == fresh.keys(), name
+        assert [p for p in fresh if again[p] != fresh[p]] == [], name
+
+
+def test_a_change_builds_only_the_pages_that_looked_it_up(corpus: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "a")
+    built: list[list[str]] = []
+    real = build_recorded
+
+    def counting(site: Site, plan: object) -> object:
+        built[-1].append(plan.path)  # type: ignore[attr-defined]
+        return real(site, plan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("publisher.export.siteindex.build_recorded", counting)
+    built.append([])
+    replace(corpus, REGISTRY, '"Relief and Civil Society Organization 3"', '"Relief & Civil Society Organization 3"')
+    _records, html = export(corpus, cache, tmp_path / "b")
+    # the organization's page, and the pages that show its name: the statements it signed
+    assert sorted(built[-1]) == ["organization/relief-and-civil-society-organization-3.html",
+                                 "statement/synthetic-00001.html", "statement/synthetic-00002.html"]
+    assert (html.stats.hits, html.stats.misses) == (109, 3)
+    built.append([])
+    _records, html = export(corpus, cache, tmp_path / "c")
+    assert built[-1] == [] and (html.stats.hits, html.stats.misses) == (112, 0)
+    assert files(tmp_path / "c") == files(tmp_path / "b")
+
+
+def test_an_index_of_other_code_or_a_damaged_one_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "a")
+    path = cache / "build" / CACHE_KIND / INDEX_FILE
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'other' WHERE name = 'fingerprint'")
+    db.close()
+    _records, html = export(corpus, cache, tmp_path / "b")
+    assert html.stats.misses == 0
+    assert files(tmp_path / "b") == files(tmp_path / "a")
+    path.write_bytes(b"not a database")
+    _records, html = export(corpus, cache, tmp_path / "c")
+    assert files(tmp_path / "c") == files(tmp_path / "a")
+    assert SiteIndex.open(path, _fingerprint(release_of(corpus, cache))) is not None
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(corpus: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder would be")
+    export(corpus, blocker / "cache", tmp_path / "a")
+    _records, html = export(corpus, blocker / "cache", tmp_path / "b")
+    assert html.stats.hits == 0
+    assert files(tmp_path / "b") == files(tmp_path / "a")
