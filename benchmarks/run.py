@@ -72,7 +72,7 @@ def worker_ours(corpus: Path, out: Path) -> None:
     record = Recorder()
     started = time.perf_counter()
     settings = Settings(root=corpus)
-    dataset = load_dataset(settings)
+    dataset = load_dataset(settings, lazy=True)  # as `nida publish` loads it
     record.timed("load", started)
     publish(dataset, settings, out, timer=record)
 

@@ -109,7 +109,7 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
              fmt: str, strict: bool, engine: str, no_cache: bool, quiet: bool) -> None:
     """Check data (default: data/) against the shapes. Exit 0 conforms, 1 does not, 2 input error."""
     settings = load_settings()
-    dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology)
+    dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology, lazy=True)
     warn_remote_references(dataset, settings.root)
     with progress_bar(quiet) as progress:
         report = run_validation(dataset, engine=engine, cache_dir=None if no_cache else settings.cache_dir,
@@ -128,7 +128,7 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
 def publish(out: Path | None, strict: bool, package: bool, quiet: bool) -> None:
     """Validate, then write the release; nothing is written if the data does not conform."""
     settings = load_settings()
-    dataset = load_dataset(settings)
+    dataset = load_dataset(settings, lazy=True)  # a statement whose files are unchanged is not parsed
     warn_remote_references(dataset, settings.root)
     with progress_bar(quiet) as progress:
         result = publish_release(dataset, settings, out or settings.out_dir, strict=strict, package=package,

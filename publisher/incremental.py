@@ -49,6 +49,7 @@ from publisher.graph import STATEMENT_GRAPH_BASE, serialize_text, sorted_lines, 
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.progress import VALIDATING, Progress, Steps
 from publisher.timing import Timer
+from publisher.units import dataset_units
 from publisher.validate import SH, Report, read_results
 
 REST = "rest"
@@ -116,31 +117,75 @@ def part_triples(dataset: Dataset) -> dict[str, list[ox.Triple]]:
 
 
 def ontology_triples(dataset: Dataset) -> list[ox.Triple]:
-    return dataset.parts.get(ONTOLOGY_GRAPH) or list(ox_triples_any(dataset.ontology))
+    return dataset.loaded.get(ONTOLOGY_GRAPH) or list(ox_triples_any(dataset.ontology))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What sharding needs of a graph without its triples: the nodes it states things about,
+    the nodes it points at, and how many triples it has. Kept in the cache by the digest of
+    the graph's files, so that a statement whose files are unchanged is not even parsed."""
+
+    subjects: frozenset[Any]
+    objects: frozenset[Any]
+    size: int
+
+    @classmethod
+    def of(cls, triples: list[ox.Triple]) -> Summary:
+        return cls(frozenset(t.subject for t in triples),
+                   frozenset(o for o in {t.object for t in triples} if not isinstance(o, ox.Literal)),
+                   len(triples))
+
+    def to_json(self) -> dict[str, Any] | None:
+        """IRIs only (None where a blank node or a quoted triple is among the nodes)."""
+        nodes = [*self.subjects, *self.objects]
+        if not all(isinstance(node, ox.NamedNode) for node in nodes):
+            return None
+        return {"subjects": sorted(n.value for n in self.subjects),
+                "objects": sorted(n.value for n in self.objects), "size": self.size}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Summary | None:
+        try:
+            return cls(frozenset(map(ox.NamedNode, data["subjects"])),
+                       frozenset(map(ox.NamedNode, data["objects"])), int(data["size"]))
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 class Graphs:
-    """The data's named graphs, with what sharding needs: who states what about which node."""
+    """The data's named graphs, with what sharding needs: who states what about which node.
 
-    def __init__(self, parts: dict[str, list[ox.Triple]], ontology: list[ox.Triple]) -> None:
+    A graph may come as a `Summary` instead of its triples (a statement not parsed): its
+    triples are parsed when something needs them (`triples`, `about`)."""
+
+    def __init__(self, parts: dict[str, list[ox.Triple]], ontology: list[ox.Triple],
+                 summaries: dict[str, Summary] | None = None, dataset: Dataset | None = None) -> None:
         self.parts = parts
         self.ontology = ontology
+        self.dataset = dataset
         self.ontology_subjects = {t.subject for t in ontology if not isinstance(t.subject, ox.Triple)}
-        self.subjects: dict[str, set[Any]] = {}
-        self.objects: dict[str, set[Any]] = {}  # the IRIs and blank nodes each graph points at
+        self.summaries = {name: Summary.of(triples) for name, triples in parts.items()} | (summaries or {})
+        self.names = sorted(self.summaries)
+        self.subjects = {name: set(summary.subjects) for name, summary in self.summaries.items()}
+        self.objects = {name: set(summary.objects) for name, summary in self.summaries.items()}
         self.subject_parts: dict[Any, list[str]] = defaultdict(list)
-        for name, triples in parts.items():
-            self.subjects[name] = {t.subject for t in triples}
-            self.objects[name] = {o for o in {t.object for t in triples} if not isinstance(o, ox.Literal)}
+        for name in self.names:
             for subject in self.subjects[name]:
                 self.subject_parts[subject].append(name)
         self._by_subject: dict[str, dict[Any, list[ox.Triple]]] = {}
+
+    def triples(self, part: str) -> list[ox.Triple]:
+        if part not in self.parts:
+            assert self.dataset is not None, part
+            self.parts[part] = self.dataset.unit_triples(part)
+        return self.parts[part]
 
     def about(self, part: str, node: Any) -> list[ox.Triple]:
         """The triples of one graph whose subject is `node` (each graph indexed once, on demand)."""
         if part not in self._by_subject:
             index: dict[Any, list[ox.Triple]] = defaultdict(list)
-            for triple in self.parts[part]:
+            for triple in self.triples(part):
                 index[triple.subject].append(triple)
             self._by_subject[part] = index
         return self._by_subject[part].get(node, [])
@@ -149,7 +194,7 @@ class Graphs:
 def make_shards(graphs: Graphs, ontology_subjects: set[Any]) -> list[Shard]:
     """One shard per statement graph, one for the rest; each with what its nodes reach forward."""
     shards: dict[str, Shard] = {}
-    for name in graphs.parts:
+    for name in graphs.names:
         owner = name if name.startswith(STATEMENT_GRAPH_BASE) else REST
         shard = shards.setdefault(owner, Shard(owner))
         shard.parts.append(name)
@@ -179,13 +224,13 @@ def _reach(shard: Shard, graphs: Graphs, stop: set[Any]) -> None:
                     if obj not in seen and obj not in stop:
                         seen.add(obj)
                         frontier.append(obj)
-    shard.size = sum(len(graphs.parts[p]) for p in shard.parts) + len(shard.reached_triples)
+    shard.size = sum(graphs.summaries[p].size for p in shard.parts) + len(shard.reached_triples)
 
 
 def closure(shard: Shard, graphs: Graphs) -> Iterable[ox.Triple]:
     """Every triple the shard's focus nodes can see (the ontology aside)."""
     for part in shard.parts:
-        yield from graphs.parts[part]
+        yield from graphs.triples(part)
     yield from shard.reached_triples
 
 
@@ -287,18 +332,45 @@ class ShardCache:
             return None
         return data["results"]
 
+    def summaries(self, names: Iterable[str], units: dict[str, str], versions: str) -> dict[str, Summary]:
+        """The summaries of some graphs found in the cache (by the digest of their files)."""
+        found = {}
+        for name in names:
+            key = summary_key(units[name], versions)
+            try:
+                data = json.loads(self.path(key).read_text(encoding="utf-8")) if self.folder else None
+            except (OSError, ValueError):
+                continue
+            summary = Summary.from_json(data) if isinstance(data, dict) and data.get("key") == key else None
+            if summary is not None:
+                found[name] = summary
+        return found
+
+    def put_summary(self, digest: str, versions: str, summary: Summary) -> None:
+        data = summary.to_json()
+        if data is not None and self.folder is not None:
+            key = summary_key(digest, versions)
+            _write_json(self.path(key), {"key": key, **data})
+
     def put(self, key: str, rows: list[Row]) -> None:
-        if self.folder is None:
-            return
-        target = self.path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"key": key, "results": rows}, out)
-            os.replace(temp, target)
-        except OSError:  # a cache that cannot be written only costs time
-            return
+        if self.folder is not None:
+            _write_json(self.path(key), {"key": key, "results": rows})
+
+
+def summary_key(digest: str, versions: str) -> str:
+    return hashlib.sha256(f"summary\n{versions}\n{digest}".encode()).hexdigest()
+
+
+def _write_json(target: Path, data: Any) -> None:
+    """Write atomically; a cache that cannot be written only costs time."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(temp, target)
+    except OSError:
+        return
 
 
 def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.Store:
@@ -449,17 +521,25 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
     that joins across statements costs the square of its store, 76 s for one rule at 0.8M)."""
     stats = stats if stats is not None else CacheStats()
     started = time.perf_counter()
-    parts = part_triples(dataset)
+    cache = ShardCache(cache_dir)
+    versions = _versions()
+    units = {unit.graph: unit.digest for unit in dataset_units(dataset, dataset.root)}
+    summaries = cache.summaries(dataset.pending, units, versions)
+    dataset.load_units(name for name in dataset.pending if name not in summaries)
+    parts = {name: triples for name, triples in dataset.loaded.items() if name != ONTOLOGY_GRAPH}
     if timer:
         timer("validate: data triples", time.perf_counter() - started)
     started = time.perf_counter()
-    graphs = Graphs(parts, ontology_triples(dataset))
+    graphs = Graphs(parts, ontology_triples(dataset), summaries, dataset)
+    for name in sorted(parts.keys() - summaries.keys()):
+        if name.startswith(STATEMENT_GRAPH_BASE):
+            cache.put_summary(units[name], versions, graphs.summaries[name])
     shards = make_shards(graphs, graphs.ontology_subjects)
-    common = "\n".join([_versions(), _graph_digest(dataset.shapes), _graph_digest(dataset.ontology)])
-    part_digests = {name: _digest(triples) for name, triples in parts.items()}
+    common = "\n".join([versions, _graph_digest(dataset.shapes), _graph_digest(dataset.ontology)])
+    # a graph's files give its triples (the loader's code is in `versions`)
+    part_digests = {name: bytes.fromhex(units[name]) for name in graphs.names}
     for shard in shards:
         shard.key = shard_key(shard, graphs, common, part_digests)
-    cache = ShardCache(cache_dir)
     cached = {shard.name: cache.get(shard.key) for shard in shards}
     missing = [shard for shard in shards if cached[shard.name] is None]
     stats.shards, stats.hits = len(shards), len(shards) - len(missing)
@@ -472,6 +552,9 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
     if missing:
         started = time.perf_counter()
         stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
+        for shard in missing:  # parsed here, before workers fork
+            for part in shard.parts:
+                graphs.triples(part)
         fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs, steps=steps)
         for shard in missing:
             cache.put(shard.key, fresh[shard.name])
@@ -479,6 +562,8 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
         if timer:
             timer("validate: revalidated shards", time.perf_counter() - started)
     steps.finish()
+    # results name the file and line of their focus node: the statements they are about are parsed
+    dataset.load_units(part for shard in shards if cached[shard.name] for part in shard.parts)
     unique = {json.dumps(row, sort_keys=True): row for row in rows}
     graph = rows_graph(unique[k] for k in sorted(unique))
     return Report(results=read_results(graph, dataset), graph=graph)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -107,6 +108,8 @@ class Dataset:
     root: Path = field(default_factory=Path)
     #: statement graphs not parsed yet, with their statement.ttl
     pending: dict[str, Path] = field(default_factory=dict)
+    #: what is computed from the files once per load (`units.dataset_units`)
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def parts(self) -> dict[str, list[ox.Triple]]:
@@ -150,11 +153,11 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-def read_text(path: Path, root: Path) -> str:
-    """Read a UTF-8 file; a decoding error names the line of the first bad byte."""
+def read_bytes(path: Path, root: Path) -> bytes:
+    """A file's bytes; what keeps it from being read, as an input error naming it."""
     shown = display_path(path, root)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", shown) from None
     except IsADirectoryError:
@@ -163,6 +166,12 @@ def read_text(path: Path, root: Path) -> str:
         raise InputError("cannot read the file (permission denied); fix its permissions", shown) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", shown) from None
+
+
+def read_text(path: Path, root: Path) -> str:
+    """Read a UTF-8 file; a decoding error names the line of the first bad byte."""
+    shown = display_path(path, root)
+    raw = read_bytes(path, root)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -393,16 +402,27 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
                       ontology_files=ontology_files, shape_files=shape_files, root=root)
     statements = [f for f in data_files if f.name == STATEMENT_FILE]
     for file in statements:
-        if not (file.parent / SOURCE_FILE).exists():  # a missing source is found before any parsing
+        if not (file.parent / SOURCE_FILE).is_file():  # a missing source is found before any parsing
             load_source(file.parent, root)
     load_parts([f for f in data_files if f.name != STATEMENT_FILE], root, dataset)
     dataset.ontology = merge_graphs(to_graph(parsed) for parsed in
                                     load_parts(ontology_files, root, dataset, kind="ontology"))
     dataset.shapes = load_graph(shape_files, root, allow_blank_nodes=True)
     dataset.pending = {graph_name(f, "data"): f for f in statements}
-    if not lazy:
-        dataset.load_units(list(dataset.pending))
+    # references (owl:imports...) are reported as the files are loaded: those that may have one are
+    dataset.load_units(list(dataset.pending) if not lazy else
+                       [graph_name(f, "data") for f in statements if may_reference(f)])
     return dataset
+
+
+def may_reference(file: Path) -> bool:
+    """Whether a file may name another document (`REFERENCE_PREDICATES`, or an escaped IRI that
+    could spell one): it is parsed at once, so that `references` has what it names."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return True  # parsing it reports the error
+    return any(mark in data for mark in (b"imports", b"shapesGraph", b"\\u", b"\\U"))
 
 
 def check_unique_slugs(files: Iterable[Path], root: Path) -> None:

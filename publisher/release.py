@@ -101,13 +101,13 @@ def exporter_groups(writers: list[Exporter]) -> list[list[Exporter]]:
 
 def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps) -> None:
     """One exporter here, or forkable ones each in a forked process (they only write files,
-    and hash them there for void.ttl and SHA256SUMS)."""
+    and hash them there, as they write them, for void.ttl and SHA256SUMS)."""
     if len(group) == 1:
         group[0].write(release, staged)
         return
 
     def write_and_hash(exporter: Exporter) -> list[tuple[Path, str]]:
-        return [(path, sha256_file(path)) for path in exporter.write(release, staged)]
+        return [(path, release.digest(path)) for path in exporter.write(release, staged)]
 
     for written in fork_map(write_and_hash, group):
         for path, digest in written:

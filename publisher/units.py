@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.load import ONTOLOGY_GRAPH, SOURCE_FILE, STATEMENT_FILE, Dataset, graph_name
+from publisher.load import ONTOLOGY_GRAPH, SOURCE_FILE, STATEMENT_FILE, Dataset, graph_name, read_bytes
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,23 @@ def files_digest(files: tuple[Path, ...], root: Path) -> str:
             name = file.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             name = file.name
-        data = file.read_bytes()
+        data = read_bytes(file, root)
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
 
 def dataset_units(dataset: Dataset, root: Path) -> list[Unit]:
-    """The units of a loaded dataset, sorted by graph IRI."""
+    """The units of a loaded dataset, sorted by graph IRI (their files read once per load:
+    validation and the exporters both key by them)."""
+    key = ("units", root)
+    if key not in dataset.memo:
+        dataset.memo[key] = _units(dataset, root)
+    found: list[Unit] = dataset.memo[key]
+    return found
+
+
+def _units(dataset: Dataset, root: Path) -> list[Unit]:
     files: dict[str, list[Path]] = {}
     for file in dataset.data_files:
         files.setdefault(graph_name(file, "data"), []).append(file)

@@ -76,8 +76,42 @@ def nquads(release: Release) -> bytes:
     return b"".join(text for _graph, text in unpack(release.pieces("nquads", CODE, _nquads_piece)))
 
 
+def _subject_blocks(lines: bytes) -> bytes:
+    """(subject, its lines) records of sorted N-Triples lines: the dump orders whole blocks by
+    subject, so it sorts a record per subject instead of a line per triple."""
+    records: list[bytes] = []
+    current, start, offset = b"", 0, 0
+    for line in lines.split(b"\n")[:-1]:
+        # a subject's text holds no space (an IRI or a blank node; a quoted triple keys its line)
+        subject = line if line.startswith(b"<<") else line[:line.index(b" ")]
+        if subject != current and offset:
+            records.append(current + KEY_END + lines[start:offset] + RECORD_END)
+            start = offset
+        current = subject
+        offset += len(line) + 1
+    if offset:
+        records.append(current + KEY_END + lines[start:offset] + RECORD_END)
+    return b"".join(records)
+
+
+def _ntriples_piece(quads: list[ox.Quad]) -> bytes:
+    return _subject_blocks(_lines(quads, ox.RdfFormat.N_TRIPLES))
+
+
 def ntriples(release: Release) -> bytes:
-    return merged_lines(release.pieces("ntriples", CODE, lambda quads: _lines(quads, ox.RdfFormat.N_TRIPLES)))
+    """Subject blocks by subject (a line sorts as its subject's text does, a space sorting
+    before any character that can go on a term); the blocks of a subject described by several
+    units are merged line by line."""
+    blocks = unpack(release.pieces("ntriples", CODE, _ntriples_piece))
+    out: list[bytes] = []
+    start = 0
+    while start < len(blocks):
+        end = start + 1
+        while end < len(blocks) and blocks[end][0] == blocks[start][0]:
+            end += 1
+        out.append(blocks[start][1] if end == start + 1 else merged_lines(b for _s, b in blocks[start:end]))
+        start = end
+    return b"".join(out)
 
 
 def prefix_header() -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, register, write_bytes
+from publisher.export import Exporter, Release, register
 from publisher.graph import serialize_text, sorted_lines
 
 
@@ -22,4 +22,4 @@ class NTriplesExporter(Exporter):
     filename = "nida.nt"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [write_bytes(folder / self.filename, release.dump("ntriples", keep=False))]
+        return [release.write(folder / self.filename, release.dump("ntriples", keep=False))]
