@@ -123,6 +123,7 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
     The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
     clock = PhaseClock(timer)
     release = Release(dataset, settings)  # the whole release graph is built only if an exporter asks
+    release.previous = out if out.is_dir() else None
     remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
     staged.chmod(0o755)

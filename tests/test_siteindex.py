@@ -96,11 +96,12 @@ def test_each_change_republishes_the_bytes_of_a_publish_from_nothing(corpus: Pat
         assert result.exit_code == 0, result.output
         return files(out)
 
-    publish(tmp_path / "cache", tmp_path / "first")
+    publish(tmp_path / "cache", tmp_path / "again")
     assert (tmp_path / "cache" / "build" / CACHE_KIND / INDEX_FILE).is_file()
     for number, (name, change) in enumerate(EDITS):
         change(corpus)
-        again = publish(tmp_path / "cache", tmp_path / f"again-{number}")
+        # into the same folder: the pages no change reached are linked from the release replaced
+        again = publish(tmp_path / "cache", tmp_path / "again")
         shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
         fresh = publish(tmp_path / "fresh", tmp_path / f"fresh-{number}")
         assert again.keys() == fresh.keys(), name
@@ -155,3 +156,25 @@ def test_a_cache_that_cannot_be_written_only_costs_time(corpus: Path, tmp_path: 
     _records, html = export(corpus, blocker / "cache", tmp_path / "b")
     assert html.stats.hits == 0
     assert files(tmp_path / "b") == files(tmp_path / "a")
+
+
+def test_a_page_changed_in_the_release_replaced_is_written_again(corpus: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are linked from the release they replace only where they are still as published
+    (same inode, size and modification time): an edited page is written from the build cache."""
+    monkeypatch.chdir(corpus)
+    monkeypatch.delenv("NIDA_ROOT", raising=False)
+    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "dist"
+    assert run("publish", "--quiet", "--out", str(out)).exit_code == 0
+    published = files(out)
+    page = out / "html" / "organization" / "relief-and-civil-society-organization-3.html"
+    inode = page.stat().st_ino
+    with page.open("ab") as handle:  # in place: same inode
+        handle.write(b"<!-- edited by hand -->")
+    linked = out / "html" / "statement" / "synthetic-00001.html"
+    linked_inode = linked.stat().st_ino
+    assert run("publish", "--quiet", "--out", str(out)).exit_code == 0
+    assert files(out) == published
+    assert page.stat().st_ino != inode
+    assert linked.stat().st_ino == linked_inode

@@ -37,6 +37,9 @@ class Release:
         self._dumps: dict[str, bytes] = {}
         self._units: dict[str, list[ox.Quad]] = {}
         self._shared: dict[str, Any] = {}
+        #: the release this one replaces (its folder, where there is one): unchanged files may be
+        #: linked from it instead of written again
+        self.previous: Path | None = None
 
     @property
     def quads(self) -> list[ox.Quad]:

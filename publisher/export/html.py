@@ -977,6 +977,6 @@ class HtmlExporter(Exporter):
         if index_file is not None:
             from publisher.export import siteindex
 
-            siteindex.create_for(release, fingerprint, built, index_file, self.rows)
+            siteindex.create_for(release, fingerprint, built, index_file, self.rows, root)
             self.rows = None
         return [*written, index]

@@ -70,6 +70,7 @@ CREATE TABLE objects(object TEXT NOT NULL, predicate TEXT NOT NULL, unit TEXT NO
 CREATE TABLE pages(path TEXT PRIMARY KEY, title TEXT NOT NULL, key TEXT NOT NULL, owner TEXT,
                    subjects TEXT NOT NULL, texts TEXT NOT NULL);
 CREATE TABLE reads(token TEXT NOT NULL, path TEXT NOT NULL);
+CREATE TABLE files(path TEXT PRIMARY KEY, key TEXT NOT NULL, digest TEXT NOT NULL, stat TEXT NOT NULL);
 """
 #: made once the tables are filled (building an index at once costs less than row by row)
 #: a transaction survives the process, not always the machine (a cache: what is lost is rebuilt)
@@ -84,6 +85,9 @@ PAGE_INDEXES = """
 CREATE INDEX reads_token ON reads(token);
 CREATE INDEX reads_path ON reads(path);
 """
+#: a file of html/ as published: its path, build cache key, SHA-256, and `file_stat` where it was
+#: written (so that the next publish links it from the release it replaces, if it is still there)
+FileRow = tuple[str, str, str, str]
 #: subject, unit, and the N-Triples lines of the unit's asserted triples about the subject: those
 #: from which something of `BRIEF_PROPERTIES` follows, and the rest
 SubjectRow = tuple[str, str, str, str]
@@ -241,13 +245,14 @@ class SiteIndex:
 
     @staticmethod
     def finish(rows: Path, path: Path, fingerprint: str, units: dict[str, str],
-               pages: Iterable[IndexedPage]) -> None:
+               pages: Iterable[IndexedPage], files: Iterable[FileRow]) -> None:
         """Add the pages and the fingerprint to an index of `write_rows`, and put it at `path`."""
         db = sqlite3.connect(rows)
         try:
             db.executescript(DURABILITY)
             index = SiteIndex(db)
             index.put_pages(pages)
+            index.put_files(files)
             index.set_meta(fingerprint, units)
             db.executescript(PAGE_INDEXES)
             db.commit()
@@ -300,6 +305,15 @@ class SiteIndex:
         self.db.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((t,) for t in tokens))
         query = "SELECT DISTINCT reads.path FROM touched JOIN reads ON reads.token = touched.token"
         return {row[0] for row in self.db.execute(query)}
+
+    def files(self) -> dict[str, FileRow]:
+        return {row[0]: row for row in self.db.execute("SELECT * FROM files")}
+
+    def put_files(self, rows: Iterable[FileRow]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
+
+    def remove_files(self, paths: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path in paths))
 
     def remove_pages(self, paths: Iterable[str]) -> None:
         for path in paths:
@@ -415,18 +429,20 @@ def start_rows(release: Release, path: Path, fingerprint: str) -> Background[boo
 
 
 def create_for(release: Release, fingerprint: str, built: list[Built], path: Path,
-               rows: Background[bool] | None) -> None:
+               rows: Background[bool] | None, root: Path) -> None:
     """The site index of a release whose pages were all built, from the rows `start_rows`
     began (written here where it did not, or failed); a cache that cannot be written only
     costs the next publish its time."""
     units = {unit.graph: unit.digest for unit in release.units}
     pages = (IndexedPage(b.path, b.title, b.key, b.owner, b.subjects, [(p, k) for p, _d, k in b.texts],
                          b.reads) for b in built)
+    files = [(f, key, digest, file_stat(root / f)) for b in built
+             for f, digest, key in [(b.path, b.digest or "", b.key), *b.texts]]
     target = rows_file(path)
     try:
         if rows is None or rows.join() != [True]:
             SiteIndex.write_rows(release, target)
-        SiteIndex.finish(target, path, fingerprint, units, pages)
+        SiteIndex.finish(target, path, fingerprint, units, pages, files)
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError):
             target.unlink(missing_ok=True)
@@ -524,18 +540,23 @@ def _write_changed(exporter: HtmlExporter, release: Release, folder: Path, index
     index.remove_pages(reached)
     index.put_pages(IndexedPage(b.path, b.title, b.key, b.owner, b.subjects, [(p, k) for p, _d, k in b.texts],
                                 b.reads) for b in built)
+    published = index.files()
+    previous = None if release.previous is None else release.previous / HTML_FOLDER
+    placed = _place_kept(sorted((page.path, page.key) for page in kept)
+                         + sorted(t for page in kept for t in page.texts), packed, root, previous, published)
+    made_now = [(f, key, digest, file_stat(root / f)) for b in built
+                for f, digest, key in [(b.path, b.digest or "", b.key), *b.texts]]
+    rows = {row[0]: row for row in [*placed, *made_now]}
+    index.remove_files(published.keys() - rows.keys())
+    index.put_files(row for path, row in rows.items() if published.get(path) != row)
     index.set_meta(fingerprint, units)
     index.commit()
-    digests = dict(_copy_kept(kept, packed, root))
-    for item in built:
-        digests[item.path] = item.digest or ""
-        digests.update((path, digest) for path, digest, _key in item.texts)
     files = sorted([(b.path, [p for p, _d, _k in b.texts]) for b in built]
                    + [(page.path, [p for p, _k in page.texts]) for page in kept])
     written: list[Path] = []
     for page_file, text_files in files:  # each page, then its source text, as `HtmlExporter._write`
         for path in (page_file, *text_files):
-            release.wrote(root / path, digests[path])
+            release.wrote(root / path, rows[path][2])
             written.append(root / path)
     missed = sorted(b.path for b in built if b.rendered)
     exporter.stats = CacheStats(hits=len(kept) + len(built) - len(missed), misses=len(missed), missed=missed)
@@ -543,19 +564,41 @@ def _write_changed(exporter: HtmlExporter, release: Release, folder: Path, index
     return [*written, write_index(release, root, titles, version)]
 
 
-def _copy_kept(kept: list[IndexedPage], packed: dict[str, Location], root: Path) -> list[tuple[str, str]]:
-    """Write the pages (and source texts) no change reached from their packs, in forked workers:
-    (path under html/, SHA-256) of each."""
-    files = sorted((page.path, page.key) for page in kept) + sorted(t for page in kept for t in page.texts)
+def file_stat(path: Path) -> str:
+    """Where a file lies and what it was when written (device, inode, size, modification time):
+    a file of the release being replaced that still has these was not changed since."""
+    try:
+        found = path.stat()
+    except OSError:
+        return ""
+    return f"{found.st_dev} {found.st_ino} {found.st_size} {found.st_mtime_ns}"
 
-    def copy(group: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        done = []
+
+def _place_kept(files: list[tuple[str, str]], packed: dict[str, Location], root: Path, previous: Path | None,
+                published: dict[str, FileRow]) -> list[FileRow]:
+    """Write the files (pages and source texts) no change reached, in forked workers: linked from
+    the release being replaced where it has them as published (writing thousands of small files
+    costs a second at a million triples, linking them a tenth of that), else copied from the
+    packs. The row of each, for the index."""
+    def place(group: list[tuple[str, str]]) -> list[FileRow]:
+        done, folders = [], set()
         for path, key in group:
-            digest = copy_packed(packed[key], root / path)
+            target = root / path
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            known = published.get(path)
+            if (previous is not None and known is not None and known[1] == key and known[3]
+                    and file_stat(previous / path) == known[3]):
+                with contextlib.suppress(OSError):
+                    os.link(previous / path, target)
+                    done.append(known)
+                    continue
+            digest = copy_packed(packed.get(key), target)
             if digest is None:
                 raise LostEntry(path)
-            done.append((path, digest))
+            done.append((path, key, digest, file_stat(target)))
         return done
 
     jobs = workers()
-    return [item for part in fork_map(copy, [files[i::jobs * 4] for i in range(jobs * 4)]) for item in part]
+    return [row for part in fork_map(place, [files[i::jobs * 4] for i in range(jobs * 4)]) for row in part]
