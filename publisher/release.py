@@ -146,7 +146,7 @@ def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool
             write_crate(staged, settings, later=(CHECKSUMS,))
         write_checksums(staged, release)
         clock("checksums")
-        files = sorted(p.relative_to(staged) for p in staged.rglob("*") if p.is_file())
+        files = sorted(release_files(staged))
         if package:
             from publisher.package import make_bag
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -61,9 +62,8 @@ class Release:
         return self._triples
 
     def dump(self, kind: str, keep: bool = True) -> bytes:
-        """The bytes of a whole-release dump ("nquads", "ntriples"), assembled once; the
-        exporter that writes it last passes `keep=False`, so that hundreds of megabytes at a
-        million triples are not held to the end of the publish."""
+        """The bytes of a whole-release dump ("nquads", "ntriples"), assembled once and kept for
+        the exporter that writes it (`dump_chunks` lets go of it), unless `keep` is False."""
         from publisher.export import dumps
 
         data = self._dumps.pop(kind, None)
@@ -72,6 +72,17 @@ class Release:
         if keep:
             self._dumps[kind] = data
         return data
+
+    def dump_chunks(self, kind: str) -> Sequence[bytes | memoryview]:
+        """A whole-release dump ("nquads", "ntriples", "trig", "turtle") as pieces to write one
+        after the other (the bytes of one that an exporter kept, if there is one)."""
+        from publisher.export import dumps
+
+        kept = self._dumps.pop(kind, None)
+        if kept is not None:
+            return [kept]
+        return {"nquads": dumps.nquads_chunks, "ntriples": dumps.ntriples_chunks,
+                "trig": dumps.trig_chunks, "turtle": dumps.turtle_chunks}[kind](self)
 
     def shared(self, name: str, make: Callable[[], T], keep: bool = True) -> T:
         """`make()`, once per publish for the exporters that share it (the JSON-LD dump's
@@ -101,6 +112,17 @@ class Release:
         """`write_bytes`, remembering the data's SHA-256 for void.ttl and SHA256SUMS (hashing
         bytes in memory costs a fraction of reading thousands of small files back)."""
         self._digests[path] = sha256_write(path, data)
+        return path
+
+    def write_chunks(self, path: Path, chunks: Sequence[bytes | memoryview]) -> Path:
+        """`write`, of bytes given in pieces (never joined: a dump is hundreds of megabytes)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with path.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+                digest.update(chunk)
+        self._digests[path] = digest.hexdigest()
         return path
 
     def wrote(self, path: Path, digest: str) -> None:
@@ -263,9 +285,13 @@ def media_type(path: Path) -> str:
 
 
 def release_files(folder: Path, exclude: frozenset[str] = frozenset()) -> list[Path]:
-    """Every file under `folder`, relative to it, sorted by POSIX path."""
-    files = (p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
-    return sorted((p for p in files if p.as_posix() not in exclude), key=lambda p: p.as_posix())
+    """Every file under `folder`, relative to it, sorted by POSIX path (walked with scandir:
+    `Path.rglob` and a stat per file cost a quarter of a second for a release's 8,000 files)."""
+    names: list[str] = []
+    for top, _folders, files in os.walk(folder):
+        prefix = Path(top).relative_to(folder).as_posix()
+        names.extend(name if prefix == "." else f"{prefix}/{name}" for name in files)
+    return [Path(name) for name in sorted(names) if name not in exclude]
 
 
 Writer = Callable[[Release, Path], list[Path]]

@@ -27,6 +27,7 @@ CODE = code_digest(Path(__file__), Path(graph_module.__file__), Path(units_modul
 
 
 KEY_END, RECORD_END = b"\x00", b"\x01"  # no serialized RDF or JSON text holds either byte raw
+Chunk = bytes | memoryview
 
 
 def pack(records: Iterable[tuple[str, str]]) -> bytes:
@@ -38,12 +39,33 @@ def pack(records: Iterable[tuple[str, str]]) -> bytes:
 
 def unpack(pieces: Iterable[bytes]) -> list[tuple[bytes, bytes]]:
     """Every record of the pieces, sorted by key (bytes sort as code points do)."""
+    return [(key, bytes(text)) for key, text in unpack_views(pieces)]
+
+
+def unpack_views(pieces: Iterable[bytes]) -> list[tuple[bytes, memoryview]]:
+    """`unpack`, each text a view into its piece: a dump is hundreds of megabytes at a million
+    triples, and every copy of it costs time (the pieces are written out as they are)."""
     records = []
     for piece in pieces:
-        for record in piece.split(RECORD_END)[:-1]:
-            key, _, text = record.partition(KEY_END)
-            records.append((key, text))
-    records.sort()
+        view, start = memoryview(piece), 0
+        while (end := piece.find(RECORD_END, start)) >= 0:
+            middle = piece.index(KEY_END, start, end)
+            records.append((piece[start:middle], view[middle + 1:end]))
+            start = end + 1
+    records.sort(key=lambda record: record[0])
+    return _ties_by_text(records)
+
+
+def _ties_by_text(records: list[tuple[bytes, memoryview]]) -> list[tuple[bytes, memoryview]]:
+    """Records of one key in the order of their texts (as sorting (key, text) pairs gives)."""
+    start = 0
+    while start < len(records):
+        end = start + 1
+        while end < len(records) and records[end][0] == records[start][0]:
+            end += 1
+        if end - start > 1:
+            records[start:end] = sorted(records[start:end], key=lambda record: record[1].tobytes())
+        start = end
     return records
 
 
@@ -71,9 +93,13 @@ def _nquads_piece(quads: list[ox.Quad]) -> bytes:
 
 
 def nquads(release: Release) -> bytes:
+    return b"".join(nquads_chunks(release))
+
+
+def nquads_chunks(release: Release) -> list[Chunk]:
     """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
     dump is needed, so a re-publish only concatenates."""
-    return b"".join(text for _graph, text in unpack(release.pieces("nquads", CODE, _nquads_piece)))
+    return [text for _graph, text in unpack_views(release.pieces("nquads", CODE, _nquads_piece))]
 
 
 def _subject_blocks(lines: bytes) -> bytes:
@@ -99,19 +125,24 @@ def _ntriples_piece(quads: list[ox.Quad]) -> bytes:
 
 
 def ntriples(release: Release) -> bytes:
+    return b"".join(ntriples_chunks(release))
+
+
+def ntriples_chunks(release: Release) -> list[Chunk]:
     """Subject blocks by subject (a line sorts as its subject's text does, a space sorting
     before any character that can go on a term); the blocks of a subject described by several
     units are merged line by line."""
-    blocks = unpack(release.pieces("ntriples", CODE, _ntriples_piece))
-    out: list[bytes] = []
+    blocks = unpack_views(release.pieces("ntriples", CODE, _ntriples_piece))
+    out: list[Chunk] = []
     start = 0
     while start < len(blocks):
         end = start + 1
         while end < len(blocks) and blocks[end][0] == blocks[start][0]:
             end += 1
-        out.append(blocks[start][1] if end == start + 1 else merged_lines(b for _s, b in blocks[start:end]))
+        group = blocks[start:end]
+        out.append(group[0][1] if len(group) == 1 else merged_lines(bytes(block) for _s, block in group))
         start = end
-    return b"".join(out)
+    return out
 
 
 def prefix_header() -> str:
@@ -133,10 +164,12 @@ def _trig_piece(quads: list[ox.Quad]) -> bytes:
 
 
 def trig(release: Release) -> bytes:
-    blocks = unpack(release.pieces("trig", CODE, _trig_piece))
-    if not blocks:
-        return b""
-    return prefix_header().encode("utf-8") + b"".join(body for _graph, body in blocks)
+    return b"".join(trig_chunks(release))
+
+
+def trig_chunks(release: Release) -> list[Chunk]:
+    blocks = unpack_views(release.pieces("trig", CODE, _trig_piece))
+    return [prefix_header().encode("utf-8"), *(body for _graph, body in blocks)] if blocks else []
 
 
 def _turtle_piece(quads: list[ox.Quad]) -> bytes:
@@ -156,8 +189,10 @@ def _turtle_piece(quads: list[ox.Quad]) -> bytes:
 
 
 def turtle(release: Release) -> bytes:
+    return b"".join(turtle_chunks(release))
+
+
+def turtle_chunks(release: Release) -> list[Chunk]:
     """Subject blocks by subject; a subject described in two graphs gets a block from each."""
-    blocks = unpack(release.pieces("turtle", CODE, _turtle_piece))
-    if not blocks:
-        return b""
-    return prefix_header().encode("utf-8") + b"".join(body for _subject, body in blocks)
+    blocks = unpack_views(release.pieces("turtle", CODE, _turtle_piece))
+    return [prefix_header().encode("utf-8"), *(body for _subject, body in blocks)] if blocks else []

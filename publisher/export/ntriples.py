@@ -22,4 +22,4 @@ class NTriplesExporter(Exporter):
     filename = "nida.nt"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [release.write(folder / self.filename, release.dump("ntriples", keep=False))]
+        return [release.write_chunks(folder / self.filename, release.dump_chunks("ntriples"))]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, dumps, register
+from publisher.export import Exporter, Release, register
 from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 
@@ -36,7 +36,7 @@ class TriGExporter(Exporter):
     filename = "nida.trig"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [release.write(folder / self.filename, dumps.trig(release))]
+        return [release.write_chunks(folder / self.filename, release.dump_chunks("trig"))]
 
 
 @register
@@ -48,4 +48,4 @@ class NQuadsExporter(Exporter):
     filename = "nida.nq"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [release.write(folder / self.filename, release.dump("nquads", keep=False))]
+        return [release.write_chunks(folder / self.filename, release.dump_chunks("nquads"))]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, dumps, register
+from publisher.export import Exporter, Release, register
 from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 
@@ -24,4 +24,4 @@ class TurtleExporter(Exporter):
     filename = "nida.ttl"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        return [release.write(folder / self.filename, dumps.turtle(release))]
+        return [release.write_chunks(folder / self.filename, release.dump_chunks("turtle"))]
