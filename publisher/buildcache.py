@@ -119,6 +119,26 @@ class BuildCache:
         return found
 
 
+def read_packed(locations: list[Location | None]) -> list[bytes | None]:
+    """The bytes of packed entries (each pack opened once), None where a pack does not hold one
+    whole."""
+    found: list[bytes | None] = [None] * len(locations)
+    by_pack: dict[Path, list[int]] = {}
+    for index, location in enumerate(locations):
+        if location is not None:
+            by_pack.setdefault(location[0], []).append(index)
+    for pack, indexes in by_pack.items():
+        try:
+            with pack.open("rb") as handle:
+                for index in indexes:
+                    _pack, offset, length = locations[index]  # type: ignore[misc]
+                    data = os.pread(handle.fileno(), length, offset)
+                    found[index] = data if len(data) == length else None
+        except OSError:
+            continue
+    return found
+
+
 def _write_atomic(target: Path, data: bytes) -> bool:
     """Write through a temporary file and a rename; False if it could not (a cache that
     cannot be written only costs time)."""

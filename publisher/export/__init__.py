@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 import pyoxigraph as ox
 
-from publisher.buildcache import BuildCache, content_key
+from publisher.buildcache import BuildCache, content_key, read_packed
 from publisher.forkmap import fork_map
 from publisher.graph import by_graph, graph_order, unit_of, unit_quads
 from publisher.load import ONTOLOGY_GRAPH, Dataset
@@ -170,7 +170,9 @@ class Release:
         cache = self.cache
         keys = [content_key(kind, [code, unit.graph, unit.digest, self.ontology_digest])
                 for unit in self.units]
-        found = [cache.get(kind, key) for key in keys]
+        packed = cache.packed(kind)
+        found = [data if data is not None else cache.get(kind, key)
+                 for data, key in zip(read_packed([packed.get(key) for key in keys]), keys, strict=True)]
         missing = [index for index, data in enumerate(found) if data is None]
         if missing:
             quads = self.unit_quads([self.units[index] for index in missing])
@@ -178,8 +180,12 @@ class Release:
             parallel = parallel and sum(map(len, inputs)) >= PARALLEL_MIN
             made = fork_map(make, inputs) if parallel else [make(quads) for quads in inputs]
             for index, data in zip(missing, made, strict=True):
-                cache.put(kind, keys[index], data)
                 found[index] = data
+            if len(missing) >= FEW_PIECES:  # one pack file, not thousands of small ones
+                cache.put_pack(kind, [(keys[index], data) for index, data in zip(missing, made, strict=True)])
+            else:
+                for index, data in zip(missing, made, strict=True):
+                    cache.put(kind, keys[index], data)
         return [data or b"" for data in found]
 
 
@@ -298,3 +304,4 @@ Writer = Callable[[Release, Path], list[Path]]
 
 
 PARALLEL_MIN = 20_000  # quads below which forking workers costs more than it saves
+FEW_PIECES = 20  # pieces made at once from which they are packed into one file
