@@ -57,11 +57,12 @@ from publisher.export.html import (
     write_source_text,
 )
 from publisher.forkmap import Background, fork_background, fork_map, workers
-from publisher.graph import Axioms, inferred, ontology_axioms, sorted_unique, triple_text
+from publisher.graph import Axioms, inferred_triples, ontology_axioms, sorted_unique, triple_text
 from publisher.load import ONTOLOGY_GRAPH
 from publisher.settings import ONTOLOGY_NS
 
 INDEX_FILE = "site.sqlite"
+BATCH = 500  # subjects per query (SQLite allows 32,766 parameters)
 TABLES = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE subjects(subject TEXT NOT NULL, unit TEXT NOT NULL, brief TEXT NOT NULL, rest TEXT NOT NULL);
@@ -178,8 +179,8 @@ def _subject_node(text: str) -> ox.NamedNode | ox.BlankNode:
 def with_inferred(asserted: list[ox.Triple], axioms: Axioms) -> list[ox.Triple]:
     """Asserted triples with what the release materializes from them, sorted, once each."""
     rdf_type = ox.NamedNode(RDF_TYPE)
-    made = [q.triple for t in asserted if t.predicate == rdf_type or t.predicate in axioms.properties
-            for q in inferred(ox.Quad(t.subject, t.predicate, t.object), axioms)]
+    made = [i for t in asserted if t.predicate == rdf_type or t.predicate in axioms.properties
+            for i in inferred_triples(t, axioms)]
     return sorted_unique([*asserted, *made], triple_text)
 
 
@@ -354,12 +355,22 @@ class StoredSite(Site):
         return found
 
     def _brief(self, subject: str) -> dict[str, Objects]:
-        found = self._briefs.get(subject)
-        if found is None:
-            rows = self.db.execute("SELECT brief FROM subjects WHERE subject = ?", (subject,))
-            triples = with_inferred(_parse("".join(brief for (brief,) in rows)), self.axioms)
-            found = self._briefs[subject] = _by_predicate(triples)
-        return found
+        if subject not in self._briefs:
+            self._fetch_briefs([subject])
+        return self._briefs[subject]
+
+    def _fetch_briefs(self, subjects: Iterable[str]) -> None:
+        """The brief triples of many subjects, a few queries for all (an organization's page
+        shows hundreds of signatures and statements)."""
+        wanted = sorted({s for s in subjects if s not in self._briefs})
+        lines: dict[str, list[str]] = {subject: [] for subject in wanted}
+        for start in range(0, len(wanted), BATCH):
+            batch = wanted[start:start + BATCH]
+            query = f"SELECT subject, brief FROM subjects WHERE subject IN ({','.join('?' * len(batch))})"
+            for subject, brief in self.db.execute(query, batch):
+                lines[subject].append(brief)
+        for subject, found in lines.items():
+            self._briefs[subject] = _by_predicate(with_inferred(_parse("".join(found)), self.axioms))
 
     def exists(self, subject: str) -> bool:
         return self.db.execute("SELECT 1 FROM subjects WHERE subject = ?", (subject,)).fetchone() is not None
@@ -387,6 +398,7 @@ class StoredSite(Site):
             found = [ox.Triple(_subject_node(s), ox.NamedNode(p), node) for p, subjects in rows
                      for s in subjects.split("\n")]
             self._pointers[iri] = sorted_unique(found, triple_text)
+            self._fetch_briefs(_iri(t.subject) for t in found)  # what the page shows of each
         return self._pointers[iri]
 
     def _terms(self) -> list[str]:
