@@ -12,6 +12,7 @@ from publisher.graph import (
     SPARQL_PREFIXES,
     graph_quads,
     inferred,
+    inferred_triples,
     ontology_axioms,
     sorted_unique,
 )
@@ -66,6 +67,10 @@ def test_cycles_blank_nodes_literals_and_equivalences_infer_what_sparql_does() -
     expected = sparql_inferred(quads)
     assert len(expected) == 16
     assert python_inferred(quads) == expected
+    # the site index materializes a subject's triples as triples: the same ones
+    axioms = ontology_axioms([q.triple for q in quads if q.graph_name == ontology])
+    assert ({(t, q.graph_name) for q in quads for t in inferred_triples(q.triple, axioms)}
+            == {(q.triple, q.graph_name) for q in expected})
 
 
 def test_the_bundled_release_graphs_equal_a_store_materialized_with_sparql() -> None:
