@@ -131,6 +131,20 @@ def test_a_change_builds_only_the_pages_that_looked_it_up(corpus: Path, tmp_path
     _records, html = export(corpus, cache, tmp_path / "c")
     assert built[-1] == [] and (html.stats.hits, html.stats.misses) == (112, 0)
     assert files(tmp_path / "c") == files(tmp_path / "b")
+    # a comment: only the statement's page shows it; the pages that link the statement show
+    # its title (a brief value), which did not change
+    built.append([])
+    append(corpus, STATEMENT, '\n<statement/synthetic-00002> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n')
+    _records, html = export(corpus, cache, tmp_path / "d")
+    assert built[-1] == ["statement/synthetic-00002.html"]
+    assert (html.stats.hits, html.stats.misses) == (111, 1)
+    # its title: every page that shows it
+    built.append([])
+    replace(corpus, STATEMENT, '(2)" ;', '(2), revised" ;')
+    _records, html = export(corpus, cache, tmp_path / "e")
+    shown = sorted(p for p, data in files(tmp_path / "e").items() if b"(2), revised" in data and p.startswith("html/"))
+    assert sorted(f"html/{p}" for p in built[-1]) == [p for p in shown if p != "html/index.html"]
+    assert html.stats.misses == len(built[-1]) == 9
 
 
 def test_an_index_of_other_code_or_a_damaged_one_is_rebuilt(corpus: Path, tmp_path: Path) -> None:

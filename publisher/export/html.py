@@ -209,8 +209,14 @@ Objects = list[ox.NamedNode | ox.Literal]
 
 
 def subject_token(subject: str) -> str:
-    """What a page read: the triples of a subject (and so its label, types and values)."""
+    """What a page read: the triples of a subject."""
     return f"s {subject}"
+
+
+def brief_token(subject: str) -> str:
+    """What a page read: the values of a subject's `BRIEF_PROPERTIES` (its label, types...),
+    which is all most pages read of the resources they link to."""
+    return f"b {subject}"
 
 
 def object_token(obj: str, predicate: str | None) -> str:
@@ -225,7 +231,7 @@ class Site:
     """The lookups of the release triples that pages make.
 
     While a page is built, every lookup is remembered in `reads` (as tokens, `subject_token`,
-    `object_token`, `TERMS_TOKEN`): a page's bytes depend on the answers to its lookups alone,
+    `brief_token`, `object_token`, `TERMS_TOKEN`): a page's bytes depend on the answers to its lookups alone,
     so after a change only the pages that looked up something the change touched can differ
     (`siteindex`). This class answers from the whole release in memory; `siteindex.StoredSite`
     answers the same lookups from the site index in the build cache."""
@@ -262,7 +268,7 @@ class Site:
         return self._subject_triples(subject)
 
     def own_label(self, subject: str) -> str:
-        self._read(subject_token(subject))
+        self._read(brief_token(subject))
         return self._label(subject)
 
     def incoming(self, iri: str, predicate: str | None = None) -> list[ox.Triple]:
@@ -327,7 +333,7 @@ class Site:
         return [t for s in ordered for t in triples[s]]
 
     def objects(self, subject: str, predicate: str) -> Objects:
-        self._read(subject_token(subject))
+        self._read(brief_token(subject) if predicate in BRIEF_PROPERTIES else subject_token(subject))
         return self._objects(subject, predicate)
 
     def value(self, subject: str, predicate: str) -> str | None:

@@ -1,18 +1,22 @@
-"""The site index: what a re-publish needs to render only the pages a change can reach.
+"""The site index: what a re-publish needs to build only the pages a change can reach.
 
-One SQLite file in the build cache (`site.sqlite`), changed in single transactions:
+One SQLite file in the build cache (`html/site.sqlite`) holds:
 
-- the release triples of every unit by subject and by object (N-Triples lines, asserted and
-  materialized apart), from which `StoredSite` answers a page's lookups as `html.Site`
-  answers them from memory, without loading the release;
+- every unit's asserted triples, by subject (N-Triples lines: those from which a value of
+  `BRIEF_PROPERTIES` follows apart from the rest) and by object (the subjects pointing at it),
+  from which `StoredSite` answers a page's lookups as `html.Site` answers them from memory,
+  materializing as the release does (the ontology is fixed by the fingerprint);
 - every page: its title, cache key, subjects and source text, and the tokens of the lookups
   it made while it was built (`html.Site.reads`);
+- every file of html/ as published (key, SHA-256, inode, size, modification time), so that
+  files no change reached are linked from the release being replaced where still as written;
 - the digests of the units it describes, and a fingerprint of the code, JSON-LD context and
-  ontology the pages were made with (another fingerprint: the index is not used).
+  ontology the pages were made with (an index of another fingerprint is not used).
 
-A page's bytes are a function of the answers to its lookups, so after a change only the
-pages whose lookups meet a triple of a changed unit (before or after) can differ; those are
-built again, and keyed, and rendered where their key is not in the build cache.
+A page's bytes are a function of the answers to its lookups, so after a change only the pages
+that looked up something whose answer the change can alter (rows of a changed unit that differ,
+before or after) are built again, keyed, and rendered where their key is not in the build cache.
+A new index is written whole after a full build; a re-publish changes it in one transaction.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from publisher.export.html import (
     Plan,
     Site,
     _iri,
+    brief_token,
     build_recorded,
     copy_packed,
     object_token,
@@ -127,8 +132,16 @@ class UnitRows:
         return UnitRows(self.unit, sorted(mine_s ^ theirs_s), sorted(mine_o ^ theirs_o))
 
     def tokens(self, axioms: Axioms) -> set[str]:
-        """The lookups these triples, and those materialized from them, answer (part of)."""
+        """The lookups these triples, and those materialized from them, answer (part of): for
+        rows that are differences (`differences`), a subject's brief values were read
+        differently only where its brief lines differ."""
         found = {subject_token(row[0]) for row in self.subjects}
+        briefs: dict[str, list[str]] = defaultdict(list)
+        for subject, _unit, brief, _rest in self.subjects:
+            briefs[subject].append(brief)
+        # a subject's row before and after (two), or one added or removed
+        found |= {brief_token(subject) for subject, lines in briefs.items()
+                  if (len(set(lines)) > 1 if len(lines) > 1 else lines[0] != "")}
         for obj, predicate, _unit, _subjects in self.objects:
             node = ox.NamedNode(obj)
             supers = axioms.properties.get(ox.NamedNode(predicate), ())
