@@ -271,7 +271,9 @@ class SiteIndex:
             db.executescript(PAGE_INDEXES)
             db.commit()
         finally:
-            db.close()
+            db.close()  # the last connection: the write-ahead log is checkpointed and removed
+        for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)  # an old index's, left by a killed process: not this one's
         rows.replace(path)
 
     def close(self) -> None:
