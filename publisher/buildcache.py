@@ -101,7 +101,8 @@ class BuildCache:
             _write_atomic(folder / f"{name}.index", "".join(lines).encode("ascii"))
 
     def packed(self, kind: str) -> dict[str, Location]:
-        """Every packed entry of `kind`, by key (unreadable indexes and lines are skipped)."""
+        """Every packed entry of `kind`, by key (unreadable indexes and lines are skipped, and the
+        entries a truncated or missing pack no longer holds whole)."""
         if self.folder is None:
             return {}
         found: dict[str, Location] = {}
@@ -109,12 +110,13 @@ class BuildCache:
             pack = index.with_suffix(".pack")
             try:
                 text = index.read_text(encoding="ascii")
+                size = pack.stat().st_size
             except (OSError, UnicodeDecodeError):
                 continue
             for line in text.splitlines():
                 key, _, rest = line.partition(" ")
                 offset, _, length = rest.partition(" ")
-                if offset.isdigit() and length.isdigit():
+                if offset.isdigit() and length.isdigit() and int(offset) + int(length) <= size:
                     found[key] = (pack, int(offset), int(length))
         return found
 

@@ -9,11 +9,13 @@ triple of other graphs reachable from them, stopping at ontology nodes (the onto
 hashed as a whole).
 
 The key of a shard is the SHA-256 of the shapes, the ontology, the versions of nida,
-pySHACL and pyoxigraph, the source of the validation code, the digest of each of its own
-graphs (N-Triples serialized in Rust, which includes the statement's source text through
-`nida:content`) and of the triples it reaches in other graphs. A shard whose key is cached
-has its results replayed (violations, warnings and infos alike): any change to anything
-its focus nodes can see changes the key, so the cache can never hide a violation.
+pySHACL and pyoxigraph, the source of the validation code and the loader, the digest of the
+files of each of its own graphs (`units.files_digest`: a statement's statement.ttl and
+source.txt) and of the triples it reaches in other graphs. A statement whose files are unchanged
+is not parsed: its graph's nodes are kept in the cache under that digest (`Summary`).
+A shard whose key is cached has its results replayed (violations, warnings and infos alike):
+any change to anything its focus nodes can see changes the key, so the cache can never hide a
+violation.
 
 Shards that miss are validated in small groups (about GROUP_TRIPLES closure triples each),
 in forked workers when there are many: each group's store holds the union of its shards'
@@ -232,14 +234,6 @@ def closure(shard: Shard, graphs: Graphs) -> Iterable[ox.Triple]:
     for part in shard.parts:
         yield from graphs.triples(part)
     yield from shard.reached_triples
-
-
-def _digest(triples: Iterable[ox.Triple]) -> bytes:
-    """SHA-256 of the triples as N-Triples, serialized in Rust (not str() per triple in Python).
-
-    In the loader's order, not sorted: the same files give the same order, and another order
-    only costs a cache miss."""
-    return hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").digest()
 
 
 def _sorted_digest(triples: Iterable[ox.Triple]) -> bytes:

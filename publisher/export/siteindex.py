@@ -62,6 +62,7 @@ from publisher.export.html import (
     write_source_text,
 )
 from publisher.forkmap import Background, fork_background, fork_map, workers
+from publisher.graph import RDF_TYPE as RDF_TYPE_NODE
 from publisher.graph import Axioms, inferred_triples, ontology_axioms, sorted_unique, triple_text
 from publisher.load import ONTOLOGY_GRAPH
 from publisher.settings import ONTOLOGY_NS
@@ -191,8 +192,7 @@ def _subject_node(text: str) -> ox.NamedNode | ox.BlankNode:
 
 def with_inferred(asserted: list[ox.Triple], axioms: Axioms) -> list[ox.Triple]:
     """Asserted triples with what the release materializes from them, sorted, once each."""
-    rdf_type = ox.NamedNode(RDF_TYPE)
-    made = [i for t in asserted if t.predicate == rdf_type or t.predicate in axioms.properties
+    made = [i for t in asserted if t.predicate == RDF_TYPE_NODE or t.predicate in axioms.properties
             for i in inferred_triples(t, axioms)]
     return sorted_unique([*asserted, *made], triple_text)
 
@@ -203,18 +203,6 @@ def _parse(text: str) -> list[ox.Triple]:
 
 class LostEntry(Exception):
     """A page the index would copy is not in the build cache after all: build every page."""
-
-
-def whole(packed: dict[str, Location]) -> dict[str, Location]:
-    """The packed entries whose pack is long enough to hold them (a truncated pack's are lost)."""
-    sizes: dict[Path, int] = {}
-    for pack, _offset, _length in packed.values():
-        if pack not in sizes:
-            try:
-                sizes[pack] = pack.stat().st_size
-            except OSError:
-                sizes[pack] = -1
-    return {key: place for key, place in packed.items() if place[1] + place[2] <= sizes[place[0]]}
 
 
 class SiteIndex:
@@ -442,6 +430,18 @@ def _by_predicate(triples: list[ox.Triple]) -> dict[str, Objects]:
     return dict(found)
 
 
+def indexed(built: Built) -> IndexedPage:
+    """What the index keeps of a page that was built."""
+    return IndexedPage(built.path, built.title, built.key, built.owner, built.subjects,
+                       [(path, key) for path, _digest, key in built.texts], built.reads)
+
+
+def written_rows(built: Built, root: Path) -> list[FileRow]:
+    """The rows of a built page's files (the page and its source text) as written under `root`."""
+    return [(path, key, digest, file_stat(root / path))
+            for path, digest, key in [(built.path, built.digest or "", built.key), *built.texts]]
+
+
 def rows_file(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.rows")
 
@@ -461,10 +461,8 @@ def create_for(release: Release, fingerprint: str, built: list[Built], path: Pat
     began (written here where it did not, or failed); a cache that cannot be written only
     costs the next publish its time."""
     units = {unit.graph: unit.digest for unit in release.units}
-    pages = (IndexedPage(b.path, b.title, b.key, b.owner, b.subjects, [(p, k) for p, _d, k in b.texts],
-                         b.reads) for b in built)
-    files = [(f, key, digest, file_stat(root / f)) for b in built
-             for f, digest, key in [(b.path, b.digest or "", b.key), *b.texts]]
+    pages = (indexed(b) for b in built)
+    files = [row for b in built for row in written_rows(b, root)]
     target = rows_file(path)
     try:
         if rows is None or rows.join() != [True]:
@@ -539,7 +537,7 @@ def _write_changed(exporter: HtmlExporter, release: Release, folder: Path, index
     tokens, units = _changed_tokens(release, index, axioms)
     site = StoredSite(index, axioms)
     pages = index.pages()
-    packed = whole(cache.packed(CACHE_KIND))
+    packed = cache.packed(CACHE_KIND)
     subjects = {token[2:] for token in tokens if token.startswith("s ")}
     reached = index.pages_reading(tokens) | {p for s in subjects if (p := page_path(s)) is not None}
     reached |= {p for p, page in pages.items()
@@ -565,15 +563,12 @@ def _write_changed(exporter: HtmlExporter, release: Release, folder: Path, index
         item.digest = sha256_write(root / page.path, data)
     kept = [page for path, page in pages.items() if path not in reached]
     index.remove_pages(reached)
-    index.put_pages(IndexedPage(b.path, b.title, b.key, b.owner, b.subjects, [(p, k) for p, _d, k in b.texts],
-                                b.reads) for b in built)
+    index.put_pages(indexed(b) for b in built)
     published = index.files()
     previous = None if release.previous is None else release.previous / HTML_FOLDER
     placed = _place_kept(sorted((page.path, page.key) for page in kept)
                          + sorted(t for page in kept for t in page.texts), packed, root, previous, published)
-    made_now = [(f, key, digest, file_stat(root / f)) for b in built
-                for f, digest, key in [(b.path, b.digest or "", b.key), *b.texts]]
-    rows = {row[0]: row for row in [*placed, *made_now]}
+    rows = {row[0]: row for row in [*placed, *(row for b in built for row in written_rows(b, root))]}
     index.remove_files(published.keys() - rows.keys())
     index.put_files(row for path, row in rows.items() if published.get(path) != row)
     index.set_meta(fingerprint, units)
