@@ -264,7 +264,7 @@ def statement_scopes(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
     registry: dict[ox.NamedNode, list[ox.Triple]] = {}
     for quad in quads:
         name = graph_name(quad)
-        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+        triple = quad.triple
         if (slug := statement_slug(name)) is not None:
             own.setdefault(slug, set()).add(triple)
         elif name != ONTOLOGY_GRAPH:

@@ -405,3 +405,34 @@ def test_narrowed_prefix_search_compacts_every_iri_as_pyld_does() -> None:
                 expected = plain._compact_iri(active, iri, value=value, vocab=vocab)
                 assert ours._compact_iri(active, iri, value=value, vocab=vocab) == expected, (iri, value, vocab)
                 assert ours._compact_iri(active, iri, value=value, vocab=vocab) == expected  # remembered
+
+
+def test_inlined_has_value_answers_as_pyld_does() -> None:
+    """Node references, value objects (typed, tagged, indexed; 1 against True and 1.0), bare
+    values, @list objects, frozen dicts, missing and empty properties: every pair of cases."""
+    from frozendict import frozendict
+    from pyld import jsonld
+
+    from publisher.export.processor import _faster_has_value, _has_value
+
+    ex = "https://example.org/"
+    candidates: list[object] = [
+        {"@id": ex + "a"}, {"@id": ex + "b"}, {"@id": ex + "a", "@type": [ex + "T"]}, {"@id": None},
+        {"@value": "a"}, {"@value": "a", "@language": "en"}, {"@value": "a", "@type": ex + "T"},
+        {"@value": "a", "@index": "i"}, {"@value": 1}, {"@value": True}, {"@value": 1.0},
+        frozendict({"@id": ex + "a"}), frozendict({"@value": "a"}), "a", 1, True, None,
+        {"@list": [{"@id": ex + "a"}]},
+    ]
+    subjects = [{}, {"p": []}, {"p": candidates}, {"p": candidates[4]}, {"p": candidates[-1]},
+                {"p": [{"@id": ex + "a"}, {"@value": "a"}]}, {"p": [{"@value": 1}, {"@value": 1.0}]},
+                frozendict({"p": [candidates[0]]})]
+    checked = 0
+    for subject in subjects:
+        for value in [*candidates, [candidates[0]], candidates[2].copy()]:
+            expected = jsonld.JsonLdProcessor.has_value(subject, "p", value)
+            assert _has_value(subject, "p", value) == expected, (subject, value)
+            checked += 1
+    assert checked == 8 * 20
+    with _faster_has_value():
+        assert jsonld.JsonLdProcessor.has_value({"p": [{"@id": ex + "a"}]}, "p", {"@id": ex + "a"}) is True
+    assert jsonld.JsonLdProcessor.__dict__["has_value"].__func__ is not _has_value  # put back

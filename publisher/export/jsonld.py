@@ -23,7 +23,7 @@ from publisher.errors import InputError
 from publisher.export import Exporter, Release, register
 from publisher.export import processor as processor_module
 from publisher.export.dumps import pack, unpack
-from publisher.export.processor import Processor
+from publisher.export.processor import shared_processor
 from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
@@ -126,7 +126,7 @@ def compact_nodes(expanded: list[dict[str, Any]], context: dict[str, Any]) -> li
     if not expanded:
         return []
     options = {"documentLoader": refuse_remote, "skipExpansion": True}
-    document: dict[str, Any] = Processor().compact(expanded, context, options)
+    document: dict[str, Any] = shared_processor().compact(expanded, context, options)
     graph = document.get("@graph")
     if isinstance(graph, list):
         return graph

@@ -5,13 +5,18 @@
   context for the shortest prefix each time it compacts an IRI that is no term; where it
   must search, only the terms that can be a prefix of the IRI are tried (`_curie`).
 
+- While `Processor.frame` runs, pyld's `has_value` answers node references and value objects
+  without a call to `compare_values` per value (`_has_value`): framing asks it for every
+  value it adds to a node, and a statement has dozens of values of the same property.
+
 pyld still does all expansion, framing and compaction; tests compare the results with
 plain pyld's (tests/test_scale.py, tests/test_export_cache.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import contextlib
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 from pyld import jsonld
@@ -19,6 +24,8 @@ from pyld import jsonld
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _PREFIX_CHARS = 20  # a term's IRI can prefix an IRI only if they share this many first characters
 _is_keyword = jsonld._is_keyword
+_OBJECT_TYPES = (dict, jsonld.frozendict)  # what pyld's `_is_object` accepts
+_pyld_has_value = jsonld.JsonLdProcessor.has_value
 #: (term, IRI) of the terms that can be prefixes: IRIs shorter than _PREFIX_CHARS, and the others
 #: by their first _PREFIX_CHARS characters
 PrefixTerms = tuple[list[tuple[str, str]], dict[str, list[tuple[str, str]]]]
@@ -47,6 +54,10 @@ class Processor(jsonld.JsonLdProcessor):
         if self.expanded is not None and input_ is self.expanded:
             return input_
         return super().expand(input_, options)
+
+    def frame(self, input_: Any, frame: Any, options: Any) -> Any:
+        with _faster_has_value():
+            return super().frame(input_, frame, options)
 
     def _compact_iri(self, active_ctx: Any, iri: str, value: Any = None, vocab: bool = False,
                      base: Any = None, reverse: bool = False) -> str:
@@ -117,3 +128,50 @@ class Processor(jsonld.JsonLdProcessor):
             return ("reference", bool(term is not None and mapping and mapping["@id"] == value["@id"]))
         return None
 
+
+
+_SHARED: list[Processor] = []
+
+
+def shared_processor(expanded: list[dict[str, Any]] | None = None) -> Processor:
+    """This process's processor (its compacted IRIs are remembered from one document to the
+    next: statements and units share most of their terms), told which input is expanded."""
+    if not _SHARED:
+        _SHARED.append(Processor())
+    processor = _SHARED[0]
+    processor.expanded = expanded
+    return processor
+
+
+def _strict_eq(a: Any, b: Any) -> bool:
+    """pyld 3.3 `compare_values`' test of two @value's (1 is not True)."""
+    return bool(a == b and (type(a) is type(b) if isinstance(a, bool) or isinstance(b, bool) else True))
+
+
+def _has_value(subject: Any, property: str, value: Any) -> bool:
+    """pyld 3.3 `has_value` (`any(compare_values(value, v) for v in values)`) for an array of
+    values and a node reference or value object, with `compare_values`' tests inlined; any
+    other case goes to pyld's."""
+    values = subject.get(property) if type(subject) is dict else None
+    if type(values) is list and type(value) is dict:
+        if len(value) == 1 and value.get("@id") is not None:
+            ident = value["@id"]
+            return any(v is value or (isinstance(v, _OBJECT_TYPES) and v.get("@id") == ident) for v in values)
+        if "@value" in value and "@id" not in value:
+            shape = (value.get("@type"), value.get("@language"), value.get("@index"))
+            literal = value["@value"]
+            return any(v is value or (isinstance(v, _OBJECT_TYPES) and "@value" in v
+                                      and (v.get("@type"), v.get("@language"), v.get("@index")) == shape
+                                      and _strict_eq(v["@value"], literal)) for v in values)
+    return bool(_pyld_has_value(subject, property, value))
+
+
+@contextlib.contextmanager
+def _faster_has_value() -> Iterator[None]:
+    """`_has_value` in place of pyld's while framing (pyld calls it through its class)."""
+    previous = jsonld.JsonLdProcessor.__dict__["has_value"]
+    jsonld.JsonLdProcessor.has_value = staticmethod(_has_value)
+    try:
+        yield
+    finally:
+        jsonld.JsonLdProcessor.has_value = previous

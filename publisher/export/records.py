@@ -28,10 +28,11 @@ from publisher.export import jsonld as jsonld_export
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
 from publisher.export.nogc import collector_paused
-from publisher.export.processor import Processor
+from publisher.export.processor import shared_processor
 from publisher.forkmap import Background, fork_background, workers
 from publisher.graph import STATEMENT_BASE, statement_scopes, statement_slug
 from publisher.settings import ONTOLOGY_NS
+from publisher.units import Unit
 
 RECORDS_FOLDER = "statements"
 SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
@@ -77,7 +78,7 @@ def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str,
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
     frame = _frame(context, statement, hidden)
-    framed: dict[str, Any] = Processor(expanded).frame(expanded, frame, options)
+    framed: dict[str, Any] = shared_processor(expanded).frame(expanded, frame, options)
     return framed
 
 
@@ -105,13 +106,19 @@ def input_keys(release: Release, base: list[str]) -> dict[str, str]:
             for unit in release.units if (slug := statement_slug(unit.graph)) is not None}
 
 
+def scope_units(release: Release, slugs: list[str]) -> list[Unit]:
+    """The units the scopes of some statements are drawn from: theirs, and every unit that is
+    no statement's."""
+    wanted = set(slugs)
+    return [u for u in release.units if statement_slug(u.graph) is None or statement_slug(u.graph) in wanted]
+
+
 def changed_scopes(release: Release, changed: list[str]) -> dict[str, list[ox.Triple]]:
     """The scopes of some statements, from their quads and those of every unit that is no
     statement's (not the whole release)."""
     if not changed:
         return {}
-    wanted = set(changed)
-    units = [u for u in release.units if statement_slug(u.graph) is None or statement_slug(u.graph) in wanted]
+    units = scope_units(release, changed)
     quads = release.unit_quads(units)
     return statement_scopes(quad for unit in units for quad in quads[unit.graph])
 
@@ -159,6 +166,8 @@ class StatementRecordsExporter(Exporter):
             return framed
 
         jobs = min(workers(), len(changed))
+        if jobs > 1:  # each process would otherwise materialize every registry again
+            release.unit_quads(scope_units(release, changed))
         self.background = fork_background(frame, [changed[index::jobs] for index in range(jobs)])
 
     def stop(self) -> None:

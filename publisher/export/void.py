@@ -143,24 +143,30 @@ def describe(release: Release, folder: Path) -> list[ox.Triple]:
     absolute = [folder / path for path in files]
     release.prefetch_digests(absolute)
     for path, file in zip(files, absolute, strict=True):
-        name = path.as_posix()
-        iri = info.base + name
-        out.add(dataset, DCAT + "distribution", iri)
-        out.add(iri, RDF_TYPE, DCAT + "Distribution")
-        out.add(iri, DCT + "title", text(name))
-        out.add(iri, DCAT + "downloadURL", iri)
-        out.add(iri, DCAT + "mediaType", IANA + media_type(path))
-        out.add(iri, DCAT + "byteSize", typed(os.stat(file).st_size, "nonNegativeInteger"))
-        checksum = iri + "#sha256"
-        out.add(iri, SPDX + "checksum", checksum)
-        out.add(checksum, RDF_TYPE, SPDX + "Checksum")
-        out.add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
-        out.add(checksum, SPDX + "checksumValue", typed(release.digest(file), "hexBinary"))
-        if name in DUMPS:
-            out.add(dataset, VOID + "dataDump", iri)
-        if path.parts[0] == QUERIES_FOLDER and path.suffix == ".rq":
-            out.add(dataset, VOID + "exampleResource", iri)
+        describe_file(out, dataset, info.base, path, os.stat(file).st_size, release.digest(file))
     return sorted_unique(out.triples, triple_text)
+
+
+def describe_file(out: _Triples, dataset: str, base: str, path: Path, size: int, digest: str) -> None:
+    """A file as a `dcat:Distribution` of the dataset (thousands of them: its nodes are made once)."""
+    name = path.as_posix()
+    iri = base + name
+    file, checksum, node = out.node(iri), out.node(iri + "#sha256"), out.node
+    add = out.triples.append
+    add(ox.Triple(node(dataset), node(DCAT + "distribution"), file))
+    add(ox.Triple(file, node(RDF_TYPE), node(DCAT + "Distribution")))
+    add(ox.Triple(file, node(DCT + "title"), text(name)))
+    add(ox.Triple(file, node(DCAT + "downloadURL"), file))
+    add(ox.Triple(file, node(DCAT + "mediaType"), node(IANA + media_type(path))))
+    add(ox.Triple(file, node(DCAT + "byteSize"), typed(size, "nonNegativeInteger")))
+    add(ox.Triple(file, node(SPDX + "checksum"), checksum))
+    add(ox.Triple(checksum, node(RDF_TYPE), node(SPDX + "Checksum")))
+    add(ox.Triple(checksum, node(SPDX + "algorithm"), node(SPDX + "checksumAlgorithm_sha256")))
+    add(ox.Triple(checksum, node(SPDX + "checksumValue"), typed(digest, "hexBinary")))
+    if name in DUMPS:
+        out.add(dataset, VOID + "dataDump", iri)
+    if path.parts[0] == QUERIES_FOLDER and path.suffix == ".rq":
+        out.add(dataset, VOID + "exampleResource", iri)
 
 
 def void_bytes(triples: list[ox.Triple]) -> bytes:
