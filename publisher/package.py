@@ -57,7 +57,7 @@ def crate_metadata(folder: Path, settings: Settings, later: tuple[str, ...] = ()
     names = sorted({p.as_posix() for p in release_files(folder, frozenset({CRATE_FILE}))} | set(later))
     for name in names:
         path = folder / name
-        properties: dict[str, Any] = {"name": name, "encodingFormat": media_type(Path(name))}
+        properties: dict[str, Any] = {"name": name, "encodingFormat": media_type(name)}
         if path.is_file():
             properties["contentSize"] = str(path.stat().st_size)
             properties["sha256"] = sha256_file(path)

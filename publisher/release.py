@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.errors import InputError, NotConforming
-from publisher.export import Exporter, Release, exporters, line_count, release_files, sha256_file
+from publisher.export import (
+    Exporter,
+    Release,
+    exporters,
+    line_count,
+    release_files,
+    release_names,
+    sha256_file,
+)
 from publisher.forkmap import fork_map
 from publisher.inputs import remove_stale
 from publisher.load import Dataset, display_path
@@ -37,8 +45,10 @@ class Published:
 
 
 def write_checksums(folder: Path, release: Release | None = None) -> Path:
-    digest = release.digest if release is not None else sha256_file
-    lines = [f"{digest(folder / p)}  {p.as_posix()}\n" for p in release_files(folder, frozenset({CHECKSUMS}))]
+    names = release_names(folder, frozenset({CHECKSUMS}))
+    digests = ([sha256_file(folder / name) for name in names] if release is None
+               else [release.digest(f"{folder}/{name}") for name in names])
+    lines = [f"{digest}  {name}\n" for digest, name in zip(digests, names, strict=True)]
     target = folder / CHECKSUMS
     target.write_text("".join(lines), encoding="utf-8")
     return target

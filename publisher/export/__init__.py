@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -34,7 +35,7 @@ class Release:
         self.settings = settings
         self._quads = quads
         self._triples = triples
-        self._digests: dict[Path, str] = {}
+        self._digests: dict[str, str] = {}  # by os.fspath: thousands of lookups, no Path hashing
         self._dumps: dict[str, bytes] = {}
         self._units: dict[str, list[ox.Quad]] = {}
         self._shared: dict[str, Any] = {}
@@ -96,22 +97,22 @@ class Release:
         """Let go of the whole-release dumps kept for exporters that ran in forked processes."""
         self._dumps.clear()
 
-    def prefetch_digests(self, paths: list[Path]) -> None:
+    def prefetch_digests(self, paths: Sequence[Path | str]) -> None:
         """Hash files on one thread per CPU (hashlib releases the GIL): the release is hundreds
         of megabytes at a million triples."""
         from concurrent.futures import ThreadPoolExecutor
 
         from publisher.forkmap import workers
 
-        todo = [path for path in paths if path not in self._digests]
+        todo = [key for key in (os.fspath(path) for path in paths) if key not in self._digests]
         with ThreadPoolExecutor(max_workers=workers()) as pool:
-            for path, digest in zip(todo, pool.map(sha256_file, todo), strict=True):
+            for path, digest in zip(todo, pool.map(sha256_file, map(Path, todo)), strict=True):
                 self._digests[path] = digest
 
     def write(self, path: Path, data: bytes) -> Path:
         """`write_bytes`, remembering the data's SHA-256 for void.ttl and SHA256SUMS (hashing
         bytes in memory costs a fraction of reading thousands of small files back)."""
-        self._digests[path] = sha256_write(path, data)
+        self._digests[os.fspath(path)] = sha256_write(path, data)
         return path
 
     def write_chunks(self, path: Path, chunks: Sequence[bytes | memoryview]) -> Path:
@@ -122,19 +123,20 @@ class Release:
             for chunk in chunks:
                 handle.write(chunk)
                 digest.update(chunk)
-        self._digests[path] = digest.hexdigest()
+        self._digests[os.fspath(path)] = digest.hexdigest()
         return path
 
     def wrote(self, path: Path, digest: str) -> None:
         """Remember the SHA-256 of a file a forked worker wrote (`sha256_write`)."""
-        self._digests[path] = digest
+        self._digests[os.fspath(path)] = digest
 
-    def digest(self, path: Path) -> str:
+    def digest(self, path: Path | str) -> str:
         """SHA-256 of a file this release has finished writing (void.ttl and SHA256SUMS both
         need every file's; each is read once)."""
-        if path not in self._digests:
-            self._digests[path] = sha256_file(path)
-        return self._digests[path]
+        key = os.fspath(path)
+        if key not in self._digests:
+            self._digests[key] = sha256_file(Path(key))
+        return self._digests[key]
 
     @property
     def cache(self) -> BuildCache:
@@ -284,20 +286,26 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def media_type(path: Path) -> str:
-    if path.name == "SHA256SUMS":
+def media_type(name: str) -> str:
+    """The media type of a release file, by its name (a POSIX path)."""
+    if posixpath.basename(name) == "SHA256SUMS":
         return "text/plain"
-    return MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+    return MEDIA_TYPES.get(posixpath.splitext(name)[1], "application/octet-stream")
 
 
 def release_files(folder: Path, exclude: frozenset[str] = frozenset()) -> list[Path]:
-    """Every file under `folder`, relative to it, sorted by POSIX path (walked with scandir:
-    `Path.rglob` and a stat per file cost a quarter of a second for a release's 8,000 files)."""
+    """Every file under `folder`, relative to it, sorted by POSIX path."""
+    return [Path(name) for name in release_names(folder, exclude)]
+
+
+def release_names(folder: Path, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """`release_files` as POSIX paths (walked with scandir, no Path per file: `Path.rglob`
+    and a stat per file cost a quarter of a second for a release's 8,000 files)."""
     names: list[str] = []
     for top, _folders, files in os.walk(folder):
         prefix = Path(top).relative_to(folder).as_posix()
         names.extend(name if prefix == "." else f"{prefix}/{name}" for name in files)
-    return [Path(name) for name in sorted(names) if name not in exclude]
+    return [name for name in sorted(names) if name not in exclude]
 
 
 Writer = Callable[[Release, Path], list[Path]]

@@ -25,7 +25,7 @@ from publisher.export import (
     line_count,
     media_type,
     register,
-    release_files,
+    release_names,
     write_bytes,
 )
 from publisher.export.queries import QUERIES_FOLDER
@@ -139,17 +139,17 @@ def describe(release: Release, folder: Path) -> list[ox.Triple]:
         out.add(graph, VOID + "triples", typed(count, "integer"))
         if (slug := statement_slug(graph)) is not None:
             out.add(dataset, VOID + "exampleResource", STATEMENT_BASE + slug)
-    files = release_files(folder, UNDESCRIBED)
-    absolute = [folder / path for path in files]
+    names = release_names(folder, UNDESCRIBED)
+    absolute = [f"{folder}/{name}" for name in names]
     release.prefetch_digests(absolute)
-    for path, file in zip(files, absolute, strict=True):
-        describe_file(out, dataset, info.base, path, os.stat(file).st_size, release.digest(file))
+    for name, file in zip(names, absolute, strict=True):
+        describe_file(out, dataset, info.base, name, os.stat(file).st_size, release.digest(file))
     return sorted_unique(out.triples, triple_text)
 
 
-def describe_file(out: _Triples, dataset: str, base: str, path: Path, size: int, digest: str) -> None:
-    """A file as a `dcat:Distribution` of the dataset (thousands of them: its nodes are made once)."""
-    name = path.as_posix()
+def describe_file(out: _Triples, dataset: str, base: str, name: str, size: int, digest: str) -> None:
+    """A file (its POSIX path in the release) as a `dcat:Distribution` of the dataset
+    (thousands of them: its nodes are made once)."""
     iri = base + name
     file, checksum, node = out.node(iri), out.node(iri + "#sha256"), out.node
     add = out.triples.append
@@ -157,7 +157,7 @@ def describe_file(out: _Triples, dataset: str, base: str, path: Path, size: int,
     add(ox.Triple(file, node(RDF_TYPE), node(DCAT + "Distribution")))
     add(ox.Triple(file, node(DCT + "title"), text(name)))
     add(ox.Triple(file, node(DCAT + "downloadURL"), file))
-    add(ox.Triple(file, node(DCAT + "mediaType"), node(IANA + media_type(path))))
+    add(ox.Triple(file, node(DCAT + "mediaType"), node(IANA + media_type(name))))
     add(ox.Triple(file, node(DCAT + "byteSize"), typed(size, "nonNegativeInteger")))
     add(ox.Triple(file, node(SPDX + "checksum"), checksum))
     add(ox.Triple(checksum, node(RDF_TYPE), node(SPDX + "Checksum")))
@@ -165,7 +165,7 @@ def describe_file(out: _Triples, dataset: str, base: str, path: Path, size: int,
     add(ox.Triple(checksum, node(SPDX + "checksumValue"), typed(digest, "hexBinary")))
     if name in DUMPS:
         out.add(dataset, VOID + "dataDump", iri)
-    if path.parts[0] == QUERIES_FOLDER and path.suffix == ".rq":
+    if name.startswith(QUERIES_FOLDER + "/") and name.endswith(".rq"):
         out.add(dataset, VOID + "exampleResource", iri)
 
 
