@@ -52,6 +52,8 @@ def export(root: Path, cache: Path, out: Path) -> tuple[StatementRecordsExporter
     records, html = StatementRecordsExporter(), HtmlExporter()
     records.write(release, out)
     html.write(release, out)
+    for exporter in (records, html):
+        exporter.stop()  # as the release does: the site index is finished beside, and joined here
     return records, html
 
 

@@ -277,8 +277,11 @@ def test_html_is_deterministic(project: Path, tmp_path: Path) -> None:
     quads = release_quads(dataset)
     release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
     one, two = tmp_path / "one", tmp_path / "two"
-    first = HtmlExporter().write(release, one)
-    second = HtmlExporter().write(release, two)
+    exporters = HtmlExporter(), HtmlExporter()
+    first = exporters[0].write(release, one)
+    second = exporters[1].write(release, two)
+    for exporter in exporters:
+        exporter.stop()
     assert [p.relative_to(one) for p in first] == [p.relative_to(two) for p in second]
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
 

@@ -902,6 +902,7 @@ class HtmlExporter(Exporter):
     def __init__(self) -> None:
         self.stats = CacheStats()
         self.rows: Background[bool] | None = None
+        self.finishing: Background[bool] = Background()
 
     def start(self, release: Release) -> None:
         """Where the site index cannot be used, begin a new one beside the other exporters."""
@@ -917,6 +918,7 @@ class HtmlExporter(Exporter):
         if self.rows is not None:
             self.rows.stop()
             self.rows = None
+        self.finishing.join()  # the site index: the next publish reads it
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         """With a site index in the build cache (`siteindex`), only the pages a change can reach
@@ -983,6 +985,6 @@ class HtmlExporter(Exporter):
         if index_file is not None:
             from publisher.export import siteindex
 
-            siteindex.create_for(release, fingerprint, built, index_file, self.rows, root)
+            self.finishing = siteindex.create_for(release, fingerprint, built, index_file, self.rows, root)
             self.rows = None
         return [*written, index]

@@ -456,16 +456,36 @@ def start_rows(release: Release, path: Path, fingerprint: str) -> Background[boo
 
 
 def create_for(release: Release, fingerprint: str, built: list[Built], path: Path,
-               rows: Background[bool] | None, root: Path) -> None:
+               rows: Background[bool] | None, root: Path) -> Background[bool]:
     """The site index of a release whose pages were all built, from the rows `start_rows`
-    began (written here where it did not, or failed); a cache that cannot be written only
+    began (written where it did not, or failed), in a forked process beside the other
+    exporters (here on one CPU): join what it returns. A cache that cannot be written only
     costs the next publish its time."""
+    rows_written = rows is not None and rows.join() == [True]  # a child's: joined by its parent
+    target = rows_file(path)  # named by this process, as `start_rows` named it
+    try:  # here: the staged release is moved once the exporters are done
+        files = [row for b in built for row in written_rows(b, root)]
+    except OSError:
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
+        return Background()
+
+    def finish(_task: None) -> bool:
+        _finish(release, fingerprint, built, path, target, rows_written, files)
+        return True
+
+    finishing = fork_background(finish, [None])
+    if not finishing.started:
+        finish(None)
+    return finishing
+
+
+def _finish(release: Release, fingerprint: str, built: list[Built], path: Path, target: Path,
+            rows_written: bool, files: list[FileRow]) -> None:
     units = {unit.graph: unit.digest for unit in release.units}
     pages = (indexed(b) for b in built)
-    files = [row for b in built for row in written_rows(b, root)]
-    target = rows_file(path)
     try:
-        if rows is None or rows.join() != [True]:
+        if not rows_written:
             SiteIndex.write_rows(release, target)
         SiteIndex.finish(target, path, fingerprint, units, pages, files)
     except (OSError, sqlite3.Error):
