@@ -160,6 +160,12 @@ def run_worker(kind: str, corpus: Path, out: Path, limit: float) -> tuple[list[d
     return phases, wall, cut
 
 
+#: where every run's cache and release are kept until all are measured: on a file system like
+#: this machine's (ext4 without a journal), inodes freed in the last minute or more are skipped
+#: when new files are made, one by one, so deleting the last run's 12,000 files just before the
+#: next made its 5,400 new files cost up to a second and a half of kernel time more at 100k
+RUNS_FOLDER = "runs"
+
 NAIVE_PHASES = ["load", "validate", "export: turtle", "export: ntriples", "export: jsonld"]
 
 
@@ -268,15 +274,15 @@ def main() -> None:
         (worker_ours if args.worker == "ours" else worker_naive)(args.corpora, args.out)
         return
     results: dict[str, dict[str, Any]] = {}
+    runs_folder = args.corpora / RUNS_FOLDER
+    shutil.rmtree(runs_folder, ignore_errors=True)  # left by a run that was stopped
     for size in args.sizes.split(","):
         corpus = corpus_for(args.corpora, size)
-        cache = args.corpora / f"{size}-cache"
-        shutil.rmtree(cache, ignore_errors=True)
-        os.environ["NIDA_CACHE_DIR"] = str(cache)  # a cold cache for the first run
-        out = args.corpora / f"{size}-dist"
         runs: dict[str, Any] = {"ours": [], "ours, 1 statement changed": []}
-        for _ in range(max(1, args.repeat)):
-            shutil.rmtree(cache, ignore_errors=True)  # cold
+        for repetition in range(1, max(1, args.repeat) + 1):
+            # a fresh, cold cache and a fresh release folder each time; none deleted until the end
+            cache, out = runs_folder / f"{size}-{repetition}-cache", runs_folder / f"{size}-{repetition}-dist"
+            os.environ["NIDA_CACHE_DIR"] = str(cache)
             phases, wall, cut = run_worker("ours", corpus, out, args.limit)
             runs["ours"].append({"phases": phases, "wall": wall, "cut": cut})
             target, original = edit_one_statement(corpus)
@@ -324,8 +330,12 @@ def main() -> None:
             " lookups meet what changed are built again (from the site index), the other pages are"
             " linked from the release replaced, everything else read from the cache;"
             " *naive* = one rdflib graph, pySHACL over everything on rdflib's"
-            f" in-memory store, rdflib serializers, cut off after {args.naive_limit:.0f} s.\n\n"
+            f" in-memory store, rdflib serializers, cut off after {args.naive_limit:.0f} s."
+            " Each repetition gets a fresh cache and release folder, all deleted only after every"
+            " run was measured (see `RUNS_FOLDER` in run.py: freshly freed inodes slow down"
+            " making files on this machine).\n\n"
             + text + notes, encoding="utf-8")
+    shutil.rmtree(runs_folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
