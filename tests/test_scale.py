@@ -436,3 +436,30 @@ def test_inlined_has_value_answers_as_pyld_does() -> None:
     with _faster_has_value():
         assert jsonld.JsonLdProcessor.has_value({"p": [{"@id": ex + "a"}]}, "p", {"@id": ex + "a"}) is True
     assert jsonld.JsonLdProcessor.__dict__["has_value"].__func__ is not _has_value  # put back
+
+
+def test_record_frames_expand_as_pyld_expands_them() -> None:
+    """The expanded frame without `@id`, kept and given each statement's IRI back, is what pyld
+    makes of each whole frame, key order included; a frame with no absolute `@id` is expanded
+    as it is."""
+    from pyld import jsonld
+
+    from publisher.export import Release
+    from publisher.export.jsonld import build_context, refuse_remote
+    from publisher.export.processor import Processor
+    from publisher.export.records import _frame, hidden_properties
+    from publisher.graph import STATEMENT_BASE
+
+    settings = Settings(root=REPO)
+    dataset = load_dataset(settings)
+    context, hidden = build_context(dataset.ontology), hidden_properties(Release(dataset, settings))
+    options = {"isFrame": True, "keepFreeFloatingNodes": True, "documentLoader": refuse_remote}
+    ours = Processor()
+    for iri in [STATEMENT_BASE + "a", STATEMENT_BASE + "b", "https://example.org/x", "relative/x"]:
+        frame = _frame(context, iri, hidden)
+        expected = jsonld.JsonLdProcessor().expand(frame, dict(options))
+        found = ours.expand(frame, dict(options))
+        assert found == expected and [list(node) for node in found] == [list(node) for node in expected], iri
+        nested = next(key for key in found[0] if not key.startswith("@"))
+        found[0][nested].append({"changed": True})  # framing may change what it is given: not the kept one
+    assert len(ours._frames) == 1

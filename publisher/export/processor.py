@@ -16,6 +16,9 @@ plain pyld's (tests/test_scale.py, tests/test_export_cache.py).
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
+import re
 from collections.abc import Hashable, Iterator
 from typing import Any
 
@@ -24,6 +27,7 @@ from pyld import jsonld
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _PREFIX_CHARS = 20  # a term's IRI can prefix an IRI only if they share this many first characters
 _is_keyword = jsonld._is_keyword
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]*\Z")  # a scheme: expansion leaves it as it is
 _OBJECT_TYPES = (dict, jsonld.frozendict)  # what pyld's `_is_object` accepts
 _pyld_has_value = jsonld.JsonLdProcessor.has_value
 #: (term, IRI) of the terms that can be prefixes: IRIs shorter than _PREFIX_CHARS, and the others
@@ -46,6 +50,7 @@ class Processor(jsonld.JsonLdProcessor):
         self._iris: dict[tuple[int, str, bool, Any, bool, Hashable], str] = {}
         self._contexts: dict[int, Any] = {}
         self._prefixes: dict[int, PrefixTerms] = {}
+        self._frames: dict[str, Any] = {}
 
     def expand(self, input_: Any, options: Any) -> Any:
         """Input already in expanded form (`jsonld.from_rdf`'s output, passed as `expanded`) is
@@ -53,7 +58,26 @@ class Processor(jsonld.JsonLdProcessor):
         third of the time of framing a statement's record."""
         if self.expanded is not None and input_ is self.expanded:
             return input_
+        if options.get("isFrame") and isinstance(input_, dict):
+            return self._expand_frame(input_, options)
         return super().expand(input_, options)
+
+    def _expand_frame(self, frame: dict[str, Any], options: Any) -> Any:
+        """A frame that selects one node by its absolute IRI is the frame without `@id`, expanded
+        once per processor (every record's frame is the same but for the statement), with the
+        IRI put back as expansion writes it: `"@id": [iri]`, the first key (the expanded frame is
+        copied: framing may change it)."""
+        root = frame.get("@id")
+        if not isinstance(root, str) or not _ABSOLUTE.match(root):
+            return super().expand(frame, options)
+        template = {key: value for key, value in frame.items() if key != "@id"}
+        key = json.dumps(template, sort_keys=True)
+        found = self._frames.get(key)
+        if found is None:
+            found = self._frames[key] = super().expand(template, options)
+        if not (isinstance(found, list) and len(found) == 1 and isinstance(found[0], dict)):
+            return super().expand(frame, options)
+        return [{"@id": [root], **copy.deepcopy(found[0])}]
 
     def frame(self, input_: Any, frame: Any, options: Any) -> Any:
         with _faster_has_value():
