@@ -631,10 +631,13 @@ def _index_context(pages: list[Page]) -> dict[str, Any]:
         for k in order if groups.get(k)]}
 
 
+@functools.cache
 def environment() -> Environment:
+    """One per process, its templates compiled once: they do not change while nida runs (no
+    check of the template files' times for each of thousands of pages)."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
 
 
