@@ -192,3 +192,31 @@ def test_a_page_changed_in_the_release_replaced_is_written_again(corpus: Path, t
     assert files(out) == published
     assert page.stat().st_ino != inode
     assert linked.stat().st_ino == linked_inode
+
+
+def test_a_publish_without_cache_links_the_files_the_release_replaced_holds(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no build cache (deleted, or another version of nida), pages are built in full, and
+    a page or source text the release being replaced holds byte for byte is linked from it;
+    one edited there (same size too), or replaced by a symbolic link, is written afresh."""
+    monkeypatch.chdir(corpus)
+    monkeypatch.delenv("NIDA_ROOT", raising=False)
+    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "dist"
+    assert run("publish", "--quiet", "--out", str(out)).exit_code == 0
+    published = files(out)
+    html = out / "html"
+    edited = html / "organization" / "relief-and-civil-society-organization-3.html"
+    edited.write_bytes(edited.read_bytes().replace(b"<html", b"<HTML", 1))  # the same size
+    symlinked = html / "statement" / "synthetic-00002.html"
+    (tmp_path / "elsewhere.html").write_bytes(symlinked.read_bytes())
+    symlinked.unlink()
+    symlinked.symlink_to(tmp_path / "elsewhere.html")
+    kept = [html / "statement" / "synthetic-00001.html", html / "source" / "synthetic-00001.txt"]
+    inodes = {path: path.stat().st_ino for path in [edited, *kept]}
+    shutil.rmtree(tmp_path / "cache")
+    assert run("publish", "--quiet", "--out", str(out)).exit_code == 0
+    assert files(out) == published
+    assert [path.stat().st_ino for path in kept] == [inodes[path] for path in kept]
+    assert edited.stat().st_ino != inodes[edited]
+    assert not symlinked.is_symlink()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import stat
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -279,6 +280,31 @@ def sha256_write(path: Path, data: bytes | memoryview) -> str:
     """`write_bytes`, returning the data's SHA-256 (for `Release.wrote`)."""
     write_bytes(path, data)
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_place(path: Path, data: bytes, previous: Path | None) -> str:
+    """`sha256_write`, or a hard link to `previous` (the same file in the release being
+    replaced) where that is a regular file holding exactly `data`: on some file systems making
+    thousands of files costs many times what linking them does (see benchmarks/README.md)."""
+    if previous is not None and _holds(previous, data):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(previous, path)
+            return hashlib.sha256(data).hexdigest()
+        except OSError:
+            pass
+    return sha256_write(path, data)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        with path.open("rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def sha256_file(path: Path) -> str:

@@ -34,7 +34,7 @@ from pyld import jsonld
 
 from publisher import forkmap
 from publisher.buildcache import Location, code_digest, content_key
-from publisher.export import Exporter, Release, register, sha256_write
+from publisher.export import Exporter, Release, register, sha256_place
 from publisher.export import jsonld as jsonld_module
 from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
@@ -807,8 +807,9 @@ class Built:
     reads: list[str] = field(default_factory=list)
 
 
-def copy_packed(location: Location | None, target: Path) -> str | None:
-    """Write a page from its pack; its SHA-256, None where the pack does not hold it whole."""
+def copy_packed(location: Location | None, target: Path, previous: Path | None = None) -> str | None:
+    """Write a page from its pack (or link `previous`, where it holds the same bytes: see
+    `sha256_place`); its SHA-256, None where the pack does not hold it whole."""
     if location is None:
         return None
     pack, offset, length = location
@@ -817,7 +818,7 @@ def copy_packed(location: Location | None, target: Path) -> str | None:
             data = os.pread(handle.fileno(), length, offset)
     except OSError:
         return None
-    return sha256_write(target, data) if len(data) == length else None
+    return sha256_place(target, data, previous) if len(data) == length else None
 
 
 def build_recorded(site: Site, plan: Plan) -> tuple[Page, list[str]]:
@@ -836,18 +837,19 @@ Keep = Callable[[list[tuple[str, bytes]]], None]
 
 def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version: str, root: Path,
                 packed: dict[str, Location], known: dict[str, DumpNode] | None, store: Store,
-                keep: Keep) -> list[Built]:
+                keep: Keep, previous: Path | None = None) -> list[Built]:
     """Build some pages, write those whose key is packed in the build cache, and render the
-    others here if `known` (the JSON-LD dump's nodes) is given, else hand back their plans."""
+    others here if `known` (the JSON-LD dump's nodes) is given, else hand back their plans
+    (`previous`: the html/ folder of the release being replaced, whose same files are linked)."""
     made = [build_recorded(site, plan) for plan in plans]
     pages = [page for page, _reads in made]
     built: list[Built] = []
     todo: list[tuple[str, Page]] = []
     texts: list[tuple[str, bytes]] = []
     for plan, (page, reads), key in zip(plans, made, page_keys(pages, context, version), strict=True):
-        digest = copy_packed(packed.get(key), root / page.path)
+        digest = copy_packed(packed.get(key), root / page.path, previous and previous / page.path)
         built.append(Built(page.path, page.title, key, digest, plan if digest is None else None,
-                           texts=write_source_text(root, page, key, packed, texts),
+                           texts=write_source_text(root, page, key, packed, texts, previous),
                            subjects=plan.subjects, owner=plan.owner, reads=reads))
         if digest is None:
             todo.append((key, page))
@@ -860,7 +862,8 @@ def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version:
 
 
 def write_source_text(root: Path, page: Page, key: str, packed: dict[str, Location],
-                      new: list[tuple[str, bytes]]) -> list[tuple[str, str, str]]:
+                      new: list[tuple[str, bytes]],
+                      previous: Path | None = None) -> list[tuple[str, str, str]]:
     """A source's page has its plain text beside it (`<slug>.txt`), kept in the build cache
     (under a key made of the page's) for re-publishes that copy the page."""
     text = page.context.get("source_text")
@@ -870,7 +873,7 @@ def write_source_text(root: Path, page: Page, key: str, packed: dict[str, Locati
     text_key = content_key(TEXT_KIND, [key])
     if text_key not in packed:
         new.append((text_key, data))
-    return [(path, sha256_write(root / path, data), text_key)]
+    return [(path, sha256_place(root / path, data, previous and previous / path), text_key)]
 
 
 def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> Path:
@@ -946,12 +949,14 @@ class HtmlExporter(Exporter):
         site = Site(release)
         plans = plan_pages(site)
         cache, root = release.cache, folder / HTML_FOLDER
+        previous = None if release.previous is None else release.previous / HTML_FOLDER
         shutil.rmtree(root, ignore_errors=True)  # anything a site index's attempt left
         packed = cache.packed(CACHE_KIND)
 
         def store(rendered: list[tuple[str, Page, bytes]]) -> list[str]:
             cache.put_pack(CACHE_KIND, [(key, data) for key, _page, data in rendered])
-            return [sha256_write(root / page.path, data) for _key, page, data in rendered]
+            return [sha256_place(root / page.path, data, previous and previous / page.path)
+                    for _key, page, data in rendered]
 
         def keep(entries: list[tuple[str, bytes]]) -> None:
             cache.put_pack(CACHE_KIND, entries)
@@ -960,7 +965,7 @@ class HtmlExporter(Exporter):
         known = None if packed else dump_node_texts(dump_nodes(release, context), context)
         groups = _balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
         def build(group: list[Plan]) -> list[Built]:
-            return build_group(site, group, context, version, root, packed, known, store, keep)
+            return build_group(site, group, context, version, root, packed, known, store, keep, previous)
 
         built = [b for part in forkmap.fork_map(build, groups) for b in part]
         built.sort(key=lambda b: b.path)
