@@ -172,15 +172,21 @@ def test_a_cache_that_cannot_be_written_only_costs_time(corpus: Path, tmp_path: 
     assert files(tmp_path / "b") == files(tmp_path / "a")
 
 
-def test_a_page_changed_in_the_release_replaced_is_written_again(corpus: Path, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages are linked from the release they replace only where they are still as published
-    (same inode, size and modification time): an edited page is written from the build cache."""
+def publish_corpus(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`nida publish` of the corpus into tmp_path/dist, with its cache in tmp_path/cache."""
     monkeypatch.chdir(corpus)
     monkeypatch.delenv("NIDA_ROOT", raising=False)
     monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "dist"
     assert run("publish", "--quiet", "--out", str(out)).exit_code == 0
+    return out
+
+
+def test_a_page_changed_in_the_release_replaced_is_written_again(corpus: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are linked from the release they replace only where they are still as published
+    (same inode, size and modification time): an edited page is written from the build cache."""
+    out = publish_corpus(corpus, tmp_path, monkeypatch)
     published = files(out)
     page = out / "html" / "organization" / "relief-and-civil-society-organization-3.html"
     inode = page.stat().st_ino
@@ -199,11 +205,7 @@ def test_a_publish_without_cache_links_the_files_the_release_replaced_holds(
     """With no build cache (deleted, or another version of nida), pages are built in full, and
     a page or source text the release being replaced holds byte for byte is linked from it;
     one edited there (same size too), or replaced by a symbolic link, is written afresh."""
-    monkeypatch.chdir(corpus)
-    monkeypatch.delenv("NIDA_ROOT", raising=False)
-    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache"))
-    out = tmp_path / "dist"
-    assert run("publish", "--quiet", "--out", str(out)).exit_code == 0
+    out = publish_corpus(corpus, tmp_path, monkeypatch)
     published = files(out)
     html = out / "html"
     edited = html / "organization" / "relief-and-civil-society-organization-3.html"
