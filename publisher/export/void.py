@@ -147,22 +147,34 @@ def describe(release: Release, folder: Path) -> list[ox.Triple]:
     return sorted_unique(out.triples, triple_text)
 
 
+@functools.cache
+def _file_terms() -> dict[str, ox.NamedNode]:
+    """The predicates and classes every file's description repeats, made once."""
+    names = {"distribution": DCAT + "distribution", "type": RDF_TYPE, "Distribution": DCAT + "Distribution",
+             "title": DCT + "title", "downloadURL": DCAT + "downloadURL", "mediaType": DCAT + "mediaType",
+             "byteSize": DCAT + "byteSize", "checksum": SPDX + "checksum", "Checksum": SPDX + "Checksum",
+             "algorithm": SPDX + "algorithm", "sha256": SPDX + "checksumAlgorithm_sha256",
+             "checksumValue": SPDX + "checksumValue"}
+    return {key: ox.NamedNode(iri) for key, iri in names.items()}
+
+
 def describe_file(out: _Triples, dataset: str, base: str, name: str, size: int, digest: str) -> None:
     """A file (its POSIX path in the release) as a `dcat:Distribution` of the dataset
-    (thousands of them: its nodes are made once)."""
+    (thousands of them: only its own nodes and literals are made here)."""
     iri = base + name
-    file, checksum, node = out.node(iri), out.node(iri + "#sha256"), out.node
-    add = out.triples.append
-    add(ox.Triple(node(dataset), node(DCAT + "distribution"), file))
-    add(ox.Triple(file, node(RDF_TYPE), node(DCAT + "Distribution")))
-    add(ox.Triple(file, node(DCT + "title"), text(name)))
-    add(ox.Triple(file, node(DCAT + "downloadURL"), file))
-    add(ox.Triple(file, node(DCAT + "mediaType"), node(IANA + media_type(name))))
-    add(ox.Triple(file, node(DCAT + "byteSize"), typed(size, "nonNegativeInteger")))
-    add(ox.Triple(file, node(SPDX + "checksum"), checksum))
-    add(ox.Triple(checksum, node(RDF_TYPE), node(SPDX + "Checksum")))
-    add(ox.Triple(checksum, node(SPDX + "algorithm"), node(SPDX + "checksumAlgorithm_sha256")))
-    add(ox.Triple(checksum, node(SPDX + "checksumValue"), typed(digest, "hexBinary")))
+    file, checksum, t = ox.NamedNode(iri), ox.NamedNode(iri + "#sha256"), _file_terms()
+    out.triples += [
+        ox.Triple(out.node(dataset), t["distribution"], file),
+        ox.Triple(file, t["type"], t["Distribution"]),
+        ox.Triple(file, t["title"], ox.Literal(name)),
+        ox.Triple(file, t["downloadURL"], file),
+        ox.Triple(file, t["mediaType"], out.node(IANA + media_type(name))),
+        ox.Triple(file, t["byteSize"], typed(size, "nonNegativeInteger")),
+        ox.Triple(file, t["checksum"], checksum),
+        ox.Triple(checksum, t["type"], t["Checksum"]),
+        ox.Triple(checksum, t["algorithm"], t["sha256"]),
+        ox.Triple(checksum, t["checksumValue"], typed(digest, "hexBinary")),
+    ]
     if name in DUMPS:
         out.add(dataset, VOID + "dataDump", iri)
     if name.startswith(QUERIES_FOLDER + "/") and name.endswith(".rq"):
