@@ -455,7 +455,9 @@ def test_record_frames_expand_as_pyld_expands_them() -> None:
     context, hidden = build_context(dataset.ontology), hidden_properties(Release(dataset, settings))
     options = {"isFrame": True, "keepFreeFloatingNodes": True, "documentLoader": refuse_remote}
     ours = Processor()
-    for iri in [STATEMENT_BASE + "a", STATEMENT_BASE + "b", "https://example.org/x", "relative/x"]:
+    compact = next(term for term, value in context.items() if value == STATEMENT_BASE.rsplit("/", 2)[0] + "/")
+    for iri in [STATEMENT_BASE + "a", STATEMENT_BASE + "b", "https://example.org/x", "relative/x",
+                f"{compact}:statement/a"]:
         frame = _frame(context, iri, hidden)
         expected = jsonld.JsonLdProcessor().expand(frame, dict(options))
         found = ours.expand(frame, dict(options))

@@ -5,6 +5,9 @@
   context for the shortest prefix each time it compacts an IRI that is no term; where it
   must search, only the terms that can be a prefix of the IRI are tried (`_curie`).
 
+- A frame that selects one node by its IRI is expanded once per processor without that IRI,
+  which is put back as expansion writes it (`_expand_frame`); `shared_processor` is one
+  processor per process, so this and the compacted IRIs carry over from record to record.
 - While `Processor.frame` runs, pyld's `has_value` answers node references and value objects
   without a call to `compare_values` per value (`_has_value`): framing asks it for every
   value it adds to a node, and a statement has dozens of values of the same property.
@@ -27,7 +30,9 @@ from pyld import jsonld
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _PREFIX_CHARS = 20  # a term's IRI can prefix an IRI only if they share this many first characters
 _is_keyword = jsonld._is_keyword
-_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]*\Z")  # a scheme: expansion leaves it as it is
+#: an IRI with a scheme and "//": IRI expansion returns it as it is, whatever the context (a
+#: compact IRI's suffix never begins with "//", JSON-LD 1.1 section 5.2.2)
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*\Z")
 _OBJECT_TYPES = (dict, jsonld.frozendict)  # what pyld's `_is_object` accepts
 _pyld_has_value = jsonld.JsonLdProcessor.has_value
 #: (term, IRI) of the terms that can be prefixes: IRIs shorter than _PREFIX_CHARS, and the others
