@@ -35,6 +35,7 @@ _is_keyword = jsonld._is_keyword
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*\Z")
 _OBJECT_TYPES = (dict, jsonld.frozendict)  # what pyld's `_is_object` accepts
 _pyld_has_value = jsonld.JsonLdProcessor.has_value
+_PYLD_HAS_VALUE = jsonld.JsonLdProcessor.__dict__["has_value"]  # the staticmethod itself
 #: (term, IRI) of the terms that can be prefixes: IRIs shorter than _PREFIX_CHARS, and the others
 #: by their first _PREFIX_CHARS characters
 PrefixTerms = tuple[list[tuple[str, str]], dict[str, list[tuple[str, str]]]]
@@ -197,10 +198,10 @@ def _has_value(subject: Any, property: str, value: Any) -> bool:
 
 @contextlib.contextmanager
 def _faster_has_value() -> Iterator[None]:
-    """`_has_value` in place of pyld's while framing (pyld calls it through its class)."""
-    previous = jsonld.JsonLdProcessor.__dict__["has_value"]
+    """`_has_value` in place of pyld's while framing (pyld calls it through its class); pyld's
+    own is put back after, whatever ran meanwhile, so the swap never outlives a frame."""
     jsonld.JsonLdProcessor.has_value = staticmethod(_has_value)
     try:
         yield
     finally:
-        jsonld.JsonLdProcessor.has_value = previous
+        jsonld.JsonLdProcessor.has_value = _PYLD_HAS_VALUE
