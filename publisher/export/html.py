@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import posixpath
 import shutil
 from collections import defaultdict
@@ -33,7 +32,7 @@ from markupsafe import Markup
 from pyld import jsonld
 
 from publisher import forkmap
-from publisher.buildcache import Location, code_digest, content_key
+from publisher.buildcache import BuildCache, Location, code_digest, content_key, read_packed
 from publisher.export import Exporter, Release, register, sha256_place
 from publisher.export import jsonld as jsonld_module
 from publisher.export import processor as processor_module
@@ -812,13 +811,8 @@ def copy_packed(location: Location | None, target: Path, previous: Path | None =
     `sha256_place`); its SHA-256, None where the pack does not hold it whole."""
     if location is None:
         return None
-    pack, offset, length = location
-    try:
-        with pack.open("rb") as handle:
-            data = os.pread(handle.fileno(), length, offset)
-    except OSError:
-        return None
-    return sha256_place(target, data, previous) if len(data) == length else None
+    data = read_packed([location])[0]
+    return None if data is None else sha256_place(target, data, previous)
 
 
 def build_recorded(site: Site, plan: Plan) -> tuple[Page, list[str]]:
@@ -833,6 +827,20 @@ def build_recorded(site: Site, plan: Plan) -> tuple[Page, list[str]]:
 
 #: keeps entries (key, bytes) in the build cache's packs
 Keep = Callable[[list[tuple[str, bytes]]], None]
+
+
+def packing(cache: BuildCache, root: Path, previous: Path | None) -> tuple[Store, Keep]:
+    """How `build_group` stores what it renders (pages packed in the build cache, and written
+    under `root`, or linked from `previous`: see `sha256_place`) and keeps source texts."""
+    def store(rendered: list[tuple[str, Page, bytes]]) -> list[str]:
+        cache.put_pack(CACHE_KIND, [(key, data) for key, _page, data in rendered])
+        return [sha256_place(root / page.path, data, previous and previous / page.path)
+                for _key, page, data in rendered]
+
+    def keep(entries: list[tuple[str, bytes]]) -> None:
+        cache.put_pack(CACHE_KIND, entries)
+
+    return store, keep
 
 
 def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version: str, root: Path,
@@ -952,14 +960,7 @@ class HtmlExporter(Exporter):
         previous = None if release.previous is None else release.previous / HTML_FOLDER
         shutil.rmtree(root, ignore_errors=True)  # anything a site index's attempt left
         packed = cache.packed(CACHE_KIND)
-
-        def store(rendered: list[tuple[str, Page, bytes]]) -> list[str]:
-            cache.put_pack(CACHE_KIND, [(key, data) for key, _page, data in rendered])
-            return [sha256_place(root / page.path, data, previous and previous / page.path)
-                    for _key, page, data in rendered]
-
-        def keep(entries: list[tuple[str, bytes]]) -> None:
-            cache.put_pack(CACHE_KIND, entries)
+        store, keep = packing(cache, root, previous)
 
         # nothing cached (a first publish): every page is rendered where it is built
         known = None if packed else dump_node_texts(dump_nodes(release, context), context)

@@ -34,7 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from publisher.buildcache import Location
-from publisher.export import Release, sha256_write
+from publisher.export import Release
 from publisher.export.cached import CacheStats
 from publisher.export.html import (
     BRIEF_PROPERTIES,
@@ -45,21 +45,18 @@ from publisher.export.html import (
     Built,
     HtmlExporter,
     Objects,
-    Page,
     Plan,
     Site,
     _iri,
     brief_token,
-    build_recorded,
+    build_group,
     copy_packed,
     object_token,
-    page_keys,
+    packing,
     page_link,
     page_path,
-    render_group,
     subject_token,
     write_index,
-    write_source_text,
 )
 from publisher.forkmap import Background, fork_background, fork_map, workers
 from publisher.graph import RDF_TYPE as RDF_TYPE_NODE
@@ -563,29 +560,14 @@ def _write_changed(exporter: HtmlExporter, release: Release, folder: Path, index
     reached |= {p for p, page in pages.items()
                 if page.key not in packed or any(key not in packed for _path, key in page.texts)}
     plans = _plans(site, reached, pages, subjects)
-    made = [build_recorded(site, plan) for plan in plans]
-    keys = page_keys([page for page, _reads in made], context, version)
-    built: list[Built] = []
-    todo: list[tuple[str, Page]] = []
-    texts: list[tuple[str, bytes]] = []
-    for plan, (page, reads), key in zip(plans, made, keys, strict=True):
-        digest = copy_packed(packed.get(key), root / page.path)
-        built.append(Built(page.path, page.title, key, digest, None, digest is None,
-                           write_source_text(root, page, key, packed, texts), plan.subjects, plan.owner,
-                           reads))
-        if digest is None:
-            todo.append((key, page))
-    rendered = render_group([page for _key, page in todo], context, version, {})
-    cache.put_pack(CACHE_KIND, [(key, data) for (key, _page), data in zip(todo, rendered, strict=True)]
-                   + texts)
-    for item, ((_key, page), data) in zip([b for b in built if b.rendered], zip(todo, rendered, strict=True),
-                                          strict=True):
-        item.digest = sha256_write(root / page.path, data)
+    previous = None if release.previous is None else release.previous / HTML_FOLDER
+    store, keep = packing(cache, root, previous)
+    # here, and rendered here: the pages' own nodes are compacted, not read from the dump
+    built = build_group(site, plans, context, version, root, packed, {}, store, keep, previous)
     kept = [page for path, page in pages.items() if path not in reached]
     index.remove_pages(reached)
     index.put_pages(indexed(b) for b in built)
     published = index.files()
-    previous = None if release.previous is None else release.previous / HTML_FOLDER
     placed = _place_kept(sorted((page.path, page.key) for page in kept)
                          + sorted(t for page in kept for t in page.texts), packed, root, previous, published)
     rows = {row[0]: row for row in [*placed, *(row for b in built for row in written_rows(b, root))]}
