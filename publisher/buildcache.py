@@ -82,7 +82,7 @@ class BuildCache:
     def put(self, kind: str, key: str, data: bytes) -> None:
         target = self.path(kind, key)
         if target is not None:
-            _write_atomic(target, data)
+            write_atomic(target, data)
 
     def put_pack(self, kind: str, entries: list[tuple[str, bytes]]) -> None:
         """Store many entries in one pack file and its index (`<kind>/packs/<name>.pack`,
@@ -97,8 +97,8 @@ class BuildCache:
         for key, data in entries:
             lines.append(f"{key} {offset} {len(data)}\n")
             offset += len(data)
-        if _write_atomic(folder / f"{name}.pack", b"".join(data for _key, data in entries)):
-            _write_atomic(folder / f"{name}.index", "".join(lines).encode("ascii"))
+        if write_atomic(folder / f"{name}.pack", b"".join(data for _key, data in entries)):
+            write_atomic(folder / f"{name}.index", "".join(lines).encode("ascii"))
 
     def packed(self, kind: str) -> dict[str, Location]:
         """Every packed entry of `kind`, by key (unreadable indexes and lines are skipped, and the
@@ -141,7 +141,7 @@ def read_packed(locations: list[Location | None]) -> list[bytes | None]:
     return found
 
 
-def _write_atomic(target: Path, data: bytes) -> bool:
+def write_atomic(target: Path, data: bytes) -> bool:
     """Write through a temporary file and a rename; False if it could not (a cache that
     cannot be written only costs time)."""
     try:

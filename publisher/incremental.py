@@ -31,8 +31,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -45,7 +43,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from publisher.buildcache import package_versions
+from publisher.buildcache import package_versions, write_atomic
 from publisher.forkmap import fork_map, workers
 from publisher.graph import STATEMENT_GRAPH_BASE, serialize_text, sorted_lines, to_ox
 from publisher.load import ONTOLOGY_GRAPH, Dataset
@@ -356,15 +354,7 @@ def summary_key(digest: str, versions: str) -> str:
 
 
 def _write_json(target: Path, data: Any) -> None:
-    """Write atomically; a cache that cannot be written only costs time."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out)
-        os.replace(temp, target)
-    except OSError:
-        return
+    write_atomic(target, json.dumps(data).encode("utf-8"))
 
 
 def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.Store:

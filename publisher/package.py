@@ -22,7 +22,7 @@ import bagit
 from rocrate.rocrate import ROCrate
 
 from publisher import __version__
-from publisher.export import media_type, release_files, sha256_file
+from publisher.export import media_type, release_names, sha256_file
 from publisher.settings import Settings
 
 CRATE_FILE = "ro-crate-metadata.json"
@@ -54,7 +54,7 @@ def crate_metadata(folder: Path, settings: Settings, later: tuple[str, ...] = ()
                                  "name": "Creative Commons Attribution 4.0 International"
                                  if "/by/4.0" in info.license else info.license})
     root["license"] = license_
-    names = sorted({p.as_posix() for p in release_files(folder, frozenset({CRATE_FILE}))} | set(later))
+    names = sorted({*release_names(folder, frozenset({CRATE_FILE})), *later})
     for name in names:
         path = folder / name
         properties: dict[str, Any] = {"name": name, "encodingFormat": media_type(name)}

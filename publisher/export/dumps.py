@@ -10,6 +10,8 @@ assembled dumps with whole-release serializations).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,15 +60,11 @@ def unpack_views(pieces: Iterable[bytes]) -> list[tuple[bytes, memoryview]]:
 
 def _ties_by_text(records: list[tuple[bytes, memoryview]]) -> list[tuple[bytes, memoryview]]:
     """Records of one key in the order of their texts (as sorting (key, text) pairs gives)."""
-    start = 0
-    while start < len(records):
-        end = start + 1
-        while end < len(records) and records[end][0] == records[start][0]:
-            end += 1
-        if end - start > 1:
-            records[start:end] = sorted(records[start:end], key=lambda record: record[1].tobytes())
-        start = end
-    return records
+    ordered: list[tuple[bytes, memoryview]] = []
+    for _key, group in itertools.groupby(records, key=operator.itemgetter(0)):
+        same = list(group)
+        ordered += same if len(same) == 1 else sorted(same, key=lambda record: record[1].tobytes())
+    return ordered
 
 
 def merged_lines(pieces: Iterable[bytes]) -> bytes:
@@ -134,14 +132,9 @@ def ntriples_chunks(release: Release) -> list[Chunk]:
     units are merged line by line."""
     blocks = unpack_views(release.pieces("ntriples", CODE, _ntriples_piece))
     out: list[Chunk] = []
-    start = 0
-    while start < len(blocks):
-        end = start + 1
-        while end < len(blocks) and blocks[end][0] == blocks[start][0]:
-            end += 1
-        group = blocks[start:end]
-        out.append(group[0][1] if len(group) == 1 else merged_lines(bytes(block) for _s, block in group))
-        start = end
+    for _subject, group in itertools.groupby(blocks, key=operator.itemgetter(0)):
+        same = list(group)
+        out.append(same[0][1] if len(same) == 1 else merged_lines(bytes(block) for _s, block in same))
     return out
 
 
