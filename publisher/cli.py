@@ -158,13 +158,15 @@ def ingest(file: Path, slug: str | None, publisher: str | None, force: bool) -> 
 
 @cli.command()
 @click.argument("dist", type=PathArg)
-def verify(dist: Path) -> None:
-    """Check a release: SHA256SUMS, every dump re-parsed, counts against void.ttl.
+@click.option("--no-shapes", is_flag=True, help="Skip validating the release against the shapes it carries.")
+def verify(dist: Path, no_shapes: bool) -> None:
+    """Check a release: SHA256SUMS, every dump re-parsed, counts against void.ttl, and the
+    release against its own shapes.
 
     Exit 0 intact, 1 differences (one line each), 2 not a release folder."""
     from publisher.verify import verify as verify_release
 
-    problems = verify_release(dist)
+    problems = verify_release(dist, shapes=not no_shapes)
     for problem in problems:
         click.echo(problem)
     if problems:

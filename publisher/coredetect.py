@@ -206,6 +206,25 @@ def _name(predicate: Node) -> str:
     return text[len(str(SH)):] if text.startswith(str(SH)) else "?" + text
 
 
+#: the parameters of sh:QualifiedValueShapeConstraintComponent, read together as one component
+QUALIFIED = {SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+             SH.qualifiedValueShapesDisjoint}
+
+
+def _qualified(shapes: Graph, shape: Node) -> list[tuple[str, Any]]:
+    """("qualified", (value shape, min, max)), or an unknown component when the shape has several
+    value shapes or asks for disjoint siblings (not modelled: the node is flagged)."""
+    value_shapes = list(shapes.objects(shape, SH.qualifiedValueShape))
+    if not value_shapes:
+        return []
+    disjoint = shapes.value(shape, SH.qualifiedValueShapesDisjoint)
+    if len(value_shapes) > 1 or (isinstance(disjoint, Literal) and disjoint.value is True):
+        return [("?qualified", None)]
+    low, high = shapes.value(shape, SH.qualifiedMinCount), shapes.value(shape, SH.qualifiedMaxCount)
+    return [("qualified", (value_shapes[0], None if low is None else _int(low),
+                           None if high is None else _int(high), low is not None or high is not None))]
+
+
 def compile_shape(shapes: Graph, shape: Node) -> Compiled:
     path = shapes.value(shape, SH.path)
     deactivated = shapes.value(shape, SH.deactivated)
@@ -215,7 +234,8 @@ def compile_shape(shapes: Graph, shape: Node) -> Compiled:
         lenient=shapes.value(shape, SH.severity) not in (None, SH.Violation),
         deactivated=isinstance(deactivated, Literal) and deactivated.value is True,
         components=[(_name(p), _compile_param(shapes, _name(p), o))
-                    for p, o in sorted(shapes.predicate_objects(shape)) if p not in NEUTRAL],
+                    for p, o in sorted(shapes.predicate_objects(shape)) if p not in NEUTRAL | QUALIFIED]
+        + _qualified(shapes, shape),
     )
 
 
@@ -268,12 +288,26 @@ class Detector:
             return _all_true(_negate(self.value_conforms(v, param, depth + 1)) for v in values)
         if kind == "class":
             return all(not isinstance(v, ox.Literal) and self.index.has_class(v, param) for v in values)
+        if kind == "qualified":
+            return self._qualified(values, param, on_path, depth)
         if kind in ("minCount", "maxCount"):
             if not on_path or param is None:
                 return None
             return len(values) >= param if kind == "minCount" else len(values) <= param
         check = VALUE_CHECKS.get(kind)
         return None if check is None else check(values, param)
+
+    def _qualified(self, values: list[Term], param: tuple[Node, int | None, int | None, bool], on_path: bool,
+                   depth: int) -> Tri:
+        """How many values conform to the qualified value shape, against its bounds."""
+        shape, low, high, bounded = param
+        if not on_path or not bounded:
+            return None
+        checks = [self.value_conforms(v, shape, depth + 1) for v in values]
+        if None in checks:
+            return None
+        count = checks.count(True)
+        return (low is None or count >= low) and (high is None or count <= high)
 
 
 def _lengths(values: list[Term], limit: int | None, longest: bool) -> Tri:

@@ -6,8 +6,11 @@ import json
 from dataclasses import asdict
 from itertools import groupby
 
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF
+
 from publisher.settings import DATA_BASE, PREFIXES, SHAPES_NS
-from publisher.validate import Report, Result
+from publisher.validate import SH, Report, Result
 
 _SHORT = [(DATA_BASE, ""), (SHAPES_NS, "nidash:")] + [(ns, f"{p}:") for p, ns in PREFIXES.items()]
 
@@ -59,7 +62,15 @@ def render_json(report: Report, strict: bool = False) -> str:
 
 
 def render_turtle(report: Report, strict: bool = False) -> str:
-    return report.graph.serialize(format="turtle")
+    """The SHACL validation report graph. SHACL says `sh:conforms` is true only when there are no
+    results at all, warnings included (pySHACL's allow_warnings says true): it is set that way
+    here, whatever nida's own verdict (`conforms (2 warnings)`, exit 0) is."""
+    graph = Graph()
+    graph += report.graph
+    has_results = any(True for _ in graph.subjects(RDF.type, SH.ValidationResult))
+    for node in list(graph.subjects(RDF.type, SH.ValidationReport)):
+        graph.set((node, SH.conforms, Literal(not has_results)))
+    return graph.serialize(format="turtle")
 
 
 RENDERERS = {"text": render_text, "json": render_json, "turtle": render_turtle}

@@ -17,8 +17,11 @@ from publisher.errors import InputError
 from publisher.export import release_files, sha256_file
 from publisher.export.void import DCAT, SPDX, UNDESCRIBED, VOID, VOID_FILE
 from publisher.graph import graph_name
+from publisher.load import load_dataset
 from publisher.release import CHECKSUMS
-from publisher.settings import RELEASE_BASE
+from publisher.report import short
+from publisher.settings import RELEASE_BASE, Settings
+from publisher.validate import validate
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -159,13 +162,39 @@ def check_bag(bag: Path) -> list[str]:
     return []
 
 
-def verify(dist: Path) -> list[str]:
+SHAPES_DIR, ONTOLOGY_DIR = "shapes", "ontology"
+
+
+def check_shapes(dist: Path) -> list[str]:
+    """The release conforms to the shapes it carries: each violation is a difference.
+
+    `nida.ttl` holds everything published, entailed triples included, and is validated against
+    `shapes/` and `ontology/` of the release itself (never the project's), as an archive would
+    with any SHACL processor. Warnings were accepted when it was published and are not listed."""
+    missing = [name for name in (SHAPES_DIR, ONTOLOGY_DIR) if not (dist / name).is_dir()]
+    if missing:
+        return [f"{name}/: missing; a release carries the shapes and ontology it conforms to"
+                for name in missing]
+    try:
+        dataset = load_dataset(Settings(root=dist), [dist / "nida.ttl"], shapes=dist / SHAPES_DIR,
+                               ontology=dist / ONTOLOGY_DIR)
+        report = validate(dataset, engine="fast", cache_dir=None)
+    except InputError as exc:
+        return [f"cannot validate the release with its shapes: {exc.one_line()}"]
+    lines = (f"{result.file or 'nida.ttl'}:{result.line or 0}: {short(result.focus)}: violates "
+             f"{short(result.shape)}: {result.message}"
+             for result in report.results if result.severity == "violation")
+    return list(dict.fromkeys(lines))  # one line for the results two components of a shape give
+
+
+def verify(dist: Path, shapes: bool = True) -> list[str]:
     """Every difference between the release folder and its own description, one line each.
 
-    A BagIt bag of a release (`nida publish --package`) is verified as a bag, then its data/."""
+    A BagIt bag of a release (`nida publish --package`) is verified as a bag, then its data/.
+    With `shapes`, the release is also validated against the shapes it carries."""
     if (dist / "bagit.txt").is_file() and (dist / "data").is_dir():
         problems = check_bag(dist)
-        return problems + [f"data/{line}" for line in verify(dist / "data")]
+        return problems + [f"data/{line}" for line in verify(dist / "data", shapes)]
     check_folder(dist)
     problems = check_sums(dist)
     if (dist / CRATE_FILE).is_file():
@@ -187,4 +216,6 @@ def verify(dist: Path) -> list[str]:
         void = ox.Store()
         void.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in parsed[VOID_FILE])
         problems += check_void(dist, void, parsed)
+    if shapes and "nida.ttl" in parsed:
+        problems += check_shapes(dist)
     return problems

@@ -26,7 +26,7 @@ PREFIXES = """
 SHAPES = PREFIXES + """
 ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ;
     sh:property ex:Thing-name, ex:Thing-size, ex:Thing-kind, ex:Thing-code, ex:Thing-label, ex:Thing-status,
-                ex:Thing-draft, ex:Thing-color, ex:Thing-link .
+                ex:Thing-draft, ex:Thing-color, ex:Thing-link, ex:Thing-part .
 ex:Thing-name a sh:PropertyShape ; sh:path ex:name ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:string .
 ex:Thing-size a sh:PropertyShape ; sh:path ex:size ; sh:datatype xsd:integer ; sh:minInclusive 1 ; sh:maxExclusive 10 .
 ex:Thing-kind a sh:PropertyShape ; sh:path ex:kind ; sh:nodeKind sh:IRI ; sh:class ex:Kind .
@@ -36,6 +36,9 @@ ex:Thing-status a sh:PropertyShape ; sh:path ex:status ; sh:node ex:Approved ; s
 ex:Thing-draft a sh:PropertyShape ; sh:path ex:status ; sh:not ex:Draft ; sh:severity sh:Info .
 ex:Thing-color a sh:PropertyShape ; sh:path ex:color ; sh:in ( ex:red ex:green ) .
 ex:Thing-link a sh:PropertyShape ; sh:path ex:link ; sh:hasValue ex:home ; sh:deactivated true .
+ex:Thing-part a sh:PropertyShape ; sh:path ex:partOf ; sh:qualifiedValueShape ex:IsWhole ;
+    sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 1 .
+ex:IsWhole a sh:NodeShape ; sh:class ex:Whole .
 ex:Approved a sh:NodeShape ; sh:property [ sh:path ex:approvedBy ; sh:minCount 1 ] .
 ex:Draft a sh:NodeShape ; sh:hasValue ex:draft .
 ex:Tagged a sh:NodeShape ; sh:targetSubjectsOf ex:tag ; sh:property [ sh:path ex:tag ; sh:maxCount 1 ] .
@@ -44,26 +47,29 @@ ex:Tagged a sh:NodeShape ; sh:targetSubjectsOf ex:tag ; sh:property [ sh:path ex
 GOOD = """
 ex:kind1 a ex:SubKind . ex:SubKind rdfs:subClassOf ex:Kind .
 ex:ok a ex:Thing ; ex:name "ok" ; ex:size 3 ; ex:kind ex:kind1 ; ex:code "abc" ; ex:label "a"@en, "b"@fr ;
-    ex:status ex:final ; ex:color ex:red ; ex:tag "x" .
+    ex:status ex:final ; ex:color ex:red ; ex:tag "x" ; ex:partOf ex:whole1, ex:piece1 .
 ex:final ex:approvedBy ex:someone .
+ex:whole1 a ex:Whole . ex:piece1 a ex:Piece .
 """
 
 BAD = {
-    "no name": 'ex:t a ex:Thing .',
-    "two names": 'ex:t a ex:Thing ; ex:name "a", "b" .',
-    "name with a language": 'ex:t a ex:Thing ; ex:name "a"@en .',
-    "size too small": 'ex:t a ex:Thing ; ex:name "a" ; ex:size 0 .',
-    "size too large": 'ex:t a ex:Thing ; ex:name "a" ; ex:size 10 .',
-    "size not a number": 'ex:t a ex:Thing ; ex:name "a" ; ex:size "3" .',
-    "kind of no class": 'ex:t a ex:Thing ; ex:name "a" ; ex:kind ex:nothing .',
-    "kind a literal": 'ex:t a ex:Thing ; ex:name "a" ; ex:kind "k" .',
-    "code with capitals": 'ex:t a ex:Thing ; ex:name "a" ; ex:code "Abc" .',
-    "code too long": 'ex:t a ex:Thing ; ex:name "a" ; ex:code "abcdef" .',
-    "two english labels": 'ex:t a ex:Thing ; ex:name "a" ; ex:label "a"@en, "b"@EN .',
-    "status not approved": 'ex:t a ex:Thing ; ex:name "a" ; ex:status ex:pending .',
-    "status draft": 'ex:t a ex:Thing ; ex:name "a" ; ex:status ex:draft . ex:draft ex:approvedBy ex:x .',
-    "color not listed": 'ex:t a ex:Thing ; ex:name "a" ; ex:color ex:blue .',
+    "no name": 'ex:t a ex:Thing ; ex:partOf ex:whole1 .',
+    "two names": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a", "b" .',
+    "name with a language": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a"@en .',
+    "size too small": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:size 0 .',
+    "size too large": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:size 10 .',
+    "size not a number": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:size "3" .',
+    "kind of no class": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:kind ex:nothing .',
+    "kind a literal": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:kind "k" .',
+    "code with capitals": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:code "Abc" .',
+    "code too long": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:code "abcdef" .',
+    "two english labels": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:label "a"@en, "b"@EN .',
+    "status not approved": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:status ex:pending .',
+    "status draft": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:status ex:draft . ex:draft ex:approvedBy ex:x .',
+    "color not listed": 'ex:t a ex:Thing ; ex:partOf ex:whole1 ; ex:name "a" ; ex:color ex:blue .',
     "two tags": 'ex:u ex:tag "a", "b" .',
+    "part of no whole": 'ex:t a ex:Thing ; ex:name "a" ; ex:partOf ex:piece1 .',
+    "part of two wholes": 'ex:t a ex:Thing ; ex:name "a" ; ex:partOf ex:whole1, ex:whole2 . ex:whole2 a ex:Whole .',
 }
 
 
