@@ -22,7 +22,9 @@ import bagit
 from rocrate.rocrate import ROCrate
 
 from publisher import __version__
+from publisher.errors import InputError
 from publisher.export import media_type, release_names, sha256_file
+from publisher.load import display_path
 from publisher.settings import Settings
 
 CRATE_FILE = "ro-crate-metadata.json"
@@ -33,6 +35,19 @@ BAG_CHECKSUMS = ("sha256", "sha512")
 
 def bag_folder(out: Path) -> Path:
     return out.with_name(out.name + BAG_SUFFIX)
+
+
+def check_bag_target(out: Path, root: Path) -> None:
+    """The bag folder is replaced whole: only when it is absent, empty, or a bag nida made."""
+    bag = bag_folder(out)
+    if bag.is_symlink() or (bag.exists() and not bag.is_dir()):
+        raise InputError("the bag folder is a symlink or a file; remove it or choose another --out",
+                         display_path(bag, root))
+    if bag.is_dir() and any(bag.iterdir()) and not ((bag / "bagit.txt").is_file()
+                                                    and (bag / "data" / "SHA256SUMS").is_file()):
+        raise InputError("the bag folder holds files that are not a bag of a nida release, and publishing "
+                         "with --package would replace it; move them or choose another --out",
+                         display_path(bag, root))
 
 
 def crate_metadata(folder: Path, settings: Settings, later: tuple[str, ...] = ()) -> dict[str, Any]:
