@@ -213,8 +213,7 @@ def query(query: str | None, fmt: str, data: Path | None, list_: bool) -> None:
     if not query:
         raise q.QueryError("give a query, a .rq file or an example name (see --list)")
     text = q.query_text(query, settings.queries_dir)
-    answer = q.run_query(q.open_store(q.resolve_source(settings, data)), text, settings.result_limit)
-    click.echo(q.render(answer, fmt), nl=False)
+    click.echo(q.run_sandboxed(q.resolve_source(settings, data), text, settings.result_limit, fmt), nl=False)
 
 
 @cli.command()

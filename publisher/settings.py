@@ -19,6 +19,8 @@ DATASET_IRI = "https://w3id.org/nida/id/dataset"
 #: where the files of release <version> are downloaded from: RELEASE_BASE + version + "/" + path
 RELEASE_BASE = "https://w3id.org/nida/release/"
 RELEASE_FILE = "release.toml"
+#: SPARQL: the deepest bracket nesting a query may have (Oxigraph's parser overflows near 3,000)
+MAX_QUERY_NESTING = 256
 
 #: Prefixes used by every writer, in this fixed order, so that output is stable.
 PREFIXES: dict[str, str] = {
