@@ -2,13 +2,14 @@
 after one statement changed redoes only that statement's work.
 
 An entry is stored under the SHA-256 of *everything its bytes depend on* (`content_key`):
-the caller hashes the input triples, the context or template, and `code_digest`; so a
+the caller hashes the input triples, the context or template, and `code_version`; so a
 stale entry can never be read back, only a missing one recomputed. Writes are atomic;
 a cache that cannot be read or written only costs time, never a wrong release.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -35,15 +36,23 @@ def package_versions(*packages: str) -> list[str]:
     return parts
 
 
-def _library_versions() -> str:
-    return "\n".join(package_versions("pyoxigraph", "pyld", "rdflib", "jinja2"))
+#: the libraries whose behaviour shapes a cached result (validation or export)
+LIBRARIES = ("pyoxigraph", "pyld", "rdflib", "oxrdflib", "pyshacl", "jinja2", "orjson")
+PACKAGE = Path(__file__).resolve().parent
 
 
-def code_digest(*files: Path) -> str:
-    """SHA-256 of library versions and the given source files: an exporter's code version."""
-    digest = hashlib.sha256(_library_versions().encode("utf-8"))
-    for file in files:
-        digest.update(file.read_bytes())
+@functools.cache
+def code_version(package: Path = PACKAGE) -> str:
+    """SHA-256 of every file of the `publisher` package (code and templates, by relative path)
+    and of the libraries' versions: the one code version in every cache key. Listing the
+    files a result depends on by hand missed some (an edit to coredetect.py replayed stale
+    validation results); hashing the whole package cannot miss one. Once per process."""
+    digest = hashlib.sha256("\n".join(package_versions(*LIBRARIES)).encode("utf-8"))
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            name = path.relative_to(package).as_posix().encode("utf-8")
+            data = path.read_bytes()
+            digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
 
 

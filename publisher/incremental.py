@@ -43,7 +43,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from publisher.buildcache import package_versions, write_atomic
+from publisher.buildcache import code_version, write_atomic
 from publisher.forkmap import fork_map, workers
 from publisher.graph import STATEMENT_GRAPH_BASE, serialize_text, sorted_lines, to_ox
 from publisher.load import ONTOLOGY_GRAPH, Dataset
@@ -82,16 +82,8 @@ class CacheStats:
     full_run: bool = False
 
 
-def _code_digest() -> str:
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("fastvalidate.py", "incremental.py", "validate.py", "load.py"):
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()
-
-
 def _versions() -> str:
-    parts = [CACHE_FORMAT, _code_digest(), *package_versions("pyshacl", "pyoxigraph", "rdflib", "oxrdflib")]
+    parts = [CACHE_FORMAT, code_version()]
     return "\n".join(parts)
 
 

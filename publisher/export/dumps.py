@@ -13,19 +13,16 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Iterable
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from publisher import graph as graph_module
-from publisher import units as units_module
-from publisher.buildcache import code_digest
+from publisher.buildcache import code_version
 from publisher.export import Release
 from publisher.graph import by_graph, graph_order, serialize_text
 from publisher.settings import PREFIXES
 
-_SETTINGS = Path(__file__).resolve().parents[1] / "settings.py"
-CODE = code_digest(Path(__file__), Path(graph_module.__file__), Path(units_module.__file__), _SETTINGS)
+CODE = code_version()
 
 
 KEY_END, RECORD_END = b"\x00", b"\x01"  # no serialized RDF or JSON text holds either byte raw

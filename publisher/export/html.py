@@ -32,10 +32,8 @@ from markupsafe import Markup
 from pyld import jsonld
 
 from publisher import forkmap
-from publisher.buildcache import BuildCache, Location, code_digest, content_key, read_packed
+from publisher.buildcache import BuildCache, Location, code_version, content_key, read_packed
 from publisher.export import Exporter, Release, register, sha256_place
-from publisher.export import jsonld as jsonld_module
-from publisher.export import processor as processor_module
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import (
     NODE_INDENT,
@@ -60,9 +58,6 @@ ONTOLOGY_PAGE = "ontology/index.html"
 TEMPLATES = Path(__file__).with_name("templates")
 CACHE_KIND = "html"
 TEXT_KIND = "html-text"  # a source page's text, packed with the pages
-#: the code and templates a page's bytes depend on (pyld's and Jinja2's versions are in `code_digest`)
-CODE_FILES = (Path(__file__), Path(jsonld_module.__file__), Path(processor_module.__file__),
-              *sorted(TEMPLATES.glob("*.html")))
 GROUPS_PER_WORKER = 4  # pages are rendered in groups, a few per worker so that they end together
 FEW_MISSING = 20  # below one page in this many to render, pages compact their JSON-LD themselves
 
@@ -729,7 +724,7 @@ def page_keys(pages: list[Page], context: dict[str, Any], version: str) -> list[
     """Each page's cache key: everything its bytes are made of, that is its template context
     (labels and links of what it shows, backlinks, signatures...), its triples (the embedded
     JSON-LD), the JSON-LD context, the ontology version, the templates and the code."""
-    shared = [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), version]
+    shared = [code_version(), json.dumps(context, sort_keys=True), version]
     return [content_key(CACHE_KIND, [*shared, page.path, page.template, page.title, repr(page.context),
                                      ox.serialize(page.triples, format=ox.RdfFormat.N_TRIPLES) or b""])
             for page in pages]
@@ -902,9 +897,7 @@ def index_file(release: Release) -> Path | None:
 
 def index_fingerprint(release: Release, context: dict[str, Any], version: str) -> str:
     """What every page depends on besides its lookups: a site index made with another is not used."""
-    from publisher.export import siteindex
-
-    return content_key("site-index", [code_digest(*CODE_FILES, Path(siteindex.__file__)),
+    return content_key("site-index", [code_version(),
                                       json.dumps(context, sort_keys=True), version, release.ontology_digest])
 
 

@@ -17,11 +17,9 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from publisher import graph as graph_module
-from publisher.buildcache import code_digest
+from publisher.buildcache import code_version
 from publisher.errors import InputError
 from publisher.export import Exporter, Release, register
-from publisher.export import processor as processor_module
 from publisher.export.dumps import pack, unpack
 from publisher.export.processor import shared_processor
 from publisher.graph import union_triples
@@ -234,7 +232,7 @@ def dump_nodes(release: Release, context: dict[str, Any], keep: bool = True) -> 
     """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
     forked workers, read back from the build cache for unchanged units. A subject that two
     units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
-    code = code_digest(Path(__file__), Path(processor_module.__file__), Path(graph_module.__file__))
+    code = code_version()
     version = "\n".join([code, json.dumps(context, sort_keys=True)])
     def make() -> list[tuple[bytes, bytes]]:
         return unpack(release.pieces("jsonld", version, _unit_nodes(context), parallel=True))

@@ -22,9 +22,8 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDFS
 
 from publisher import forkmap
-from publisher.buildcache import code_digest, content_key
-from publisher.export import Exporter, Release, processor, register
-from publisher.export import jsonld as jsonld_export
+from publisher.buildcache import code_version, content_key
+from publisher.export import Exporter, Release, register
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
 from publisher.export.nogc import collector_paused
@@ -38,8 +37,6 @@ RECORDS_FOLDER = "statements"
 SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
 CACHE_KIND = "records"
 INPUT_KIND = "records-input"
-#: the code a record's bytes depend on (pyld's version is in `code_digest` too)
-CODE_FILES = (Path(__file__), Path(jsonld_export.__file__), Path(processor.__file__))
 
 
 def _frame(context: dict[str, Any], statement: str, hidden: list[str]) -> dict[str, Any]:
@@ -91,7 +88,7 @@ def _settings(release: Release) -> tuple[dict[str, Any], list[str], list[str]]:
     """The context, the hidden properties, and the parts of every key they and the code make."""
     context = build_context(release.dataset.ontology)
     hidden = hidden_properties(release)
-    return context, hidden, [code_digest(*CODE_FILES), json.dumps(context, sort_keys=True), "\n".join(hidden)]
+    return context, hidden, [code_version(), json.dumps(context, sort_keys=True), "\n".join(hidden)]
 
 
 def input_keys(release: Release, base: list[str]) -> dict[str, str]:
