@@ -3,6 +3,7 @@ lookups from SQLite, and its release is byte-identical to one built from nothing
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -222,3 +223,21 @@ def test_a_publish_without_cache_links_the_files_the_release_replaced_holds(
     assert [path.stat().st_ino for path in kept] == [inodes[path] for path in kept]
     assert edited.stat().st_ino != inodes[edited]
     assert not symlinked.is_symlink()
+
+
+def test_a_page_edited_in_place_with_its_stat_restored_is_not_linked(corpus: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15, item 4: the same inode, size and modification time prove nothing; the content
+    is checked before a file of the release being replaced is linked into the new one."""
+    out = publish_corpus(corpus, tmp_path, monkeypatch)
+    published = files(out)
+    page = out / "html" / "organization" / "relief-and-civil-society-organization-3.html"
+    before = page.stat()
+    with page.open("r+b") as handle:  # in place, the same size
+        handle.write(b"<HTML")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = page.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert run("publish", "--quiet", "--out", str(out)).exit_code == 0
+    assert files(out) == published
+    assert page.stat().st_ino != before.st_ino

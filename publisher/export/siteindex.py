@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import stat
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from publisher.buildcache import Location
-from publisher.export import Release
+from publisher.export import Release, sha256_file
 from publisher.export.cached import CacheStats
 from publisher.export.html import (
     BRIEF_PROPERTIES,
@@ -598,6 +599,21 @@ def file_stat(path: Path) -> str:
     return f"{found.st_dev} {found.st_ino} {found.st_size} {found.st_mtime_ns}"
 
 
+def still_published(path: Path, row: FileRow) -> bool:
+    """Whether a file of the release being replaced still holds what was published there: a
+    regular file with the stat recorded (a cheap refusal), and the SHA-256 recorded, read
+    again. The stat alone is no proof: an edit in place can keep the size and restore the
+    modification time, and that edit would then be linked into every later release."""
+    if not row[3] or file_stat(path) != row[3]:
+        return False
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        return sha256_file(path) == row[2]
+    except OSError:
+        return False
+
+
 def _place_kept(files: list[tuple[str, str]], packed: dict[str, Location], root: Path, previous: Path | None,
                 published: dict[str, FileRow]) -> list[FileRow]:
     """Write the files (pages and source texts) no change reached, in forked workers: linked from
@@ -612,8 +628,8 @@ def _place_kept(files: list[tuple[str, str]], packed: dict[str, Location], root:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             known = published.get(path)
-            if (previous is not None and known is not None and known[1] == key and known[3]
-                    and file_stat(previous / path) == known[3]):
+            if (previous is not None and known is not None and known[1] == key
+                    and still_published(previous / path, known)):
                 with contextlib.suppress(OSError):
                     os.link(previous / path, target)
                     done.append(known)
