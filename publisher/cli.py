@@ -14,7 +14,7 @@ import click
 from publisher import __version__
 from publisher.errors import NidaError, NotConforming
 from publisher.inputs import remote_references
-from publisher.load import Dataset, load_dataset
+from publisher.load import Dataset, consistent_inputs, load_dataset
 from publisher.progress import Progress, render_bar
 from publisher.release import publish as publish_release
 from publisher.report import RENDERERS, render_text, summary
@@ -128,11 +128,12 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
 def publish(out: Path | None, strict: bool, package: bool, quiet: bool) -> None:
     """Validate, then write the release; nothing is written if the data does not conform."""
     settings = load_settings()
-    dataset = load_dataset(settings, lazy=True)  # a statement whose files are unchanged is not parsed
-    warn_remote_references(dataset, settings.root)
-    with progress_bar(quiet) as progress:
-        result = publish_release(dataset, settings, out or settings.out_dir, strict=strict, package=package,
-                                 progress=progress)
+    with consistent_inputs(settings.root):
+        dataset = load_dataset(settings, lazy=True)  # a statement whose files are unchanged is not parsed
+        warn_remote_references(dataset, settings.root)
+        with progress_bar(quiet) as progress:
+            result = publish_release(dataset, settings, out or settings.out_dir, strict=strict,
+                                     package=package, progress=progress)
     for line in render_text(result.report).splitlines()[:-1]:
         click.echo(line, err=True)
     click.echo(f"validation: {summary(result.report, strict)}")

@@ -9,9 +9,11 @@ fetched: there is no `owl:imports` resolution and no remote context.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +26,7 @@ from rdflib.term import Node
 
 from publisher import inputs
 from publisher.errors import InputError
+from publisher.locking import project_lock
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
 
 NIDA = Namespace(ONTOLOGY_NS)
@@ -153,11 +156,44 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
+#: during `consistent_inputs`: the SHA-256 of every input file as first read, by absolute path
+_FIRST_READS: dict[str, str] | None = None
+
+
+@contextmanager
+def consistent_inputs(root: Path) -> Iterator[None]:
+    """Hold the project's lock shared (no `nida ingest` writes meanwhile) and make every read
+    of an input file agree with its first: publish reads a file several times (parsing,
+    cache keys, copies into the release, forked exporters), and an editor saving a file
+    in between gave a release whose pages and dumps disagreed. A second read that differs
+    is an input error, and nothing is published. Only digests are kept, not the bytes."""
+    global _FIRST_READS
+    with project_lock(root, exclusive=False):
+        previous, _FIRST_READS = _FIRST_READS, {}
+        try:
+            yield
+        finally:
+            _FIRST_READS = previous
+
+
+def _same_as_first_read(path: Path, data: bytes, shown: str) -> None:
+    if _FIRST_READS is None:
+        return
+    key = os.path.abspath(path)
+    digest = hashlib.sha256(data).hexdigest()
+    first = _FIRST_READS.setdefault(key, digest)
+    if first != digest:
+        raise InputError("changed while it was being published (read twice with different contents);"
+                         " nothing was published: publish again once it is saved", shown)
+
+
 def read_bytes(path: Path, root: Path) -> bytes:
     """A file's bytes; what keeps it from being read, as an input error naming it."""
     shown = display_path(path, root)
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
+        _same_as_first_read(path, data, shown)
+        return data
     except FileNotFoundError:
         raise InputError("no such file", shown) from None
     except IsADirectoryError:

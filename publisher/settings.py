@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -169,8 +170,9 @@ class Settings:
         here = self.root / "queries"
         return here if here.is_dir() else Path(__file__).resolve().parent.parent / "queries"
 
-    @property
+    @functools.cached_property
     def release(self) -> ReleaseInfo:
+        """Read once: every file of a release must name the same version and date."""
         return _release_info(self.root / RELEASE_FILE, self.source_date_epoch)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.export import Exporter, Release, register
+from publisher.load import read_bytes
 
 
 @register
@@ -17,5 +18,6 @@ class SourceFilesExporter(Exporter):
         for subfolder, files in (("ontology", release.dataset.ontology_files),
                                  ("shapes", release.dataset.shape_files)):
             for file in files:
-                written.append(release.write(folder / subfolder / file.name, file.read_bytes()))
+                data = read_bytes(file, release.settings.root)
+                written.append(release.write(folder / subfolder / file.name, data))
         return written

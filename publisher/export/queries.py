@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.export import Exporter, Release, register
+from publisher.load import read_bytes
 
 QUERIES_FOLDER = "queries"
 
@@ -19,5 +20,5 @@ class QueriesExporter(Exporter):
         source = release.settings.queries_dir
         if not source.is_dir():
             return []
-        return [release.write(folder / QUERIES_FOLDER / file.name, file.read_bytes())
+        return [release.write(folder / QUERIES_FOLDER / file.name, read_bytes(file, release.settings.root))
                 for file in sorted(source.glob("*.rq"))]

@@ -35,6 +35,7 @@ from publisher.ingest.reconcile import (
 )
 from publisher.inputs import remove_stale
 from publisher.load import NIDA, SOURCE_FILE, STATEMENT_FILE, display_path, parse_rdf, read_text
+from publisher.locking import project_lock
 from publisher.release import swap_in
 from publisher.settings import DATA_BASE, Settings
 
@@ -224,6 +225,15 @@ def ingest(settings: Settings, file: Path, slug: str | None = None, publisher: s
         raise InputError(f"--slug {slug!r}: use lowercase letters, digits and single '-' "
                          "(e.g. 'halt-escalation')")
     slug = slug or default_slug(layout.title.text)
+    # from reading the registries to the last write: two ingests at once each appended to the
+    # registry as they had read it, and one's new organizations were lost
+    with project_lock(root, exclusive=True):
+        return _ingest_locked(settings, text, layout, slug, publisher, force, shown)
+
+
+def _ingest_locked(settings: Settings, text: str, layout: Layout, slug: str, publisher: str | None,
+                   force: bool, shown: str) -> IngestResult:
+    root = settings.root
     statements = settings.data_dir / "statements"
     folder = statements / slug
     if folder.exists() and not force:

@@ -33,10 +33,12 @@ def snapshot(root: Path) -> dict[str, str]:
     """Every path below root with its content hash (links by target, never followed).
 
     The validation cache (.nida-cache/) is left out: validating may fill it before a later
-    step fails, and its entries only replay results the same inputs would give again."""
+    step fails, and its entries only replay results the same inputs would give again. So is
+    the project's lock file (.nida.lock, empty, made by the first command that takes it)."""
     seen: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not (dirpath == str(root) and d == ".nida-cache")]
+        filenames = [f for f in filenames if not (dirpath == str(root) and f == ".nida.lock")]
         for name in dirnames + filenames:
             path = Path(dirpath) / name
             key = path.relative_to(root).as_posix()

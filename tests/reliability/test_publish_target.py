@@ -19,7 +19,8 @@ REFUSED = "publishing would replace it; choose an empty or new folder"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".nida.lock"}
 
 
 @pytest.mark.parametrize(("out", "message"), [
