@@ -141,6 +141,28 @@ class Resources:
         return serialize_text(triples, rdf_format, prefixes=PREFIXES).encode("utf-8")
 
 
+def printable_path(text: str) -> bool:
+    """A path a file can have: valid UTF-8 (werkzeug keeps undecodable bytes, such as %ff, as
+    lone surrogates) and no control characters (%00 cannot be in a file name)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(char) < 0x20 or ord(char) == 0x7F for char in text)
+
+
+def valid_iri(iri: str) -> bool:
+    """Whether Oxigraph takes it as an IRI (a space, `<`, `"` or a control character is not
+    in any IRI): such a path is a bad request, never a server error."""
+    if not printable_path(iri):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def _local_link(term: ox.NamedNode | ox.Literal | Any) -> str:
     if isinstance(term, ox.NamedNode):
         value = term.value
@@ -310,6 +332,9 @@ class App:
 
     def resource(self, request: Request, rest: str) -> Response:
         iri = DATA_BASE + rest
+        if not valid_iri(iri):
+            return text(400, "not an IRI: the path after /id/ must be a valid IRI path"
+                             " (percent-encode spaces, quotes and angle brackets)")
         triples = self.resources.triples(iri)
         if not triples:
             return text(404, f"no resource {iri} in this dataset")
@@ -331,7 +356,7 @@ class App:
         """The release's static pages and files under html/, never anything outside it."""
         release = self.resources.release
         folder = str(release / HTML_DIR) if release else None
-        path = safe_join(folder, rest) if folder else None
+        path = safe_join(folder, rest) if folder and printable_path(rest) else None
         if path is None or not Path(path).is_file():
             return text(404, f"not found: {request.path}")
         media_type = "text/html" if path.endswith(".html") else "text/plain"
