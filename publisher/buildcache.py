@@ -21,8 +21,11 @@ from publisher import __version__
 
 BUILD_FOLDER = "build"
 PACKS_FOLDER = "packs"
-#: where a packed entry's bytes are: the pack file, offset and length
-Location = tuple[Path, int, int]
+#: where a packed entry's bytes are: the pack file, offset, length and SHA-256 (hex)
+Location = tuple[Path, int, int, str]
+#: every entry file ends with the SHA-256 of what precedes it: a truncated or damaged entry is
+#: found out when read, dropped and made again, never handed to a parser
+DIGEST_BYTES = 32
 
 
 def package_versions(*packages: str) -> list[str]:
@@ -80,9 +83,14 @@ class BuildCache:
         if target is None:
             return None
         try:
-            return target.read_bytes()
+            stored = target.read_bytes()
         except OSError:
             return None
+        data, digest = stored[:-DIGEST_BYTES], stored[-DIGEST_BYTES:]
+        if len(stored) < DIGEST_BYTES or hashlib.sha256(data).digest() != digest:
+            target.unlink(missing_ok=True)  # damaged: the caller makes it again
+            return None
+        return data
 
     def has(self, kind: str, key: str) -> bool:
         target = self.path(kind, key)
@@ -91,7 +99,7 @@ class BuildCache:
     def put(self, kind: str, key: str, data: bytes) -> None:
         target = self.path(kind, key)
         if target is not None:
-            write_atomic(target, data)
+            write_atomic(target, data + hashlib.sha256(data).digest())
 
     def put_pack(self, kind: str, entries: list[tuple[str, bytes]]) -> None:
         """Store many entries in one pack file and its index (`<kind>/packs/<name>.pack`,
@@ -104,7 +112,7 @@ class BuildCache:
         name = content_key(f"{kind}-pack", [key for key, _data in entries])
         lines, offset = [], 0
         for key, data in entries:
-            lines.append(f"{key} {offset} {len(data)}\n")
+            lines.append(f"{key} {offset} {len(data)} {hashlib.sha256(data).hexdigest()}\n")
             offset += len(data)
         if write_atomic(folder / f"{name}.pack", b"".join(data for _key, data in entries)):
             write_atomic(folder / f"{name}.index", "".join(lines).encode("ascii"))
@@ -122,17 +130,20 @@ class BuildCache:
                 size = pack.stat().st_size
             except (OSError, UnicodeDecodeError):
                 continue
-            for line in text.splitlines():
-                key, _, rest = line.partition(" ")
-                offset, _, length = rest.partition(" ")
-                if offset.isdigit() and length.isdigit() and int(offset) + int(length) <= size:
-                    found[key] = (pack, int(offset), int(length))
+            for line in text.split("\n"):
+                fields = line.split(" ")
+                if len(fields) != 4:
+                    continue
+                key, offset, length, digest = fields
+                if offset.isdigit() and length.isdigit() and int(offset) + int(length) <= size \
+                        and len(digest) == 64:
+                    found[key] = (pack, int(offset), int(length), digest)
         return found
 
 
 def read_packed(locations: list[Location | None]) -> list[bytes | None]:
     """The bytes of packed entries (each pack opened once), None where a pack does not hold one
-    whole."""
+    whole, or holds other bytes than were packed (a damaged pack)."""
     found: list[bytes | None] = [None] * len(locations)
     by_pack: dict[Path, list[int]] = {}
     for index, location in enumerate(locations):
@@ -142,9 +153,10 @@ def read_packed(locations: list[Location | None]) -> list[bytes | None]:
         try:
             with pack.open("rb") as handle:
                 for index in indexes:
-                    _pack, offset, length = locations[index]  # type: ignore[misc]
+                    _pack, offset, length, digest = locations[index]  # type: ignore[misc]
                     data = os.pread(handle.fileno(), length, offset)
-                    found[index] = data if len(data) == length else None
+                    whole = len(data) == length and hashlib.sha256(data).hexdigest() == digest
+                    found[index] = data if whole else None
         except OSError:
             continue
     return found

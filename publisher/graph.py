@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
 from publisher.settings import DATA_BASE
+from publisher.textlines import split_lines, split_lines_keepends
 
 CONCEPTS_GRAPH = GRAPH_BASE + "concepts"
 CONCEPT_BASE = DATA_BASE + "concept/"
@@ -144,13 +145,13 @@ def serialize_text(terms: Iterable[ox.Triple] | Iterable[ox.Quad], format: ox.Rd
 
 def sorted_lines(text: str) -> bytes:
     """Canonical line-based RDF (N-Triples, N-Quads): one statement per line, sorted, unique."""
-    lines = sorted(set(text.splitlines()))
+    lines = sorted(set(split_lines(text)))
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def sorted_prefixes(text: str) -> bytes:
     """Turtle/TriG with the prefix lines sorted: the writer's own prefix order is not a promise."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines_keepends(text)
     header = [line for line in lines if line.startswith("@prefix ")]
     return "".join(sorted(header) + lines[len(header):]).encode("utf-8")
 

@@ -21,6 +21,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, SH, XSD
 
 from publisher.errors import InputError
+from publisher.settings import MAX_JSON_DEPTH
+from publisher.textlines import split_lines
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 
@@ -28,7 +30,7 @@ _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNO
 def check_prefixes(text: str, shown: str) -> None:
     """A prefix bound twice to different namespaces is almost always a copy-paste mistake."""
     bound: dict[str, tuple[str, int]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         match = _PREFIX.match(line)
         if not match:
             continue
@@ -53,8 +55,26 @@ def _contexts(node: Any) -> Iterator[Any]:
             yield from _contexts(item)
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def check_json_depth(text: str, shown: str) -> None:
+    """Arrays and objects nested at most MAX_JSON_DEPTH deep, found in one pass before any
+    parser recurses into them (Python's json module, then pyld, overflow near 1,000)."""
+    blanked = _JSON_STRING.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', text)  # offsets kept
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(blanked):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise InputError(f"JSON nested more than {MAX_JSON_DEPTH} deep; flatten the document"
+                             " (give nodes their own @id and refer to them)", shown,
+                             text.count("\n", 0, bracket.start()) + 1)
+
+
 def check_jsonld(text: str, shown: str) -> None:
     """Valid JSON, and only inline contexts: a context given by IRI would be a network fetch."""
+    check_json_depth(text, shown)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -112,7 +132,7 @@ _IRI_PARAMETERS = (SH.datatype, SH["class"], SH.targetClass, SH.severity, SH.nod
 
 
 def _line_with(text: str, *parts: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if all(part in line for part in parts):
             return number
     return None

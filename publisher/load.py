@@ -27,7 +27,8 @@ from rdflib.term import Node
 from publisher import inputs
 from publisher.errors import InputError
 from publisher.locking import project_lock
-from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
+from publisher.settings import DATA_BASE, MAX_SOURCE_BYTES, ONTOLOGY_NS, Settings
+from publisher.textlines import split_lines
 
 NIDA = Namespace(ONTOLOGY_NS)
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
@@ -223,7 +224,7 @@ _SUBJECT_TOKEN = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*|:[^\s;,]*)")
 def subject_lines(text: str, prefixes: dict[str, str], base: str | None) -> dict[str, int]:
     """Map each subject IRI that starts a line (column 0) to its first line number."""
     found: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         match = _SUBJECT_TOKEN.match(line)
         if not match or line.startswith("@") or line[:6].upper() in ("PREFIX", "BASE  "):
             continue
@@ -249,7 +250,7 @@ def to_rdflib(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
 
 
 def _blank_node_line(text: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if re.search(r"(^|[\s,;])(\[|_:)", line.split("#", 1)[0]):
             return number
     return None
@@ -365,6 +366,11 @@ def load_source(folder: Path, root: Path) -> StatementSource:
             f"statement folder has no {SOURCE_FILE}; add the printed text byte for byte",
             display_path(folder, root),
         )
+    size = source.stat().st_size if source.is_file() else 0
+    if size > MAX_SOURCE_BYTES:
+        raise InputError(f"{size} bytes, more than the {MAX_SOURCE_BYTES} a source text may have (it is "
+                         "published as one literal); check it is the statement's text alone",
+                         display_path(source, root))
     return StatementSource(slug=folder.name, folder=folder, text=read_text(source, root))
 
 
@@ -461,10 +467,20 @@ def may_reference(file: Path) -> bool:
     return any(mark in data for mark in (b"imports", b"shapesGraph", b"\\u", b"\\U"))
 
 
+#: a statement folder's name is its IRI's last segment: RFC 3986's unreserved characters only
+SLUG_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+
+
 def check_unique_slugs(files: Iterable[Path], root: Path) -> None:
-    """Two statement folders with one name would publish into one IRI."""
+    """A statement folder's name is the last segment of its IRIs: it must be one, and two
+    folders with one name would publish into one IRI."""
     seen: dict[str, Path] = {}
     for folder in statement_folders(files):
+        if not SLUG_SEGMENT.fullmatch(folder.name) or folder.name in (".", ".."):
+            suggestion = "-".join(re.findall(r"[A-Za-z0-9._~]+", folder.name)) or "my-statement"
+            raise InputError(f"the folder name {folder.name!r} cannot be the last part of the statement's"
+                             " IRIs; rename it with letters, digits, '-', '.', '_' or '~' only"
+                             f" (e.g. {suggestion!r})", display_path(folder, root))
         if folder.name in seen:
             raise InputError(
                 f"duplicate statement slug {folder.name!r} (also {display_path(seen[folder.name], root)});"

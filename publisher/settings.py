@@ -20,6 +20,11 @@ DATASET_IRI = "https://w3id.org/nida/id/dataset"
 #: where the files of release <version> are downloaded from: RELEASE_BASE + version + "/" + path
 RELEASE_BASE = "https://w3id.org/nida/release/"
 RELEASE_FILE = "release.toml"
+#: the largest source.txt: it is published as one literal, which RDF parsers (Oxigraph's among
+#: them) read only up to 16 MiB per token, and escaping can double it
+MAX_SOURCE_BYTES = 8 << 20
+#: JSON-LD input: the deepest nesting of arrays and objects (parsers recurse on it)
+MAX_JSON_DEPTH = 128
 #: SPARQL: the deepest bracket nesting a query may have (Oxigraph's parser overflows near 3,000)
 MAX_QUERY_NESTING = 256
 

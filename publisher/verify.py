@@ -21,6 +21,7 @@ from publisher.load import load_dataset
 from publisher.release import CHECKSUMS
 from publisher.report import short
 from publisher.settings import RELEASE_BASE, Settings
+from publisher.textlines import split_lines
 from publisher.validate import validate
 
 FORMATS = {
@@ -46,7 +47,7 @@ def check_sums(dist: Path) -> list[str]:
     problems = []
     listed: set[str] = set()
     text = (dist / CHECKSUMS).read_text(encoding="utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(split_lines(text), 1):
         digest, sep, name = line.partition("  ")
         if not sep or len(digest) != 64:
             problems.append(f"{CHECKSUMS}:{number}: malformed line")

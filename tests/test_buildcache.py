@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from publisher.buildcache import BuildCache, content_key
+from publisher.buildcache import BuildCache, content_key, read_packed
 
 
 def test_entries_round_trip_under_their_key(tmp_path: Path) -> None:
@@ -13,7 +14,18 @@ def test_entries_round_trip_under_their_key(tmp_path: Path) -> None:
     assert cache.get("records", key) is None
     cache.put("records", key, b"payload")
     assert cache.get("records", key) == b"payload"
-    assert (tmp_path / "build" / "records" / key[:2] / key).read_bytes() == b"payload"
+    stored = (tmp_path / "build" / "records" / key[:2] / key).read_bytes()
+    assert stored == b"payload" + hashlib.sha256(b"payload").digest()  # its checksum after it
+
+
+def test_a_damaged_entry_is_a_miss_and_is_removed(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    path = tmp_path / "build" / "records" / "ab" / "abcd"
+    for damaged in (b"", b"short", b"payload" + bytes(32)):
+        cache.put("records", "abcd", b"payload")
+        path.write_bytes(damaged)
+        assert cache.get("records", "abcd") is None
+        assert not path.exists()
 
 
 def test_keys_differ_when_any_input_or_boundary_differs() -> None:
@@ -40,8 +52,12 @@ def test_packed_entries_are_found_by_key_with_their_exact_bytes(tmp_path: Path) 
     cache.put_pack("html", [])
     found = cache.packed("html")
     assert sorted(found) == ["k1", "k2", "k3", "k4"]
-    pack, offset, length = found["k3"]
+    pack, offset, length, digest = found["k3"]
     assert pack.read_bytes()[offset:offset + length] == "три".encode()
+    assert digest == hashlib.sha256("три".encode()).hexdigest()
+    assert read_packed([found["k1"], found["k2"], None]) == [b"<p>one</p>", b"", None]
+    pack.write_bytes(pack.read_bytes().replace(b"one", b"One"))  # damaged in place, same size
+    assert read_packed([found["k1"], found["k2"]]) == [None, b""]
     assert len(list((tmp_path / "build" / "html" / "packs").glob("*.index"))) == 2
 
 
@@ -49,8 +65,9 @@ def test_a_broken_pack_index_only_misses(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     cache.put_pack("html", [("k1", b"one"), ("k2", b"two")])
     index = next((tmp_path / "build" / "html" / "packs").glob("*.index"))
-    index.write_bytes(b"k1 0 3\nk2 x 3\n\xff\n")
+    one = hashlib.sha256(b"one").hexdigest()
+    index.write_bytes(f"k1 0 3 {one}\nk2 x 3 {one}\n".encode() + b"\xff\n")
     assert list(cache.packed("html")) == []  # not ASCII: the whole index is skipped
-    index.write_text("k1 0 3\nk2 x 3\nk3\n", encoding="ascii")
-    assert list(cache.packed("html")) == ["k1"]
+    index.write_text(f"k1 0 3 {one}\nk2 x 3 {one}\nk3\nk4 0 3\n", encoding="ascii")
+    assert list(cache.packed("html")) == ["k1"]  # an old index line (no checksum) is skipped too
     assert BuildCache(None).packed("html") == {}

@@ -21,6 +21,7 @@ from publisher.buildcache import code_version
 from publisher.export import Release
 from publisher.graph import by_graph, graph_order, serialize_text
 from publisher.settings import PREFIXES
+from publisher.textlines import split_lines_keepends
 
 CODE = code_version()
 
@@ -139,11 +140,11 @@ def prefix_header() -> str:
     """The prefix lines pyoxigraph writes for PREFIXES, sorted."""
     probe = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
     text = serialize_text([probe], ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return "".join(sorted(line for line in text.splitlines(keepends=True) if line.startswith("@prefix ")))
+    return "".join(sorted(line for line in split_lines_keepends(text) if line.startswith("@prefix ")))
 
 
 def _body(text: str) -> str:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines_keepends(text)
     return "".join(line for line in lines if not line.startswith("@prefix "))
 
 
@@ -168,7 +169,7 @@ def _turtle_piece(quads: list[ox.Quad]) -> bytes:
     subjects = list(dict.fromkeys(str(t.subject) for t in triples))
     body = _body(serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES))
     blocks: list[str] = []
-    for line in body.splitlines(keepends=True):
+    for line in split_lines_keepends(body):
         if line.startswith("\t") and blocks:
             blocks[-1] += line
         else:

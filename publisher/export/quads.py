@@ -11,12 +11,13 @@ import pyoxigraph as ox
 from publisher.export import Exporter, Release, register
 from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
+from publisher.textlines import split_lines
 
 
 def canonical_nquads(quads: list[ox.Quad]) -> bytes:
     """One quad per line, pyoxigraph's canonical escaping; graph by graph (by graph IRI, as
     written), each graph's lines sorted and unique."""
-    lines = {line for line in serialize_text(quads, ox.RdfFormat.N_QUADS).splitlines() if line}
+    lines = {line for line in split_lines(serialize_text(quads, ox.RdfFormat.N_QUADS)) if line}
     graph_of = {line: line[line.rindex(" <", 0, len(line) - 2) + 1:-2] for line in lines}
     ordered = sorted(lines, key=lambda line: (graph_of[line], line))
     return "".join(line + "\n" for line in ordered).encode("utf-8")

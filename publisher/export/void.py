@@ -38,6 +38,7 @@ from publisher.graph import (
     triple_text,
 )
 from publisher.settings import DATA_BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES
+from publisher.textlines import split_lines_keepends
 
 VOID_FILE = "void.ttl"
 #: files void.ttl does not describe: itself, and the checksums written after it
@@ -183,7 +184,7 @@ def describe_file(out: _Triples, dataset: str, base: str, name: str, size: int, 
 
 def void_bytes(triples: list[ox.Triple]) -> bytes:
     body = serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=VOID_PREFIXES)
-    lines = body.splitlines(keepends=True)
+    lines = split_lines_keepends(body)
     header = [line for line in lines if line.startswith("@prefix ")]
     return "".join(sorted(header) + lines[len(header):]).encode("utf-8")
 
