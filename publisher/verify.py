@@ -7,6 +7,8 @@ It never fetches anything: JSON-LD is read with pyoxigraph, which loads no remot
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import bagit
 import pyoxigraph as ox
 
 from publisher.errors import InputError
-from publisher.export import release_files, sha256_file
+from publisher.export import release_files, release_names, sha256_file
 from publisher.export.void import DCAT, SPDX, UNDESCRIBED, VOID, VOID_FILE
 from publisher.graph import graph_name
 from publisher.load import load_dataset
@@ -43,7 +45,35 @@ def check_folder(dist: Path) -> None:
         raise InputError(f"not a nida release: no {' and no '.join(missing)}", dist)
 
 
-def check_sums(dist: Path) -> list[str]:
+def inside(dist: Path, name: str) -> bool:
+    """Whether a name a release lists is a path inside it (never absolute, never `..`, not
+    through a symbolic link out of it): anything else is never opened."""
+    parts = name.split("/")
+    if not name or name.startswith("/") or any(part in ("", ".", "..") for part in parts) or "\0" in name:
+        return False
+    real, top = os.path.realpath(dist / name), os.path.realpath(dist)
+    return real.startswith(top + os.sep)
+
+
+def irregular_files(dist: Path) -> list[str]:
+    """Names in the release that are not regular files (FIFOs, devices, sockets, symbolic
+    links): nida writes none, and opening a FIFO would wait for ever."""
+    found = []
+    for name in release_names(dist):
+        try:
+            mode = os.lstat(dist / name).st_mode
+        except OSError:
+            continue
+        if not stat.S_ISREG(mode):
+            found.append(name)
+    return found
+
+
+def _outside(source: str, name: str) -> str:
+    return f"{source}: names {name!r}, which is not a file inside the release; it was not opened"
+
+
+def check_sums(dist: Path, irregular: frozenset[str] = frozenset()) -> list[str]:
     problems = []
     listed: set[str] = set()
     text = (dist / CHECKSUMS).read_text(encoding="utf-8", errors="replace")
@@ -53,6 +83,11 @@ def check_sums(dist: Path) -> list[str]:
             problems.append(f"{CHECKSUMS}:{number}: malformed line")
             continue
         listed.add(name)
+        if not inside(dist, name):
+            problems.append(_outside(f"{CHECKSUMS}:{number}", name))
+            continue
+        if name in irregular:
+            continue
         path = dist / name
         if not path.is_file():
             problems.append(f"{name}: listed in {CHECKSUMS} but missing")
@@ -81,15 +116,21 @@ def check_void(dist: Path, void: ox.Store, parsed: dict[str, list[ox.Quad]]) -> 
     if not datasets:
         return [f"{VOID_FILE}: describes no dcat:Dataset with distributions"]
     dataset = datasets[0]
-    assert isinstance(dataset, ox.NamedNode)
+    if not isinstance(dataset, ox.NamedNode):
+        return [f"{VOID_FILE}: the dataset is a blank node; a release's dataset has an IRI"]
     base = f"{RELEASE_BASE}{_one(void, dataset, DCAT + 'version')}/"
     described: set[str] = set()
     for quad in void.quads_for_pattern(dataset, ox.NamedNode(DCAT + "distribution"), None):
         iri = quad.object
-        assert isinstance(iri, ox.NamedNode)
+        if not isinstance(iri, ox.NamedNode):
+            problems.append(f"{VOID_FILE}: a distribution without an IRI")
+            continue
         name = iri.value.removeprefix(base)
         described.add(name)
         path = dist / name
+        if not inside(dist, name):
+            problems.append(_outside(VOID_FILE, name))
+            continue
         if not path.is_file():
             problems.append(f"{name}: described in {VOID_FILE} but missing")
             continue
@@ -141,6 +182,9 @@ def check_crate(dist: Path) -> list[str]:
             problems.append(f"{path.as_posix()}: not listed in {CRATE_FILE}")
     for name in sorted(parts):
         path, entity = dist / name, entities.get(name, {})
+        if not inside(dist, name):
+            problems.append(_outside(CRATE_FILE, name))
+            continue
         if not path.is_file():
             problems.append(f"{name}: listed in {CRATE_FILE} but missing")
             continue
@@ -197,14 +241,19 @@ def verify(dist: Path, shapes: bool = True) -> list[str]:
         problems = check_bag(dist)
         return problems + [f"data/{line}" for line in verify(dist / "data", shapes)]
     check_folder(dist)
-    problems = check_sums(dist)
+    irregular = frozenset(irregular_files(dist))
+    problems = [f"{name}: not a regular file (a FIFO, device, socket or symbolic link); it was not opened"
+                for name in sorted(irregular)]
+    if {CHECKSUMS, VOID_FILE} & irregular:
+        return problems
+    problems += check_sums(dist, irregular)
     if (dist / CRATE_FILE).is_file():
         problems += check_crate(dist)
     parsed: dict[str, list[ox.Quad]] = {}
     for path in release_files(dist, frozenset({CHECKSUMS})):
         fmt = FORMATS.get(path.suffix)
         name = path.as_posix()
-        if fmt is None or name == "ro-crate-metadata.json":
+        if fmt is None or name == "ro-crate-metadata.json" or name in irregular:
             continue
         try:
             parsed[name] = parse(dist / path, fmt)
@@ -217,6 +266,7 @@ def verify(dist: Path, shapes: bool = True) -> list[str]:
         void = ox.Store()
         void.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in parsed[VOID_FILE])
         problems += check_void(dist, void, parsed)
-    if shapes and "nida.ttl" in parsed:
+    unsafe = [name for name in irregular if name.split("/", 1)[0] in (SHAPES_DIR, ONTOLOGY_DIR)]
+    if shapes and "nida.ttl" in parsed and not unsafe:
         problems += check_shapes(dist)
     return problems
