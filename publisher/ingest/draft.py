@@ -200,8 +200,9 @@ def registry_appendix(existing: str, slug: str, new: list[Entry], extended: list
     out = []
     if existing and not existing.endswith("\n"):
         out.append("")
-    directives = [f"@base <{DATA_BASE}> .", f"@prefix nida: <{ONTOLOGY_NS}> .", f"@prefix skos: <{SKOS}> ."]
-    missing = [d for d in directives if d not in existing]
+    prefixes = [f"@prefix nida: <{ONTOLOGY_NS}> .", f"@prefix skos: <{SKOS}> ."]
+    # the base every time: a later @base in the file would otherwise resolve the new nodes' IRIs
+    missing = [f"@base <{DATA_BASE}> .", *(d for d in prefixes if d not in existing)]
     if not existing.strip():
         out += ["# Registry made by nida ingest.", ""]
     out += ["", RULE, f"# Added by nida ingest for statement/{slug} (review the nodes marked draft)",

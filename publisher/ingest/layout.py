@@ -95,7 +95,8 @@ class Layout:
 class Line:
     number: int  # 1-based
     start: int  # offset of the first character of the line
-    text: str  # without the line break
+    text: str  # without the line break and trailing whitespace (the patterns below end at `$`, so
+    # none of them re-scans a run of spaces from every position: they are linear in the line)
 
     @property
     def blank(self) -> bool:
@@ -116,21 +117,21 @@ ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "sevent
                  "tenth", "eleventh", "twelfth"]
 SECTION = re.compile(
     r"^\s*(?:(?P<word>" + "|".join(ORDINAL_WORDS) + r")\s*[:.\-\u2013\u2014]\s*)?"
-    r"(?P<to>To\s+(?P<rest>.+?))\s*$",
+    r"(?P<to>To\s+(?P<rest>.+))$",
     re.IGNORECASE,
 )
-NUMBERED = re.compile(r"^\s*(?P<number>\d{1,3})\s*(?P<mark>[.)\-\u2013])\s*(?P<text>\S.*?)\s*$")
+NUMBERED = re.compile(r"^\s*(?P<number>\d+)\s*(?P<mark>[.)\-\u2013])\s*(?P<text>\S.*)$")
 SIGNATORIES = re.compile(
     r"^\s*(?:signatory\s+organi[sz]ations|signatories|signed\s+by|signing\s+organi[sz]ations|"
     r"the\s+undersigned\s+organi[sz]ations|undersigned\s+organi[sz]ations|list\s+of\s+signatories)"
-    r"\s*:?\s*$",
+    r"\s*:?$",
     re.IGNORECASE,
 )
-ABOUT = re.compile(r"^\s*(?P<heading>ABOUT\s+(?P<name>\S.*?))\s*:?\s*$")
+ABOUT = re.compile(r"^\s*(?P<heading>ABOUT\s+(?P<name>\S(?:.*[^\s:])?))(?:\s*:)?$")
 STRAY = re.compile(r"^\s*[-\u2013\u2014_*\u2022]+\s*$")
-BULLET = re.compile(r"^\s*[-\u2022*]\s+(?P<text>\S.*?)\s*$")
+BULLET = re.compile(r"^\s*[-\u2022*]\s+(?P<text>\S.*)$")
 APPEAL = re.compile(r"^\s*Finally\b", re.IGNORECASE)
-QUALIFIER = re.compile(r"\s+[\u2013\u2014-]\s+")
+QUALIFIER = re.compile(r"(?<!\s)\s+[\u2013\u2014-]\s+")  # tried once per run of spaces: linear
 #: "ABOUT US" and the like name no organization: the block is then not modeled
 NOT_AN_ORGANIZATION = {"us", "the signatories", "the signatory organizations", "this statement"}
 TERMINAL = (".", ":", "!", "?", ";", "…")
@@ -149,7 +150,7 @@ def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     offset = 0
     for number, raw in enumerate(text.splitlines(keepends=True), start=1):
-        content = raw.rstrip("\r\n")
+        content = raw.rstrip("\r\n").rstrip()
         if number == 1 and content.startswith("\ufeff"):  # a byte order mark is not text
             lines.append(Line(number, offset + 1, content[1:]))
         else:
@@ -343,7 +344,9 @@ def parse_layout(text: str, where: str) -> Layout:
                 raise fail(_numbering_problem("signatory", number, expected_number), line.number)
             signatures.append(Signature(number, line.group(numbered, "text")))
         elif numbered_list is True:
-            skipped.append((line.number, line.text.strip()))
+            raise fail("a line without a number in the numbered list of signatories: number it, join it to"
+                       " the line above if it continues that name, or end the list with 'ABOUT <ORG>'",
+                       line.number)
         else:
             numbered_list = False
             span = line.group(bullet, "text") if bullet else line.stripped()
@@ -376,5 +379,6 @@ def _numbering_problem(kind: str, number: int, expected: int) -> str:
     if number < expected:
         return (f"{kind} number {number} repeats or goes back (expected {expected}): "
                 "number the list 1, 2, 3... as printed, each number once")
-    missing = ", ".join(str(k) for k in range(expected, number))
+    missing = ", ".join(str(k) for k in range(expected, number)) if number - expected <= 5 \
+        else f"{expected} to {number - 1}"
     return (f"{kind} number {number} skips {missing}: number the list 1, 2, 3... without gaps")

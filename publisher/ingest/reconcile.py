@@ -241,7 +241,8 @@ def _add(registry: Registry, name: PrintedName, near: list[tuple[Entry, str]]) -
 # ----------------------------------------------------------------------------- actors
 
 ARTICLE = re.compile(r"^(?:the|its|their)\s+", re.IGNORECASE)
-SEPARATORS = re.compile(r"(\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*)")
+#: tried once per run of spaces (the look-behind), not from each of its positions: linear
+SEPARATORS = re.compile(r"(?<!\s)(\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*)")
 
 
 POSSESSIVE = re.compile(r"^(?:its|their)\s+", re.IGNORECASE)
