@@ -2,15 +2,20 @@
 
 One HTTP PUT per named graph (each statement, each registry, the ontology), which replaces
 the graph's previous version in the store; retries with backoff on connection errors and
-5xx (urllib3 Retry); then the triple count of every graph is checked with a SPARQL query
-to the store's query endpoint. Credentials come from settings (environment) or ~/.netrc,
-never from the command line, and are never shown.
+5xx (urllib3 Retry), never a redirect; then the triple count of every graph is checked with
+a SPARQL query to the store's query endpoint, and every graph is read back (Graph Store GET)
+and compared with what was sent, by the SHA-256 of its sorted N-Triples. Credentials come
+from settings (environment) or ~/.netrc, never from the command line, and are never shown.
 """
 
 from __future__ import annotations
 
+import hashlib
+import signal
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -20,6 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from publisher.errors import NidaError
+from publisher.graph import sorted_lines
 from publisher.load import GRAPH_BASE
 from publisher.settings import Settings
 
@@ -94,12 +100,45 @@ def session_for(settings: Settings) -> requests.Session:
     return session  # without explicit credentials, requests reads ~/.netrc (or $NETRC)
 
 
+class _Expired(Exception):
+    """The overall deadline of one request passed (raised from the SIGALRM handler)."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise _Expired in the block once `seconds` have passed, wherever it waits: requests'
+    timeout is per read, so a store that trickles a byte a second never reached it. A timer
+    signal interrupts even a read in progress; it needs the main thread (nida's CLI), and
+    elsewhere only the per-read timeout applies."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _send(session: requests.Session, method: str, url: str, settings: Settings, what: str,
           **kwargs: object) -> requests.Response:
+    """One request, answered in full within NIDA_PUSH_TIMEOUT (retries included), never
+    redirected: requests would follow a 302 to a PUT with a GET, and report the upload done."""
     shown = safe_url(url)
     after = f" (after {settings.push_retries} retries)" if settings.push_retries else ""
     try:
-        response = session.request(method, url, timeout=settings.push_timeout, **kwargs)  # type: ignore[arg-type]
+        with deadline(settings.push_timeout):
+            response = session.request(method, url, timeout=settings.push_timeout,
+                                       allow_redirects=False, **kwargs)  # type: ignore[arg-type]
+    except _Expired:
+        raise PushError(f"{shown}: no complete answer within {settings.push_timeout:g} s while {what}"
+                        " (NIDA_PUSH_TIMEOUT)") from None
     except requests.exceptions.ConnectionError as exc:
         reason = "connection refused" if "refused" in str(exc).lower() else "cannot connect"
         raise PushError(f"{shown}: {reason}{after}; is the store running at this address?") from None
@@ -114,6 +153,10 @@ def _send(session: requests.Session, method: str, url: str, settings: Settings, 
     if response.status_code >= 500:
         raise PushError(f"{shown}: the store answered {response.status_code} {response.reason} while {what}"
                         f"{after}")
+    if 300 <= response.status_code < 400:
+        target = response.headers.get("Location", "nowhere")
+        raise PushError(f"{shown}: the store answered {response.status_code} {response.reason} while {what},"
+                        f" redirecting to {target}; nida does not follow redirects: give the store's own URL")
     if response.status_code >= 300:
         detail = " ".join(response.text.split())[:200]
         raise PushError(f"{shown}: the store answered {response.status_code} {response.reason} while {what}:"
@@ -132,8 +175,27 @@ def stored_counts(session: requests.Session, endpoint: str, settings: Settings) 
                         " give the right one with --query-endpoint") from None
 
 
+def canonical(triples: Iterable[ox.Triple]) -> str:
+    """SHA-256 of sorted, unique N-Triples: the release has no blank nodes, so equal digests
+    mean equal graphs."""
+    text = (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    return hashlib.sha256(sorted_lines(text)).hexdigest()
+
+
+def stored_graph(session: requests.Session, url: str, graph: str, settings: Settings) -> str | None:
+    """The digest of what the store holds in `graph` (Graph Store GET), None if it has none."""
+    response = _send(session, "GET", url, settings, f"reading back graph <{graph}>", params={"graph": graph},
+                     headers={"Accept": "application/n-triples"})
+    try:
+        triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+    except SyntaxError:
+        raise PushError(f"{safe_url(url)}: graph <{graph}> did not come back as N-Triples") from None
+    return canonical(triples)
+
+
 def push(quads: Iterable[ox.Quad], url: str, settings: Settings, query_endpoint: str | None = None) -> Pushed:
-    """PUT every named graph, then verify the stored triple counts; PushError otherwise."""
+    """PUT every named graph, read each back and compare it with what was sent, triple for
+    triple (a store that answers 2xx and drops the data is caught); PushError otherwise."""
     check_url(url, "URL")
     endpoint = check_url(query_endpoint or default_query_endpoint(url), "--query-endpoint")
     graphs = graphs_of(quads)
@@ -151,8 +213,10 @@ def push(quads: Iterable[ox.Quad], url: str, settings: Settings, query_endpoint:
             _send(session, "DELETE", url, settings, f"removing graph <{graph}>, no longer in the release",
                   params={"graph": graph})
             del counts[graph]
-    wrong = [f"<{g}> has {counts.get(g, 0)}, expected {len(t)}" for g, t in graphs.items()
-             if counts.get(g, 0) != len(t)]
+        wrong = [f"<{g}> holds {counts.get(g, 0)} triples, not the {len(t)} sent" for g, t in graphs.items()
+                 if counts.get(g, 0) != len(t)]
+        wrong += [f"<{g}> holds other triples than were sent" for g, t in graphs.items()
+                  if counts.get(g, 0) == len(t) and stored_graph(session, url, g, settings) != canonical(t)]
     if wrong:
         raise PushError(f"verification failed: {len(wrong)} graph(s) differ in the store: "
                         + "; ".join(wrong[:3]))
