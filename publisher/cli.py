@@ -229,9 +229,10 @@ def serve(host: str, port: int, data: Path | None) -> None:
 
     settings = load_settings()
     source = resolve_source(settings, data)
-    pool = QueryPool(source, settings.query_workers, settings.query_timeout, settings.result_limit)
+    pool = QueryPool(source, settings.query_workers, settings.query_timeout, settings.result_limit,
+                     waiting=settings.query_queue, wait=settings.query_wait)
     try:
-        server = make_server(App(source, settings, pool), host, port, threads=settings.query_workers + 4)
+        server = make_server(App(source, settings, pool), host, port, settings)
         click.echo(f"nida: serving {source.describe()} at http://{host}:{server.effective_port}/"
                    f" (SPARQL at /sparql, resources at /id/...); Ctrl-C stops")
         with contextlib.suppress(KeyboardInterrupt):

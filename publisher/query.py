@@ -58,6 +58,13 @@ class NotAcceptable(QueryError):
     status = 406
 
 
+class QueryBusy(QueryError):
+    """Every worker is busy and the queue is full: refused at once, so that a flood of slow
+    queries never holds the threads that answer /id/ and the pages."""
+
+    status = 503
+
+
 # --------------------------------------------------------------------------- sources
 
 
@@ -519,8 +526,12 @@ class QueryPool:
     stopped by killing its worker, which is replaced, while the other workers go on."""
 
     def __init__(self, source: Source, workers: int, timeout: float, limit: int,
-                 start_timeout: float = 120.0) -> None:
+                 start_timeout: float = 120.0, waiting: int = 16, wait: float | None = None) -> None:
         self.source, self.timeout, self.limit, self.start_timeout = source, timeout, limit, start_timeout
+        self.wait = timeout if wait is None else wait  # the longest a query waits for a worker
+        #: queries admitted at once: one per worker, and `waiting` more queued for one
+        self.capacity = max(1, workers) + max(0, waiting)
+        self.admitted = threading.BoundedSemaphore(self.capacity)
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.lock = threading.Lock()
         self.workers = [_Worker(source, limit) for _ in range(max(1, workers))]
@@ -535,11 +546,22 @@ class QueryPool:
         """The serialized answer (results in `result_fmt`, graphs in `graph_fmt`; None: not
         acceptable) and its media type; QueryError (with .status) otherwise."""
         check_query(text, sandboxed=self.sandboxed)
+        if not self.admitted.acquire(blocking=False):
+            waiting = self.capacity - len(self.workers)
+            raise QueryBusy(f"all {len(self.workers)} query workers are busy and {waiting} queries wait"
+                            " already; try again shortly")
         try:
-            worker = self.idle.get(timeout=self.timeout)
+            return self._run_admitted(text, result_fmt, graph_fmt, graphs)
+        finally:
+            self.admitted.release()
+
+    def _run_admitted(self, text: str, result_fmt: str | None, graph_fmt: str | None,
+                      graphs: GraphSpec | None) -> tuple[bytes, str]:
+        try:
+            worker = self.idle.get(timeout=self.wait)
         except queue.Empty:
-            raise QueryTimeout(f"all {len(self.workers)} query workers stayed busy for {self.timeout:g} s;"
-                               " try again later") from None
+            raise QueryBusy(f"all {len(self.workers)} query workers are busy (waited {self.wait:g} s"
+                            " for one); try again shortly") from None
         try:
             worker.conn.send((text, result_fmt, graph_fmt, graphs))
             finished = worker.conn.poll(self.timeout)

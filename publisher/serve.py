@@ -370,7 +370,10 @@ class App:
             result_fmt, graph_fmt = self._formats(request)
             data, media_type = self.pool.run(query, result_fmt, graph_fmt, self._graphs(request))
         except QueryError as exc:
-            return text(exc.status, str(exc))
+            response = text(exc.status, str(exc))
+            if exc.status == 503:
+                response.headers["Retry-After"] = "1"
+            return response
         response = Response(data, content_type=_with_charset(media_type))
         response.headers["Vary"] = "Accept"
         return response
@@ -435,13 +438,26 @@ def text(status: int, message: str) -> Response:
     return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def make_server(app: App, host: str, port: int, threads: int) -> Any:
-    """A waitress server bound to host:port (not yet running); InputError if it cannot bind."""
+#: threads left for /id/, /html/ and the query page when every admitted query holds one
+CHEAP_THREADS = 4
+
+
+def make_server(app: App, host: str, port: int, settings: Settings) -> Any:
+    """A waitress server bound to host:port (not yet running); InputError if it cannot bind.
+
+    Queries hold a thread while they run or wait (the pool admits workers + queue of them and
+    answers 503 past that), so CHEAP_THREADS more always serve the other routes. Waitress reads
+    requests in its event loop, not in threads: idle or slow (slowloris) connections hold no
+    thread; they count against `max_connections` and are closed after `idle_timeout` silent
+    seconds."""
     from waitress.server import create_server
 
+    threads = app.pool.capacity + CHEAP_THREADS
     try:
         return create_server(app, host=host, port=port, threads=threads, ident="nida",
-                             max_request_body_size=app.max_request_bytes)
+                             max_request_body_size=app.max_request_bytes,
+                             connection_limit=settings.max_connections, channel_timeout=settings.idle_timeout,
+                             cleanup_interval=max(1, int(settings.idle_timeout // 2)))
     except OSError as exc:
         message = f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port"
         raise InputError(message) from None

@@ -140,6 +140,13 @@ class Settings:
     max_request_bytes: int = field(default_factory=lambda: _env_int_or("NIDA_MAX_REQUEST_BYTES", 1 << 20))
     #: serve: how many queries run at once (one worker process each)
     query_workers: int = field(default_factory=lambda: _env_int_or("NIDA_QUERY_WORKERS", 2))
+    #: serve: how many more queries may wait for a worker, and for how many seconds; past
+    #: either, 503 (so slow queries never hold the threads of other requests for long)
+    query_queue: int = field(default_factory=lambda: _env_int_or("NIDA_QUERY_QUEUE", 16))
+    query_wait: float = field(default_factory=lambda: _env_float("NIDA_QUERY_WAIT", 0.5))
+    #: serve: open connections at most (idle ones included), and seconds a silent one is kept
+    max_connections: int = field(default_factory=lambda: _env_int_or("NIDA_MAX_CONNECTIONS", 500))
+    idle_timeout: float = field(default_factory=lambda: _env_float("NIDA_IDLE_TIMEOUT", 10.0))
     #: push: credentials (else ~/.netrc), retries and backoff on connection errors and 5xx
     push_user: str | None = field(default_factory=lambda: _env_str("NIDA_PUSH_USER"), repr=False)
     push_password: str | None = field(default_factory=lambda: _env_str("NIDA_PUSH_PASSWORD"), repr=False)

@@ -31,7 +31,8 @@ def load_benchmark() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def server(release: Path) -> Iterator[str]:
-    process, url = start_server(release, release.parent, NIDA_MAX_REQUEST_BYTES=str(LIMIT))
+    # a legitimate load queues for workers rather than getting 503 after the default 0.5 s wait
+    process, url = start_server(release, release.parent, NIDA_MAX_REQUEST_BYTES=str(LIMIT), NIDA_QUERY_WAIT="10")
     yield url
     stop_server(process)
 
