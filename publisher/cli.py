@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -217,6 +218,10 @@ def query(query: str | None, fmt: str, data: Path | None, list_: bool) -> None:
     click.echo(q.run_sandboxed(q.resolve_source(settings, data), text, settings.result_limit, fmt), nl=False)
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -224,21 +229,23 @@ def query(query: str | None, fmt: str, data: Path | None, list_: bool) -> None:
               help="Release folder or data folder (default: dist/ if published, else data/).")
 def serve(host: str, port: int, data: Path | None) -> None:
     """Serve linked data at /id/... and a read-only SPARQL endpoint at /sparql."""
-    from publisher.query import QueryPool, resolve_source
+    from publisher.query import resolve_source
     from publisher.serve import App, make_server
 
     settings = load_settings()
     source = resolve_source(settings, data)
-    pool = QueryPool(source, settings.query_workers, settings.query_timeout, settings.result_limit,
-                     waiting=settings.query_queue, wait=settings.query_wait)
+    app = App(source, settings, on_reload=lambda message: click.echo(message, err=True))
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop also removes the snapshot
     try:
-        server = make_server(App(source, settings, pool), host, port, settings)
+        server = make_server(app, host, port, settings)
         click.echo(f"nida: serving {source.describe()} at http://{host}:{server.effective_port}/"
                    f" (SPARQL at /sparql, resources at /id/...); Ctrl-C stops")
+        if source.kind == "release":
+            app.watch(settings.reload_interval)
         with contextlib.suppress(KeyboardInterrupt):
             server.run()
     finally:
-        pool.close()
+        app.close()
 
 
 @cli.command()

@@ -193,8 +193,9 @@ def check_before_parse(suffix: str, text: str, shown: str) -> None:
 
 
 def _owner_alive(name: str) -> bool:
-    """Staging names carry their writer's pid after the prefix (``.dist.tmp-<pid>-xyz``)."""
-    pid_text = name.rsplit("tmp-", 1)[-1].rsplit("bag-", 1)[-1].split("-", 1)[0]
+    """Staging names carry their writer's pid after the prefix (``.dist.tmp-<pid>-xyz``; a
+    server's snapshot ``.dist.serve-<pid>-xyz``)."""
+    pid_text = name.rsplit("tmp-", 1)[-1].rsplit("bag-", 1)[-1].rsplit("serve-", 1)[-1].split("-", 1)[0]
     if not pid_text.isdigit():
         return False
     pid = int(pid_text)

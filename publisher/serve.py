@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from werkzeug.security import safe_join
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from publisher.errors import InputError
+from publisher.errors import InputError, NidaError
 from publisher.export.html import page_link
 from publisher.export.turtle import turtle_bytes
 from publisher.graph import serialize_text
@@ -39,6 +40,10 @@ from publisher.query import (
     source_quads,
 )
 from publisher.settings import DATA_BASE, PREFIXES, Settings
+from publisher.snapshot import Marker, drop_snapshot, release_marker, take_snapshot
+
+#: seconds a replaced release keeps answering the requests that began on it
+RELEASE_GRACE = 30.0
 
 #: /sparql answers: SELECT/ASK results and CONSTRUCT/DESCRIBE graphs, by media type.
 RESULT_TYPES = {
@@ -272,16 +277,61 @@ def query_page(queries_dir: Path) -> str:
     return PAGE.format(title="SPARQL", body=body)
 
 
-class App:
-    """The WSGI application."""
+@dataclass
+class Served:
+    """One release as served, whole: the store behind /id/, the query workers, the pages, all
+    read from one snapshot of the release folder (publisher/snapshot.py)."""
 
-    def __init__(self, source: Source, settings: Settings, pool: QueryPool) -> None:
-        self.pool = pool
+    resources: Resources
+    pool: QueryPool
+    snapshot: Path | None = None
+    marker: Marker | None = None
+
+    closed: bool = False
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.pool.close()
+        if self.snapshot is not None:
+            drop_snapshot(self.snapshot)
+
+
+def open_served(source: Source, settings: Settings) -> Served:
+    snapshot, marker = take_snapshot(source.path) if source.kind == "release" else (None, None)
+    served = Source("release", snapshot, source.settings) if snapshot is not None else source
+    try:
+        pool = QueryPool(served, settings.query_workers, settings.query_timeout, settings.result_limit,
+                         waiting=settings.query_queue, wait=settings.query_wait)
+    except BaseException:
+        if snapshot is not None:
+            drop_snapshot(snapshot)
+        raise
+    try:
+        resources = Resources(store=ox.Store(), context=_local_context(served), release=snapshot)
+        resources.store.bulk_extend(source_quads(served))
+    except BaseException:
+        Served(Resources(ox.Store(), {}, None), pool, snapshot).close()
+        raise
+    return Served(resources, pool, snapshot, marker)
+
+
+class App:
+    """The WSGI application.
+
+    It serves one release at a time, whole. When the release folder is replaced (`nida publish`
+    swaps a new one in), `reload_if_replaced` loads the new one beside the old, then switches
+    every route to it in one assignment; a request in flight finishes on the release it began
+    with, which is closed a grace period later."""
+
+    def __init__(self, source: Source, settings: Settings,
+                 on_reload: Callable[[str], None] | None = None) -> None:
+        self.origin, self.settings, self.on_reload = source, settings, on_reload
+        self.served = open_served(source, settings)
+        self.stop_watching = threading.Event()
+        self.retired: list[Served] = []  # replaced releases, closed after RELEASE_GRACE or at the end
         self.max_request_bytes = settings.max_request_bytes
-        self.resources = Resources(
-            store=ox.Store(), context=_local_context(source),
-            release=source.path if source.kind == "release" else None)
-        self.resources.store.bulk_extend(source_quads(source))
         self.page = query_page(settings.queries_dir).encode("utf-8")
         self.urls = Map([
             Rule("/", endpoint="index", methods=["GET", "HEAD"]),
@@ -289,6 +339,52 @@ class App:
             Rule("/id/<path:rest>", endpoint="resource", methods=["GET", "HEAD", "OPTIONS"]),
             Rule(f"/{HTML_DIR}/<path:rest>", endpoint="static_page", methods=["GET", "HEAD"]),
         ])
+
+    @property
+    def pool(self) -> QueryPool:
+        return self.served.pool
+
+    @property
+    def resources(self) -> Resources:
+        return self.served.resources
+
+    def reload_if_replaced(self) -> bool:
+        """Load the release again if its folder was replaced; the old one keeps answering until
+        the new one is ready, and if the new one cannot be loaded."""
+        marker = release_marker(self.origin.path) if self.origin.kind == "release" else None
+        if marker is None or marker == self.served.marker:
+            return False
+        try:
+            fresh = open_served(self.origin, self.settings)
+        except (NidaError, OSError) as exc:
+            self._tell(f"nida: {self.origin.path} changed but cannot be served ({exc}); still serving the"
+                       " release loaded before")
+            self.served = replace(self.served, marker=marker)  # not tried again until it changes again
+            return False
+        old, self.served = self.served, fresh
+        self.retired.append(old)
+        timer = threading.Timer(RELEASE_GRACE, old.close)
+        timer.daemon = True
+        timer.start()
+        self._tell(f"nida: {self.origin.path} was published again; now serving the new release")
+        return True
+
+    def watch(self, interval: float) -> None:
+        """Check every `interval` seconds, in a background thread, whether to reload."""
+        def loop() -> None:
+            while not self.stop_watching.wait(interval):
+                self.reload_if_replaced()
+
+        threading.Thread(target=loop, name="nida-reload", daemon=True).start()
+
+    def close(self) -> None:
+        self.stop_watching.set()
+        for served in [*self.retired, self.served]:
+            served.close()
+
+    def _tell(self, message: str) -> None:
+        if self.on_reload is not None:
+            self.on_reload(message)
 
     # --- WSGI
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -335,19 +431,20 @@ class App:
         if not valid_iri(iri):
             return text(400, "not an IRI: the path after /id/ must be a valid IRI path"
                              " (percent-encode spaces, quotes and angle brackets)")
-        triples = self.resources.triples(iri)
+        resources = self.resources  # one release for the whole request, even if a reload happens
+        triples = resources.triples(iri)
         if not triples:
             return text(404, f"no resource {iri} in this dataset")
         media_type = negotiate(request.headers.get("Accept"), RESOURCE_TYPES)
         if media_type is None:
             return text(406, "not acceptable; this resource is available as " + ", ".join(RESOURCE_TYPES))
-        release = self.resources.release
+        release = resources.release
         link = html_page_link(release, iri) if release and media_type == "text/html" else None
         if link:  # the static pages link each other relatively, so they are served at /html/
             response = redirect(link, code=303)
             response.headers["Vary"] = "Accept"
             return response
-        body = self.resources.render(iri, media_type, triples)
+        body = resources.render(iri, media_type, triples)
         response = Response(body, content_type=_with_charset(media_type))
         response.headers["Vary"] = "Accept"
         return response
@@ -452,7 +549,7 @@ def make_server(app: App, host: str, port: int, settings: Settings) -> Any:
     seconds."""
     from waitress.server import create_server
 
-    threads = app.pool.capacity + CHEAP_THREADS
+    threads = app.pool.capacity + CHEAP_THREADS  # every release served has pools of one size
     try:
         return create_server(app, host=host, port=port, threads=threads, ident="nida",
                              max_request_body_size=app.max_request_bytes,

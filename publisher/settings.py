@@ -147,6 +147,8 @@ class Settings:
     #: serve: open connections at most (idle ones included), and seconds a silent one is kept
     max_connections: int = field(default_factory=lambda: _env_int_or("NIDA_MAX_CONNECTIONS", 500))
     idle_timeout: float = field(default_factory=lambda: _env_float("NIDA_IDLE_TIMEOUT", 10.0))
+    #: serve: seconds between checks whether the release folder was published again
+    reload_interval: float = field(default_factory=lambda: _env_float("NIDA_RELOAD_INTERVAL", 1.0))
     #: push: credentials (else ~/.netrc), retries and backoff on connection errors and 5xx
     push_user: str | None = field(default_factory=lambda: _env_str("NIDA_PUSH_USER"), repr=False)
     push_password: str | None = field(default_factory=lambda: _env_str("NIDA_PUSH_PASSWORD"), repr=False)
