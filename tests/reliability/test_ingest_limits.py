@@ -129,3 +129,25 @@ def test_a_later_base_in_a_registry_does_not_move_the_new_iris(project: Path) ->
                         '"Brand New Organization for Testing Bases" }')
     assert [row["s"].value for row in found] == [  # type: ignore[index]
         "https://w3id.org/nida/id/organization/brand-new-organization-for-testing-bases"]
+
+
+def test_a_200_kb_paragraph_is_segmented_in_linear_time(project: Path) -> None:
+    """pysbd rescans a paragraph once per abbreviation-like word (200 KB took 42 s): a long one
+    is segmented in chunks cut after a sentence end, every sentence kept."""
+    body = "We are concerned. " + " ".join(f"Word{k} is here. More text follows." for k in range(5000))
+    text = SEED.replace("The undersigned Syrian", body + "\n\nThe undersigned Syrian", 1)
+    assert text != SEED
+    (project / "long.txt").write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    result = run("ingest", "long.txt", "--slug", "long-line")
+    assert result.exit_code == 0, result.output[-2000:]
+    assert time.perf_counter() - started < 20
+    seed_sentences = int(re.search(r"body sentences: (\d+)", run_seed_summary(project)).group(1))  # type: ignore[union-attr]
+    assert f"body sentences: {seed_sentences + 10001}," in result.output
+
+
+def run_seed_summary(project: Path) -> str:
+    (project / "seed.txt").write_text(SEED, encoding="utf-8")
+    result = run("ingest", "seed.txt", "--slug", "seed-again")
+    assert result.exit_code == 0, result.output
+    return result.output
