@@ -137,7 +137,7 @@ class Resources:
         if media_type == "application/ld+json":
             from publisher.export.jsonld import compact, dump_json
 
-            return dump_json(compact(triples, self.context))
+            return dump_json(compact(triples, self.context, plain=True))
         if media_type == "text/html":
             return resource_page(iri, triples).encode("utf-8")
         if media_type == "text/turtle":

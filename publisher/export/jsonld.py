@@ -115,16 +115,19 @@ def pyld_dataset(triples: list[ox.Triple]) -> dict[str, list[dict[str, Any]]]:
     return {"@default": rows}
 
 
-def compact_nodes(expanded: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
+def compact_nodes(expanded: list[dict[str, Any]], context: dict[str, Any],
+                  plain: bool = False) -> list[dict[str, Any]]:
     """pyld's compaction of flat expanded node objects (`jsonld.from_rdf`'s output), in their order.
 
     The release has no blank nodes, so no node object is embedded in another, and pyld
     compacts a node object the same whatever its siblings: so compacting groups of subjects
-    separately gives exactly the nodes of a whole-document compaction (tests/test_scale.py)."""
+    separately gives exactly the nodes of a whole-document compaction (tests/test_scale.py).
+    `plain`: pyld's own processor, without the shortcuts of publisher/export/processor.py."""
     if not expanded:
         return []
     options = {"documentLoader": refuse_remote, "skipExpansion": True}
-    document: dict[str, Any] = shared_processor().compact(expanded, context, options)
+    processor = jsonld.JsonLdProcessor() if plain else shared_processor()
+    document: dict[str, Any] = processor.compact(expanded, context, options)
     graph = document.get("@graph")
     if isinstance(graph, list):
         return graph
@@ -139,9 +142,10 @@ def as_document(context: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[st
     return {"@context": context, "@graph": sorted(nodes, key=lambda node: str(node.get("id", "")))}
 
 
-def compact(triples: list[ox.Triple], context: dict[str, Any]) -> dict[str, Any]:
-    """pyld's compaction of some triples as one document (`nida serve` answers with these)."""
-    return as_document(context, compact_nodes(jsonld.from_rdf(pyld_dataset(triples)), context))
+def compact(triples: list[ox.Triple], context: dict[str, Any], plain: bool = False) -> dict[str, Any]:
+    """pyld's compaction of some triples as one document (`nida serve` answers with these, with
+    `plain` pyld: a long-running server gains nothing from the shortcuts' memory)."""
+    return as_document(context, compact_nodes(jsonld.from_rdf(pyld_dataset(triples)), context, plain))
 
 
 #: a node as it appears in the dump: its compacted id and its JSON text, indented

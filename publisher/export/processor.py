@@ -13,16 +13,19 @@
   value it adds to a node, and a statement has dozens of values of the same property.
 
 pyld still does all expansion, framing and compaction; tests compare the results with
-plain pyld's (tests/test_scale.py, tests/test_export_cache.py).
+plain pyld's (tests/test_scale.py, tests/test_export_cache.py). The shortcuts apply only with
+the PyLD release they were written against (`PYLD_PINNED`), and never in `nida serve`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import json
 import re
 from collections.abc import Hashable, Iterator
+from importlib import metadata
 from typing import Any
 
 from pyld import jsonld
@@ -161,11 +164,30 @@ class Processor(jsonld.JsonLdProcessor):
 
 
 _SHARED: list[Processor] = []
+#: the PyLD release the shortcuts were written against and tested with: they reimplement parts
+#: of its internals (`_compact_iri`, `has_value`, frame expansion), which another release may
+#: change without notice; with any other release, plain pyld does all the work
+PYLD_PINNED = "3.3.0"
 
 
-def shared_processor(expanded: list[dict[str, Any]] | None = None) -> Processor:
+@functools.cache
+def pyld_version() -> str:
+    try:
+        return metadata.version("PyLD")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def shortcuts_apply() -> bool:
+    return pyld_version() == PYLD_PINNED
+
+
+def shared_processor(expanded: list[dict[str, Any]] | None = None) -> jsonld.JsonLdProcessor:
     """This process's processor (its compacted IRIs are remembered from one document to the
-    next: statements and units share most of their terms), told which input is expanded."""
+    next: statements and units share most of their terms), told which input is expanded; a
+    plain pyld processor where the installed PyLD is not the one the shortcuts were made for."""
+    if not shortcuts_apply():
+        return jsonld.JsonLdProcessor()
     if not _SHARED:
         _SHARED.append(Processor())
     processor = _SHARED[0]
