@@ -192,13 +192,16 @@ def check_before_parse(suffix: str, text: str, shown: str) -> None:
         check_prefixes(text, shown)
 
 
+_STAGING_PID = re.compile(r"(?:tmp|bag|serve)-(\d+)-")
+
+
 def _owner_alive(name: str) -> bool:
-    """Staging names carry their writer's pid after the prefix (``.dist.tmp-<pid>-xyz``; a
-    server's snapshot ``.dist.serve-<pid>-xyz``)."""
-    pid_text = name.rsplit("tmp-", 1)[-1].rsplit("bag-", 1)[-1].rsplit("serve-", 1)[-1].split("-", 1)[0]
-    if not pid_text.isdigit():
+    """Staging names carry their writer's pid after the prefix (``.dist.tmp-<pid>-xyz``, a bag's
+    ``.dist.bag-<pid>-xyz``, a server's snapshot ``.dist.serve-<pid>-xyz``)."""
+    found = _STAGING_PID.search(name)
+    if found is None:
         return False
-    pid = int(pid_text)
+    pid = int(found.group(1))
     if pid == os.getpid():
         return True
     try:

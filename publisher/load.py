@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -366,12 +367,28 @@ def load_source(folder: Path, root: Path) -> StatementSource:
             f"statement folder has no {SOURCE_FILE}; add the printed text byte for byte",
             display_path(folder, root),
         )
-    size = source.stat().st_size if source.is_file() else 0
-    if size > MAX_SOURCE_BYTES:
-        raise InputError(f"{size} bytes, more than the {MAX_SOURCE_BYTES} a source text may have (it is "
-                         "published as one literal); check it is the statement's text alone",
-                         display_path(source, root))
+    check_source_file(source, display_path(source, root))
     return StatementSource(slug=folder.name, folder=folder, text=read_text(source, root))
+
+
+def check_source_file(path: Path, shown: str) -> None:
+    """A statement's text (`source.txt`, or the file given to `nida ingest`), checked before it is
+    read: a regular file (a FIFO or /dev/zero would be read for ever) of at most MAX_SOURCE_BYTES
+    (it is published as one literal)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        raise InputError("no such file", shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", shown) from None
+    if stat.S_ISDIR(found.st_mode):
+        raise InputError("is a folder, expected a file", shown)  # as read_bytes says it
+    if not stat.S_ISREG(found.st_mode):
+        raise InputError("not a regular file (a FIFO or device); save the statement's text as a file and"
+                         " give its path", shown)
+    if found.st_size > MAX_SOURCE_BYTES:
+        raise InputError(f"{found.st_size} bytes, more than the {MAX_SOURCE_BYTES} a source text may have"
+                         " (it is published as one literal); check it is the statement's text alone", shown)
 
 
 def graph_name(file: Path, kind: str) -> str:

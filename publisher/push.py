@@ -182,8 +182,8 @@ def canonical(triples: Iterable[ox.Triple]) -> str:
     return hashlib.sha256(sorted_lines(text)).hexdigest()
 
 
-def stored_graph(session: requests.Session, url: str, graph: str, settings: Settings) -> str | None:
-    """The digest of what the store holds in `graph` (Graph Store GET), None if it has none."""
+def stored_graph(session: requests.Session, url: str, graph: str, settings: Settings) -> str:
+    """`canonical` of what the store holds in `graph` (Graph Store GET)."""
     response = _send(session, "GET", url, settings, f"reading back graph <{graph}>", params={"graph": graph},
                      headers={"Accept": "application/n-triples"})
     try:

@@ -199,15 +199,20 @@ def check_query(text: str, sandboxed: bool | None = None) -> None:
         raise QueryError(f"brackets nested more than {MAX_QUERY_NESTING} deep; simplify the query")
     if first_keyword(plain) in UPDATE_KEYWORDS:
         raise QueryRefused(UPDATE_REFUSED)
-    if not (network_denied() if sandboxed is None else sandboxed) and "SERVICE" in plain.upper():
+    if not (network_denied() if sandboxed is None else sandboxed) and _spells_service(plain):
         raise QueryRefused(SERVICE_REFUSED)
+
+
+def _spells_service(plain: str) -> bool:
+    """The word appears anywhere (escapes decoded): only a message or a fallback rests on it."""
+    return "SERVICE" in plain.upper()
 
 
 def _failure(exc: Exception, text: str) -> QueryError:
     """An error from evaluation. In the sandbox an I/O error of the in-memory store can only be
     a SERVICE clause that could not reach its endpoint (no socket, no name lookup): it is said
     so. The text is read only to choose the message; the sandbox did the refusing."""
-    if network_denied() and isinstance(exc, OSError) and "SERVICE" in _unescaped(text).upper():
+    if network_denied() and isinstance(exc, OSError) and _spells_service(_unescaped(text)):
         return QueryRefused(SERVICE_REFUSED)
     return QueryError(f"query failed: {_syntax_message(exc)}")
 

@@ -301,18 +301,17 @@ class Served:
 def open_served(source: Source, settings: Settings) -> Served:
     snapshot, marker = take_snapshot(source.path) if source.kind == "release" else (None, None)
     served = Source("release", snapshot, source.settings) if snapshot is not None else source
+    pool: QueryPool | None = None
     try:
         pool = QueryPool(served, settings.query_workers, settings.query_timeout, settings.result_limit,
                          waiting=settings.query_queue, wait=settings.query_wait)
-    except BaseException:
-        if snapshot is not None:
-            drop_snapshot(snapshot)
-        raise
-    try:
         resources = Resources(store=ox.Store(), context=_local_context(served), release=snapshot)
         resources.store.bulk_extend(source_quads(served))
     except BaseException:
-        Served(Resources(ox.Store(), {}, None), pool, snapshot).close()
+        if pool is not None:
+            pool.close()
+        if snapshot is not None:
+            drop_snapshot(snapshot)
         raise
     return Served(resources, pool, snapshot, marker)
 

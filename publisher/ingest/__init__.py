@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +34,18 @@ from publisher.ingest.reconcile import (
     slugify,
 )
 from publisher.inputs import remove_stale
-from publisher.load import NIDA, SOURCE_FILE, STATEMENT_FILE, display_path, parse_rdf, read_text
+from publisher.load import (
+    NIDA,
+    SOURCE_FILE,
+    STATEMENT_FILE,
+    check_source_file,
+    display_path,
+    parse_rdf,
+    read_text,
+)
 from publisher.locking import project_lock
 from publisher.release import swap_in
-from publisher.settings import DATA_BASE, MAX_SOURCE_BYTES, Settings
+from publisher.settings import DATA_BASE, Settings
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 60
@@ -215,29 +222,12 @@ def _names(entries: tuple[Entry, ...]) -> str:
     return ", ".join(f"<{e.iri}> ({e.pref_label!r})" for e in entries)
 
 
-def check_statement_file(file: Path, shown: str) -> None:
-    """A regular file of at most MAX_SOURCE_BYTES, checked before reading: /dev/zero or a FIFO
-    would be read for ever, and a text past the limit could not be published anyway."""
-    try:
-        found = file.stat()
-    except FileNotFoundError:
-        raise InputError("no such file", shown) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", shown) from None
-    if not stat.S_ISREG(found.st_mode):
-        raise InputError("not a regular file (a folder, FIFO or device); save the statement's text as a"
-                         " file and give its path", shown)
-    if found.st_size > MAX_SOURCE_BYTES:
-        raise InputError(f"{found.st_size} bytes, more than the {MAX_SOURCE_BYTES} a source text may have;"
-                         " give the statement's text alone", shown)
-
-
 def ingest(settings: Settings, file: Path, slug: str | None = None, publisher: str | None = None,
            force: bool = False) -> IngestResult:
     """Parse `file`, reconcile its names, and write the draft statement and registry additions."""
     root = settings.root
     shown = display_path(file, root)
-    check_statement_file(file, shown)
+    check_source_file(file, shown)
     text = read_text(file, root)
     layout = parse_layout(text, shown)
     if slug is not None and not SLUG.match(slug):

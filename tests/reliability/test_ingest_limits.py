@@ -39,11 +39,14 @@ def nida_ingest(project: Path, path: str, timeout: float = 60) -> subprocess.Com
 def test_a_fifo_or_a_device_is_refused_without_reading(project: Path) -> None:
     fifo = project / "incoming.txt"
     os.mkfifo(fifo)
-    for path, shown in ((str(fifo), "incoming.txt"), ("/dev/zero", "/dev/zero"), (str(project / "data"), "data")):
+    for path, shown in ((str(fifo), "incoming.txt"), ("/dev/zero", "/dev/zero")):
         result = nida_ingest(project, path, timeout=30)  # a read would block (FIFO) or never end (/dev/zero)
         assert result.returncode == 2, result.stderr
-        assert result.stderr.strip() == (f"nida: error: {shown}: not a regular file (a folder, FIFO or device);"
+        assert result.stderr.strip() == (f"nida: error: {shown}: not a regular file (a FIFO or device);"
                                          " save the statement's text as a file and give its path")
+    result = nida_ingest(project, str(project / "data"), timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == "nida: error: data: is a folder, expected a file"
     assert not (project / "data/statements/x").exists()
 
 
@@ -53,7 +56,8 @@ def test_a_text_past_the_limit_is_refused(project: Path) -> None:
     result = run("ingest", str(big), "--slug", "x")
     assert result.exit_code == 2
     assert error_line(result) == (f"nida: error: big.txt: {big.stat().st_size} bytes, more than the {MAX_SOURCE_BYTES}"
-                                  " a source text may have; give the statement's text alone")
+                                  " a source text may have (it is published as one literal); check it is the"
+                                  " statement's text alone")
 
 
 @pytest.mark.parametrize("pattern", [SECTION, NUMBERED, ABOUT, BULLET, SIGNATORIES, QUALIFIER, SEPARATORS])
