@@ -65,7 +65,7 @@ class Recorder:
 
 def worker_ours(corpus: Path, out: Path) -> None:
     sys.path.insert(0, str(REPO))
-    from publisher.load import load_dataset
+    from publisher.load.dataset import load_dataset
     from publisher.release import publish
     from publisher.settings import Settings
 
@@ -318,7 +318,8 @@ def main() -> None:
             " pages with the parent, copy-on-write, so the two do not add up)."
             " *ours* = `nida publish` with a cold cache (`.nida-cache/`): validation by shard groups in two"
             " forked workers (SHACL-SPARQL rules in pyoxigraph per group, core shapes pre-filtered by"
-            " publisher/coredetect.py and run by pySHACL on the flagged nodes only); the statement records"
+            " publisher/validation/prefilter.py and run by pySHACL on the flagged nodes only); the statement"
+            " records"
             " framed by pyld in two background processes while the other exporters run; every export built"
             " per unit (statement, registry file, ontology) in forked workers where it is pyld or Jinja2"
             " work (the pages embed the JSON-LD dump's nodes), the four RDF dumps written side by side in"

@@ -28,9 +28,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # consumer who knows only schema.org or PROV still finds schema:CreativeWork, prov:agent...
 # Each named graph is closed on its own: the inferred triples of a graph come from its own
 # triples and the ontology's axioms, so a graph's quads depend on nothing else
-# (publisher/units.py caches per graph on that). What is inferred is, for every triple of
+# (publisher/load/units.py caches per graph on that). What is inferred is, for every triple of
 # the graph (the ontology graph's own included), exactly what these SPARQL patterns give
-# (tests/test_materialize.py checks `graph_quads` against them, in pyoxigraph):
+# (tests/test_graph.py checks `graph_quads` against them, in pyoxigraph):
 MATERIALIZE = [
     """SELECT ?g ?s (rdf:type AS ?p) (?super AS ?o) WHERE {
          GRAPH ?g { ?s a ?class } GRAPH <ONTOLOGY> { ?class rdfs:subClassOf+ ?super }
@@ -116,7 +116,7 @@ def inferred(quad: ox.Quad, axioms: Axioms) -> list[ox.Quad]:
 
 
 def inferred_triples(triple: ox.Triple, axioms: Axioms) -> list[ox.Triple]:
-    """`inferred`, of a triple (tests/test_materialize.py checks that the two agree)."""
+    """`inferred`, of a triple (tests/test_graph.py checks that the two agree)."""
     found = []
     if triple.predicate == RDF_TYPE and isinstance(triple.subject, ox.NamedNode):
         found = [ox.Triple(triple.subject, RDF_TYPE, c) for c in axioms.classes.get(triple.object, ())]

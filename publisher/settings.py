@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import os
@@ -62,6 +63,13 @@ def _env_int(name: str) -> int | None:
 def _env_int_or(name: str, default: int) -> int:
     value = _env_int(name)
     return default if value is None else value
+
+
+def _env_jobs() -> int:
+    value = os.environ.get("NIDA_JOBS", "").strip()
+    if value and not value.isdigit():
+        raise InputError("must be a whole number (0: one per CPU, 1: no forking)", "NIDA_JOBS")
+    return int(value) if value else 0
 
 
 def _env_float(name: str, default: float) -> float:
@@ -133,6 +141,9 @@ class Settings:
 
     root: Path = field(default_factory=lambda: _env_path("NIDA_ROOT") or Path.cwd())
     source_date_epoch: int | None = field(default_factory=lambda: _env_int("SOURCE_DATE_EPOCH"))
+    #: processes working at once in validate and publish (publisher/jobs.py): 0 is one per CPU,
+    #: 1 runs everything in this process (no fork: a debugger sees it all)
+    jobs: int = field(default_factory=_env_jobs)
     #: SPARQL: seconds a query may run (serve), and the most rows/triples an answer may have
     query_timeout: float = field(default_factory=lambda: _env_float("NIDA_QUERY_TIMEOUT", 10.0))
     result_limit: int = field(default_factory=lambda: _env_int_or("NIDA_RESULT_LIMIT", 10000))
@@ -155,7 +166,7 @@ class Settings:
     push_retries: int = field(default_factory=lambda: _env_int_or("NIDA_PUSH_RETRIES", 3))
     push_backoff: float = field(default_factory=lambda: _env_float("NIDA_PUSH_BACKOFF", 0.5))
     push_timeout: float = field(default_factory=lambda: _env_float("NIDA_PUSH_TIMEOUT", 30.0))
-    #: validation results per statement shard (publisher/incremental.py); NIDA_CACHE_DIR overrides
+    #: validation results per statement shard (publisher/validation/incremental.py); NIDA_CACHE_DIR overrides
     cache_dir_override: Path | None = field(default_factory=lambda: _env_path("NIDA_CACHE_DIR"))
 
     @property
@@ -190,5 +201,6 @@ class Settings:
         return _release_info(self.root / RELEASE_FILE, self.source_date_epoch)
 
 
-def load_settings() -> Settings:
-    return Settings()
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment, with the command-line options given (not None) on top."""
+    return dataclasses.replace(Settings(), **{k: v for k, v in overrides.items() if v is not None})

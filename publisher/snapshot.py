@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from publisher.inputs import remove_stale
+from publisher.staging import remove_stale
 
 #: how a release folder is recognised as replaced: the folder's and its SHA256SUMS' identities
 Marker = tuple[int, int, int]

@@ -15,15 +15,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import publisher.incremental
-from publisher.cli import TerminalBar, cli
+import publisher.validation.incremental
+from publisher.cli import cli
+from publisher.commands.common import TerminalBar
 from publisher.export import exporters
-from publisher.incremental import validate_cached
-from publisher.load import load_dataset
+from publisher.load.dataset import load_dataset
 from publisher.progress import BAR_WIDTH, VALIDATING, Progress, Steps, render_bar
-from publisher.release import WRITING, exporter_groups, publish
+from publisher.release import publish
+from publisher.release.write import WRITING, exporter_groups
 from publisher.settings import Settings
-from publisher.validate import validate
+from publisher.validation.engine import validate
+from publisher.validation.incremental import validate_cached
 from tests.conftest import REPO, STATEMENT_DIR, edit
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -96,7 +98,7 @@ def test_uncached_engines_report_the_statements(project: Path, engine: str) -> N
 def test_cached_statements_done_at_once_revalidated_as_groups_return(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache = generate(tmp_path / "p", statements=4, organizations=60), tmp_path / "cache"
-    monkeypatch.setattr(publisher.incremental, "PARALLEL_MIN", 0)  # two forked workers
+    monkeypatch.setattr(publisher.validation.incremental, "PARALLEL_MIN", 0)  # two forked workers
 
     def run() -> Calls:
         calls, progress = recorder()

@@ -1,11 +1,11 @@
 """The fast validation engine gives exactly the Report of whole-graph pySHACL.
 
-The fast engine validates statement shards in small groups (publisher/incremental.py), or the
-whole graph at once (publisher/fastvalidate.py); both are compared, and the pre-filter that
-spares pySHACL the conforming focus nodes (publisher/coredetect.py) must flag every node
+The fast engine validates statement shards in small groups (publisher/validation/incremental.py), or the
+whole graph at once (publisher/validation/fast.py); both are compared, and the pre-filter that
+spares pySHACL the conforming focus nodes (publisher/validation/prefilter.py) must flag every node
 pySHACL reports on.
 
-Every mutation of tests/test_rules.py (one per rule) is applied, as many at once as
+Every mutation of tests/validation/test_rules.py (one per rule) is applied, as many at once as
 do not overlap, to a copy of the project that also holds five synthetic statements
 from benchmarks/generate.py; on each mutated copy both engines must report the same
 results: focus nodes, shapes, constraints, messages, severities, values, paths.
@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from publisher.fastvalidate import validate_fast
-from publisher.incremental import CacheStats, validate_cached
-from publisher.load import load_dataset
+from publisher.load.dataset import load_dataset
 from publisher.settings import Settings
-from publisher.validate import Result, validate
+from publisher.validation.engine import validate
+from publisher.validation.fast import validate_fast
+from publisher.validation.incremental import validate_cached
+from publisher.validation.report import Result
+from publisher.validation.resultcache import CacheStats
 from tests.conftest import REPO, copy_project
-from tests.test_rules import CASES, Case, mutate
+from tests.validation.test_rules import CASES, Case, mutate
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate
@@ -108,15 +110,15 @@ def test_mutated_corpus_same_report(group: int, corpus: Path, tmp_path: Path) ->
 
 
 def cached_run(root: Path, cache: Path) -> tuple[CacheStats, list[Result]]:
-    import publisher.incremental
+    import publisher.validation.incremental
 
     dataset = load_dataset(Settings(root=root))
     stats = CacheStats()
-    saved, publisher.incremental.PARALLEL_MIN = publisher.incremental.PARALLEL_MIN, 0  # use the workers
+    saved, publisher.validation.incremental.PARALLEL_MIN = publisher.validation.incremental.PARALLEL_MIN, 0  # use the workers
     try:
         report = validate_cached(dataset, cache, stats=stats, jobs=2)
     finally:
-        publisher.incremental.PARALLEL_MIN = saved
+        publisher.validation.incremental.PARALLEL_MIN = saved
     assert report.results == validate(dataset, engine="fast").results  # the cache changes nothing
     return stats, report.results
 
@@ -171,8 +173,8 @@ def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path, tmp_path
     whole-document compaction, cold and from the cache."""
     from pyld import jsonld
 
-    import publisher.export as export
-    from publisher.export import Release
+    import publisher.export.base as export
+    from publisher.export.base import Release
     from publisher.export.jsonld import (
         build_context,
         dump_document,
@@ -203,7 +205,8 @@ def test_parallel_jsonld_compaction_equals_whole_document(corpus: Path, tmp_path
 def test_dumps_assembled_from_unit_pieces_equal_whole_serializations(corpus: Path, tmp_path: Path) -> None:
     """N-Quads, N-Triples, TriG and Turtle from cached per-unit pieces are the bytes a single
     serialization of the whole sorted release gives; a changed statement re-serializes only itself."""
-    from publisher.export import Release, dumps
+    from publisher.export import dumps
+    from publisher.export.base import Release
     from publisher.export.ntriples import canonical_ntriples
     from publisher.export.quads import canonical_nquads, trig_bytes
     from publisher.export.turtle import turtle_bytes
@@ -256,7 +259,7 @@ def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Pa
 def test_lazy_dataset_parses_statements_only_when_asked(corpus: Path) -> None:
     """A lazy dataset holds the registries and the ontology; a statement is parsed on demand,
     and reading `parts` loads the rest: the same triples as an eager load."""
-    from publisher.load import GRAPH_BASE
+    from publisher.load.dataset import GRAPH_BASE
 
     settings = Settings(root=corpus)
     eager = load_dataset(settings)
@@ -277,9 +280,9 @@ def core_focus_nodes(dataset) -> tuple[set[str], set[str]]:  # type: ignore[no-u
     from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from publisher.coredetect import plan
-    from publisher.fastvalidate import data_store, split_rules
-    from publisher.validate import SH
+    from publisher.validation.fast import data_store, split_rules
+    from publisher.validation.prefilter import plan
+    from publisher.validation.report import SH
 
     _rules, core = split_rules(dataset.shapes)
     store = data_store(dataset)
@@ -328,7 +331,8 @@ def test_shapes_the_detector_does_not_model_run_through_pyshacl(corpus: Path, tm
 def test_unit_pieces_follow_every_input_they_depend_on(corpus: Path, tmp_path: Path) -> None:
     """A statement's source text and the ontology are inputs of its pieces: editing either gives
     the dump a whole-release serialization gives, never a stale cached piece."""
-    from publisher.export import Release, dumps
+    from publisher.export import dumps
+    from publisher.export.base import Release
     from publisher.export.quads import canonical_nquads
 
     root = tmp_path / "p"
@@ -359,7 +363,7 @@ def test_records_framed_by_the_memoizing_processor_equal_plain_pyld(root: str, c
     dozen vocabularies, the synthetic corpus the registry at scale."""
     from pyld import jsonld
 
-    from publisher.export import Release
+    from publisher.export.base import Release
     from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
     from publisher.export.records import _frame, frame_statement, hidden_properties
     from publisher.graph import STATEMENT_BASE, statement_scopes
@@ -444,7 +448,7 @@ def test_record_frames_expand_as_pyld_expands_them() -> None:
     as it is."""
     from pyld import jsonld
 
-    from publisher.export import Release
+    from publisher.export.base import Release
     from publisher.export.jsonld import build_context, refuse_remote
     from publisher.export.processor import Processor
     from publisher.export.records import _frame, hidden_properties

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.export import Exporter, Release, register
+from publisher.export.base import Exporter, Release
 from publisher.load import read_bytes
 
 
-@register
 class SourceFilesExporter(Exporter):
     name = "copies"
     media_type = "text/turtle"

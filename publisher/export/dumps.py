@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from publisher import graph as graph_module
 from publisher.buildcache import code_version
-from publisher.export import Release
 from publisher.graph import by_graph, graph_order, serialize_text
 from publisher.settings import PREFIXES
 from publisher.textlines import split_lines_keepends
@@ -28,6 +28,13 @@ CODE = code_version()
 
 KEY_END, RECORD_END = b"\x00", b"\x01"  # no serialized RDF or JSON text holds either byte raw
 Chunk = bytes | memoryview
+
+
+class Pieces(Protocol):
+    """What a dump is assembled from (`Release.pieces`): one piece per unit, cached."""
+
+    def pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes],
+               parallel: bool = False) -> list[bytes]: ...
 
 
 def pack(records: Iterable[tuple[str, str]]) -> bytes:
@@ -88,11 +95,11 @@ def _nquads_piece(quads: list[ox.Quad]) -> bytes:
                 for name, part in by_graph(quads).items())
 
 
-def nquads(release: Release) -> bytes:
+def nquads(release: Pieces) -> bytes:
     return b"".join(nquads_chunks(release))
 
 
-def nquads_chunks(release: Release) -> list[Chunk]:
+def nquads_chunks(release: Pieces) -> list[Chunk]:
     """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
     dump is needed, so a re-publish only concatenates."""
     return [text for _graph, text in unpack_views(release.pieces("nquads", CODE, _nquads_piece))]
@@ -120,11 +127,11 @@ def _ntriples_piece(quads: list[ox.Quad]) -> bytes:
     return _subject_blocks(_lines(quads, ox.RdfFormat.N_TRIPLES))
 
 
-def ntriples(release: Release) -> bytes:
+def ntriples(release: Pieces) -> bytes:
     return b"".join(ntriples_chunks(release))
 
 
-def ntriples_chunks(release: Release) -> list[Chunk]:
+def ntriples_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject (a line sorts as its subject's text does, a space sorting
     before any character that can go on a term); the blocks of a subject described by several
     units are merged line by line."""
@@ -154,11 +161,11 @@ def _trig_piece(quads: list[ox.Quad]) -> bytes:
                 for name, part in by_graph(quads).items())
 
 
-def trig(release: Release) -> bytes:
+def trig(release: Pieces) -> bytes:
     return b"".join(trig_chunks(release))
 
 
-def trig_chunks(release: Release) -> list[Chunk]:
+def trig_chunks(release: Pieces) -> list[Chunk]:
     blocks = unpack_views(release.pieces("trig", CODE, _trig_piece))
     return [prefix_header().encode("utf-8"), *(body for _graph, body in blocks)] if blocks else []
 
@@ -179,11 +186,11 @@ def _turtle_piece(quads: list[ox.Quad]) -> bytes:
     return pack(zip(subjects, blocks, strict=True))
 
 
-def turtle(release: Release) -> bytes:
+def turtle(release: Pieces) -> bytes:
     return b"".join(turtle_chunks(release))
 
 
-def turtle_chunks(release: Release) -> list[Chunk]:
+def turtle_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject; a subject described in two graphs gets a block from each."""
     blocks = unpack_views(release.pieces("turtle", CODE, _turtle_piece))
     return [prefix_header().encode("utf-8"), *(body for _subject, body in blocks)] if blocks else []

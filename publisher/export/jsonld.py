@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from publisher.buildcache import code_version
 from publisher.errors import InputError
-from publisher.export import Exporter, Release, register
+from publisher.export.base import Exporter, Release
 from publisher.export.dumps import pack, unpack
 from publisher.export.processor import shared_processor
 from publisher.graph import union_triples
@@ -52,6 +52,8 @@ FOREIGN_TERMS: dict[str, tuple[str, str | None]] = {
     "subOrganizationOf": ("org:subOrganizationOf", "@id"),
     "postIn": ("org:postIn", "@id"),
 }
+#: the product (`Release.product`) of every unit's compacted nodes: the dump's, and the pages'
+JSONLD_NODES = "jsonld-nodes"
 
 
 def refuse_remote(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -208,10 +210,10 @@ def ontology_version(ontology: Graph) -> str:
     return str(version) if version is not None else "0"
 
 
-@register
 class JsonLdExporter(Exporter):
     name = "jsonld"
     media_type = "application/ld+json"
+    needs = frozenset({JSONLD_NODES})
     filename = "nida.jsonld"
 
     def write(self, release: Release, folder: Path) -> list[Path]:
@@ -221,7 +223,7 @@ class JsonLdExporter(Exporter):
         return [
             release.write(folder / CONTEXT_FILE, dump_json(versioned)),
             release.write_chunks(folder / self.filename,
-                                 dump_chunks(context, dump_nodes(release, context, keep=False))),
+                                 dump_chunks(context, dump_nodes(release, context))),
         ]
 
 
@@ -232,7 +234,7 @@ def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
     return make
 
 
-def dump_nodes(release: Release, context: dict[str, Any], keep: bool = True) -> list[tuple[bytes, bytes]]:
+def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[bytes, bytes]]:
     """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
     forked workers, read back from the build cache for unchanged units. A subject that two
     units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
@@ -241,4 +243,4 @@ def dump_nodes(release: Release, context: dict[str, Any], keep: bool = True) -> 
     def make() -> list[tuple[bytes, bytes]]:
         return unpack(release.pieces("jsonld", version, _unit_nodes(context), parallel=True))
 
-    return release.shared("jsonld nodes", make, keep)
+    return release.product(JSONLD_NODES, make)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, register
+from publisher.export.base import NTRIPLES_DUMP, Exporter, Release
 from publisher.graph import serialize_text, sorted_lines
 
 
@@ -14,11 +14,11 @@ def canonical_ntriples(triples: list[ox.Triple]) -> bytes:
     return sorted_lines(serialize_text(triples, ox.RdfFormat.N_TRIPLES))
 
 
-@register
 class NTriplesExporter(Exporter):
     name = "ntriples"
     media_type = "application/n-triples"
     forkable = True
+    needs = frozenset({NTRIPLES_DUMP})  # written as it is where another exporter made it
     filename = "nida.nt"
 
     def write(self, release: Release, folder: Path) -> list[Path]:

@@ -13,7 +13,7 @@
   value it adds to a node, and a statement has dozens of values of the same property.
 
 pyld still does all expansion, framing and compaction; tests compare the results with
-plain pyld's (tests/test_scale.py, tests/test_export_cache.py). The shortcuts apply only with
+plain pyld's (tests/test_scale.py, tests/export/test_cache.py). The shortcuts apply only with
 the PyLD release they were written against (`PYLD_PINNED`), and never in `nida serve`.
 """
 

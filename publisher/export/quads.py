@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, register
+from publisher.export.base import NQUADS_DUMP, Exporter, Release
 from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 from publisher.textlines import split_lines
@@ -28,7 +28,6 @@ def trig_bytes(quads: list[ox.Quad]) -> bytes:
     return sorted_prefixes(serialize_text(quads, ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
-@register
 class TriGExporter(Exporter):
     name = "trig"
     media_type = "application/trig"
@@ -40,12 +39,12 @@ class TriGExporter(Exporter):
         return [release.write_chunks(folder / self.filename, release.dump_chunks("trig"))]
 
 
-@register
 class NQuadsExporter(Exporter):
     name = "nquads"
     media_type = "application/n-quads"
     forkable = True
     weight = 2
+    needs = frozenset({NQUADS_DUMP})  # written as it is where `Release.quads` made it
     filename = "nida.nq"
 
     def write(self, release: Release, folder: Path) -> list[Path]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.export import Exporter, Release, register
+from publisher.export.base import Exporter, Release
 from publisher.load import read_bytes
 
 QUERIES_FOLDER = "queries"
 
 
-@register
 class QueriesExporter(Exporter):
     name = "queries"
     media_type = "application/sparql-query"

@@ -21,17 +21,17 @@ from pyld import jsonld
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDFS
 
-from publisher import forkmap
+from publisher import jobs
 from publisher.buildcache import code_version, content_key
-from publisher.export import Exporter, Release, register
+from publisher.export.base import Exporter, Release
 from publisher.export.cached import CacheStats
 from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
 from publisher.export.nogc import collector_paused
 from publisher.export.processor import shared_processor
-from publisher.forkmap import Background, fork_background, workers
 from publisher.graph import STATEMENT_BASE, statement_scopes, statement_slug
+from publisher.jobs import Background, fork_background, workers
+from publisher.load.units import Unit
 from publisher.settings import ONTOLOGY_NS
-from publisher.units import Unit
 
 RECORDS_FOLDER = "statements"
 SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
@@ -128,7 +128,6 @@ def record_keys(scopes: dict[str, list[ox.Triple]], base: list[str]) -> dict[str
             for slug, scope in scopes.items()}
 
 
-@register
 class StatementRecordsExporter(Exporter):
     name = "records"
     media_type = "application/ld+json"
@@ -165,7 +164,8 @@ class StatementRecordsExporter(Exporter):
         jobs = min(workers(), len(changed))
         if jobs > 1:  # each process would otherwise materialize every registry again
             release.unit_quads(scope_units(release, changed))
-        self.background = fork_background(frame, [changed[index::jobs] for index in range(jobs)])
+        self.background = fork_background(frame, [changed[index::jobs] for index in range(jobs)],
+                                          name="framing statement records")
 
     def stop(self) -> None:
         self.background.stop()
@@ -205,7 +205,7 @@ class StatementRecordsExporter(Exporter):
             return record_bytes(scopes[slug], slug, context, hidden)
 
         records = {slug: data for slug, data in found.items() if data is not None}
-        for slug, data in zip(missing, forkmap.fork_map(make, missing), strict=True):
+        for slug, data in zip(missing, jobs.fork_map(make, missing), strict=True):
             release.cache.put(CACHE_KIND, keys[slug], data)
             records[slug] = data
         self.stats.missed = missing

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import Exporter, Release, register
+from publisher.export.base import Exporter, Release
 from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 
@@ -15,7 +15,6 @@ def turtle_bytes(triples: list[ox.Triple]) -> bytes:
     return sorted_prefixes(serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES))
 
 
-@register
 class TurtleExporter(Exporter):
     name = "turtle"
     media_type = "text/turtle"

@@ -18,16 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export import (
-    Exporter,
-    Release,
-    dumps,
-    line_count,
-    media_type,
-    register,
-    release_names,
-    write_bytes,
-)
+from publisher.export import dumps
+from publisher.export.base import Exporter, Release, line_count, media_type, release_names, write_bytes
 from publisher.export.queries import QUERIES_FOLDER
 from publisher.graph import (
     STATEMENT_BASE,
@@ -189,7 +181,6 @@ def void_bytes(triples: list[ox.Triple]) -> bytes:
     return "".join(sorted(header) + lines[len(header):]).encode("utf-8")
 
 
-@register
 class VoidExporter(Exporter):
     name = "void"
     media_type = "text/turtle"

@@ -33,19 +33,12 @@ from publisher.ingest.reconcile import (
     resolve_addressees,
     slugify,
 )
-from publisher.inputs import remove_stale
-from publisher.load import (
-    NIDA,
-    SOURCE_FILE,
-    STATEMENT_FILE,
-    check_source_file,
-    display_path,
-    parse_rdf,
-    read_text,
-)
+from publisher.load.dataset import NIDA, SOURCE_FILE, STATEMENT_FILE
+from publisher.load.files import check_source_file, display_path, read_text
+from publisher.load.parse import parse_rdf
 from publisher.locking import project_lock
-from publisher.release import swap_in
 from publisher.settings import DATA_BASE, Settings
+from publisher.staging import remove_stale, swap_in
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 60

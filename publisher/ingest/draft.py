@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal
 
-from publisher.ingest.layout import Layout, Span
 from publisher.ingest.reconcile import Entry, Match
+from publisher.ingest.spans import Layout, Span
 from publisher.settings import DATA_BASE, ONTOLOGY_NS
 
 DRAFT = "<concept/review-status/draft>"

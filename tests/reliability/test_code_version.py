@@ -38,7 +38,7 @@ def test_any_file_of_the_package_changes_the_version(tmp_path: Path) -> None:
     package = copy_package(tmp_path)
     assert code_version(package) == code_version(PACKAGE)
     versions = {code_version(package)}
-    for name in ("coredetect.py", "export/templates/base.html", "settings.py"):
+    for name in ("validation/prefilter.py", "export/html/templates/base.html", "settings.py"):
         with (package / name).open("a", encoding="utf-8") as handle:
             handle.write("\n")
         code_version.cache_clear()
@@ -62,7 +62,7 @@ def test_an_edit_to_the_pre_filter_is_not_hidden_by_the_validation_cache(project
          '    nida:note "no name"')
     code = tmp_path / "code"
     package = copy_package(code)
-    detector = package / "coredetect.py"
+    detector = package / "validation" / "prefilter.py"
     original = detector.read_text(encoding="utf-8")
     detector.write_text(original + BROKEN_DETECTOR, encoding="utf-8")
     broken = nida(code, project, "validate", "--format", "json", "--quiet")

@@ -61,8 +61,9 @@ def test_a_file_saved_during_publish_gives_one_line_and_no_release(project: Path
     must agree with its first, else nothing is published (the release never mixes versions)."""
     statement = project / STATEMENT_DIR / "statement.ttl"
     original = statement.read_bytes()
-    variant = original.replace(b"Syrians For Truth and Justice", b"Syrians For Truth and Justic3")
-    assert variant != original
+    # the same triples (a comment more): a publish that reads the variant first still conforms,
+    # and goes on to read the file again (a variant that broke a shape ended some runs at exit 1)
+    variant = original + b"\n# saved again\n"
     stop = threading.Event()
 
     def toggle() -> None:

@@ -79,7 +79,7 @@ def test_killed_publish_keeps_the_previous_release(release: Path, tmp_path: Path
 
 
 def test_stale_staging_of_a_live_publish_is_left_alone(project: Path) -> None:
-    from publisher.inputs import remove_stale
+    from publisher.staging import remove_stale
 
     mine = project / f".dist.tmp-{os.getpid()}-abc"
     dead = project / ".dist.tmp-999999999-abc"

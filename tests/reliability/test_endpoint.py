@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.conftest import REPO
-from tests.test_serve import CARTESIAN, start_server, stop_server
+from tests.sparql.test_serve import CARTESIAN, start_server, stop_server
 
 LIMIT = 4096
 

@@ -25,11 +25,11 @@ from publisher.errors import InputError
 from publisher.graph import release_quads, union_triples
 from publisher.ingest import ingest
 from publisher.ingest.layout import parse_layout
-from publisher.load import load_dataset
-from publisher.release import write_release
+from publisher.load.dataset import load_dataset
+from publisher.release.verify import FORMATS, FULL_DUMPS, parse
+from publisher.release.write import write_release
 from publisher.settings import Settings
-from publisher.validate import validate
-from publisher.verify import FORMATS, FULL_DUMPS, parse
+from publisher.validation.engine import validate
 from tests.conftest import copy_project
 
 BUDGET = int(os.environ.get("NIDA_FUZZ_EXAMPLES", "0"))

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.test_serve import start_server, stop_server
+from tests.sparql.test_serve import start_server, stop_server
 
 PATHS = ["a%20b", "organization/a%20b", "%ff", "organization/%ff%fe", "%3C", "<", "%22", '"', "%00",
          "organization/x%00y", "%0a", "x%5C%22y"]

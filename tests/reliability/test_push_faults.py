@@ -23,12 +23,12 @@ from typing import ClassVar
 import pytest
 import requests
 
-from publisher.push import graphs_of
-from publisher.query import Source, source_quads
 from publisher.settings import Settings
+from publisher.sparql.push import graphs_of
+from publisher.sparql.source import Source, source_quads
 from tests.conftest import BASE
-from tests.test_push import OXIGRAPH, SECRET, counts
-from tests.test_serve import free_port
+from tests.sparql.test_push import OXIGRAPH, SECRET, counts
+from tests.sparql.test_serve import free_port
 
 
 def start_oxigraph(store: Path) -> tuple[subprocess.Popen[bytes], str]:

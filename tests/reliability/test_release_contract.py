@@ -17,8 +17,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from publisher.validate import SH
-from publisher.verify import check_shapes
+from publisher.release.verify import check_shapes
+from publisher.validation.report import SH
 from tests.conftest import SLUG, run
 
 DEMAND = f"https://w3id.org/nida/id/statement/{SLUG}/demand/1-1"

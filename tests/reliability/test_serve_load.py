@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.test_serve import start_server, stop_server
+from tests.sparql.test_serve import start_server, stop_server
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 2,378^3 rows: runs to the timeout
 CHEAP = "ASK { ?s ?p ?o }"

@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 
 from tests.conftest import copy_project, edit, run
-from tests.test_serve import start_server, stop_server
+from tests.sparql.test_serve import start_server, stop_server
 
 SYRIA = "/id/place/syria"
 LABEL_QUERY = ('SELECT ?l WHERE { <https://w3id.org/nida/id/place/syria> '

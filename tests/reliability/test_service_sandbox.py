@@ -20,9 +20,11 @@ from typing import ClassVar
 
 import pytest
 
-from publisher.query import QueryError, QueryPool, QueryRefused, check_query, first_keyword, resolve_source
 from publisher.sandbox import deny_network
 from publisher.settings import MAX_QUERY_NESTING, Settings
+from publisher.sparql.query import QueryPool
+from publisher.sparql.screen import QueryError, QueryRefused, check_query, first_keyword
+from publisher.sparql.source import resolve_source
 from tests.conftest import run
 from tests.test_errors import error_line
 

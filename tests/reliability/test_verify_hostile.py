@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.verify import verify
+from publisher.release.verify import verify
 from tests.conftest import run
 
 

@@ -1,0 +1,1 @@
+"""The commands of `nida`, one module per group of them, each loaded only when it runs (publisher/cli.py)."""

@@ -1,0 +1,320 @@
+"""What every exporter shares: the `Release` it reads and writes through, the `Exporter` base
+class, and the release's file helpers (media types, SHA-256, listing)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar, cast
+
+import pyoxigraph as ox
+
+from publisher.buildcache import BuildCache, content_key, read_packed
+from publisher.export import dumps
+from publisher.graph import by_graph, graph_order, unit_of, unit_quads
+from publisher.jobs import fork_map, workers
+from publisher.load import ONTOLOGY_GRAPH, Dataset
+from publisher.load.units import Unit, dataset_units
+from publisher.settings import Settings
+
+T = TypeVar("T")
+#: the products (`Release.product`) of the whole-release dumps
+NTRIPLES_DUMP = "dump:ntriples"
+NQUADS_DUMP = "dump:nquads"
+
+
+class Release:
+    """What every exporter reads.
+
+    Per-unit outputs come from `pieces`, cached by the digest of the unit's files
+    (publisher/load/units.py): a re-publish computes only the changed units' quads. The whole
+    release's sorted quads and triples are built only when an exporter asks for them."""
+
+    def __init__(self, dataset: Dataset, settings: Settings, quads: list[ox.Quad] | None = None,
+                 triples: list[ox.Triple] | None = None) -> None:
+        self.dataset = dataset
+        self.settings = settings
+        self._quads = quads
+        self._triples = triples
+        self._digests: dict[str, str] = {}  # by os.fspath: thousands of lookups, no Path hashing
+        self._units: dict[str, list[ox.Quad]] = {}
+        #: what exporters share (`product`), kept while an exporter that needs it has not written
+        self._products: dict[str, Any] = {}
+        self._users: Counter[str] = Counter()
+        #: the release this one replaces (its folder, where there is one): unchanged files may be
+        #: linked from it instead of written again
+        self.previous: Path | None = None
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Every quad, sorted: from the units' quads where this publish computed them all, else
+        read back from the N-Quads dump, which is assembled from cached per-unit pieces
+        (sorting and materializing a million quads again costs ten times more)."""
+        if self._quads is None and all(unit.graph in self._units for unit in self.units):
+            graphs = by_graph(quad for quads in self._units.values() for quad in quads)
+            self._quads = [quad for name in sorted(graphs, key=graph_order) for quad in graphs[name]]
+        elif self._quads is None:
+            self._quads = list(ox.parse(self.dump("nquads"), ox.RdfFormat.N_QUADS))
+        return self._quads
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        """The union of the graphs, sorted: read back from the N-Triples dump."""
+        if self._triples is None:
+            self._triples = [quad.triple for quad in ox.parse(self.dump("ntriples"), ox.RdfFormat.N_TRIPLES)]
+        return self._triples
+
+    def expect(self, writers: Iterable[Exporter]) -> None:
+        """Count the exporters that will ask for each product (their `needs`), so that each is
+        kept exactly until the last of them has written (`finished`), in whatever order they run."""
+        self._users = Counter(name for writer in writers for name in writer.needs)
+
+    def product(self, name: str, make: Callable[[], T]) -> T:
+        """`make()`, once per publish where an exporter still to write declared it needs `name`
+        (see `expect`); where none did, made for this caller alone and not kept."""
+        if name in self._products:
+            return cast(T, self._products[name])
+        value = make()
+        if self._users[name] > 0:
+            self._products[name] = value
+        return value
+
+    def finished(self, writer: Exporter) -> None:
+        """`writer` has written: let go of the products no exporter still to write needs."""
+        for name in writer.needs:
+            self._users[name] -= 1
+            if self._users[name] <= 0:
+                self._products.pop(name, None)
+
+    def dump(self, kind: str) -> bytes:
+        """The bytes of a whole-release dump ("nquads", "ntriples"), assembled from the per-unit
+        pieces (a product: kept for the exporters that declared `dump:<kind>`)."""
+        make = {"nquads": dumps.nquads, "ntriples": dumps.ntriples}[kind]
+        return self.product(f"dump:{kind}", lambda: make(self))
+
+    def dump_chunks(self, kind: str) -> Sequence[bytes | memoryview]:
+        """A whole-release dump ("nquads", "ntriples", "trig", "turtle") as pieces to write one
+        after the other: the dump itself where an exporter already made it, else the pieces
+        (never joined: a dump is hundreds of megabytes)."""
+        made = self._products.get(f"dump:{kind}")
+        if made is not None:
+            return [made]
+        return {"nquads": dumps.nquads_chunks, "ntriples": dumps.ntriples_chunks,
+                "trig": dumps.trig_chunks, "turtle": dumps.turtle_chunks}[kind](self)
+
+    def prefetch_digests(self, paths: Sequence[Path | str]) -> None:
+        """Hash files on one thread per CPU (hashlib releases the GIL): the release is hundreds
+        of megabytes at a million triples."""
+        todo = [key for key in (os.fspath(path) for path in paths) if key not in self._digests]
+        with ThreadPoolExecutor(max_workers=workers()) as pool:
+            for path, digest in zip(todo, pool.map(sha256_file, map(Path, todo)), strict=True):
+                self._digests[path] = digest
+
+    def write(self, path: Path, data: bytes) -> Path:
+        """`write_bytes`, remembering the data's SHA-256 for void.ttl and SHA256SUMS (hashing
+        bytes in memory costs a fraction of reading thousands of small files back)."""
+        self._digests[os.fspath(path)] = sha256_write(path, data)
+        return path
+
+    def write_chunks(self, path: Path, chunks: Sequence[bytes | memoryview]) -> Path:
+        """`write`, of bytes given in pieces (never joined: a dump is hundreds of megabytes)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with path.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+                digest.update(chunk)
+        self._digests[os.fspath(path)] = digest.hexdigest()
+        return path
+
+    def wrote(self, path: Path, digest: str) -> None:
+        """Remember the SHA-256 of a file a forked worker wrote (`sha256_write`)."""
+        self._digests[os.fspath(path)] = digest
+
+    def digest(self, path: Path | str) -> str:
+        """SHA-256 of a file this release has finished writing (void.ttl and SHA256SUMS both
+        need every file's; each is read once)."""
+        key = os.fspath(path)
+        if key not in self._digests:
+            self._digests[key] = sha256_file(Path(key))
+        return self._digests[key]
+
+    @property
+    def cache(self) -> BuildCache:
+        """Where exporters keep per-statement outputs between runs (publisher/buildcache.py)."""
+        return BuildCache(self.settings.cache_dir)
+
+    @cached_property
+    def units(self) -> list[Unit]:
+        return dataset_units(self.dataset, self.settings.root)
+
+    @cached_property
+    def ontology_digest(self) -> str:
+        return next(unit.digest for unit in self.units if unit.graph == ONTOLOGY_GRAPH)
+
+    def unit_quads(self, units: list[Unit]) -> dict[str, list[ox.Quad]]:
+        """The sorted release quads of some units, computed once per publish (every exporter
+        whose pieces miss asks for the same units)."""
+        missing = {unit.graph for unit in units} - set(self._units)
+        if missing and self._quads is not None:
+            found: dict[str, list[ox.Quad]] = {name: [] for name in missing}
+            for name, quads in by_graph(self._quads).items():
+                if unit_of(name) in found:
+                    found[unit_of(name)].extend(quads)
+            self._units.update(found)
+        elif missing:
+            self._units.update(unit_quads(self.dataset, missing))
+        return {unit.graph: self._units.get(unit.graph, []) for unit in units}
+
+    def pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes],
+               parallel: bool = False) -> list[bytes]:
+        """`make(quads of the unit)` for every unit, in unit order; read back from the build
+        cache for units whose files, the ontology and `code` are unchanged."""
+        cache = self.cache
+        keys = [content_key(kind, [code, unit.graph, unit.digest, self.ontology_digest])
+                for unit in self.units]
+        packed = cache.packed(kind)
+        found = [data if data is not None else cache.get(kind, key)
+                 for data, key in zip(read_packed([packed.get(key) for key in keys]), keys, strict=True)]
+        missing = [index for index, data in enumerate(found) if data is None]
+        if missing:
+            quads = self.unit_quads([self.units[index] for index in missing])
+            inputs = [quads.get(self.units[index].graph, []) for index in missing]
+            parallel = parallel and sum(map(len, inputs)) >= PARALLEL_MIN
+            made = fork_map(make, inputs) if parallel else [make(quads) for quads in inputs]
+            for index, data in zip(missing, made, strict=True):
+                found[index] = data
+            if len(missing) >= FEW_PIECES:  # one pack file, not thousands of small ones
+                cache.put_pack(kind, [(keys[index], data) for index, data in zip(missing, made, strict=True)])
+            else:
+                for index, data in zip(missing, made, strict=True):
+                    cache.put(kind, keys[index], data)
+        return [data or b"" for data in found]
+
+
+class Exporter:
+    """Writes one or more files of the release into a folder."""
+
+    name: ClassVar[str]
+    media_type: ClassVar[str]
+    #: exporters run by stage, then by name; stage 1 describes the files stage 0 wrote
+    stage: ClassVar[int] = 0
+    #: the products of the release this exporter reads (`Release.product`: "dump:ntriples",
+    #: "jsonld-nodes"...): each is made once and kept until every exporter needing it has written
+    needs: ClassVar[frozenset[str]] = frozenset()
+    #: writes its files from the release and the build cache alone (no state for later
+    #: exporters), so it can run in a forked process beside the others of its stage; these
+    #: run last in their stage, heaviest `weight` first
+    forkable: ClassVar[bool] = False
+    weight: ClassVar[int] = 0
+
+    def start(self, release: Release) -> None:
+        """Begin work that can run beside the other exporters (forked processes filling the
+        build cache); `write` then finds its results. `stop` ends it if the publish fails."""
+
+    def stop(self) -> None:
+        """End what `start` began and did not finish."""
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        raise NotImplementedError
+
+
+def write_bytes(path: Path, data: bytes | memoryview) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+#: media types of the release's files, by suffix
+MEDIA_TYPES: dict[str, str] = {
+    ".ttl": "text/turtle",
+    ".trig": "application/trig",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json",
+    ".json": "application/json",
+    ".rq": "application/sparql-query",
+    ".html": "text/html",
+    ".css": "text/css",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
+
+
+def line_count(path: Path) -> int:
+    """Lines of a file, read in blocks (the N-Triples dump: one line per triple)."""
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def sha256_write(path: Path, data: bytes | memoryview) -> str:
+    """`write_bytes`, returning the data's SHA-256 (for `Release.wrote`)."""
+    write_bytes(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_place(path: Path, data: bytes, previous: Path | None) -> str:
+    """`sha256_write`, or a hard link to `previous` (the same file in the release being
+    replaced) where that is a regular file holding exactly `data`: on some file systems making
+    thousands of files costs many times what linking them does (see benchmarks/README.md)."""
+    if previous is not None and _holds(previous, data):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.link(previous, path)
+            return hashlib.sha256(data).hexdigest()
+        except OSError:
+            pass
+    return sha256_write(path, data)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        with path.open("rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def media_type(name: str) -> str:
+    """The media type of a release file, by its name (a POSIX path)."""
+    if posixpath.basename(name) == "SHA256SUMS":
+        return "text/plain"
+    return MEDIA_TYPES.get(posixpath.splitext(name)[1], "application/octet-stream")
+
+
+def release_files(folder: Path, exclude: frozenset[str] = frozenset()) -> list[Path]:
+    """Every file under `folder`, relative to it, sorted by POSIX path."""
+    return [Path(name) for name in release_names(folder, exclude)]
+
+
+def release_names(folder: Path, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """`release_files` as POSIX paths (walked with scandir, no Path per file: `Path.rglob`
+    and a stat per file cost a quarter of a second for a release's 8,000 files)."""
+    names: list[str] = []
+    for top, _folders, files in os.walk(folder):
+        prefix = Path(top).relative_to(folder).as_posix()
+        names.extend(name if prefix == "." else f"{prefix}/{name}" for name in files)
+    return [name for name in sorted(names) if name not in exclude]
+
+
+Writer = Callable[[Release, Path], list[Path]]
+
+
+PARALLEL_MIN = 20_000  # quads below which forking workers costs more than it saves
+FEW_PIECES = 20  # pieces made at once from which they are packed into one file

@@ -1,0 +1,126 @@
+"""The HTML exporter: the whole site built once, or only what a change reaches."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from publisher import jobs
+from publisher.export.base import NTRIPLES_DUMP, Exporter, Release
+from publisher.export.cached import CacheStats
+from publisher.export.html import update
+from publisher.export.html.build import (
+    FEW_MISSING,
+    Built,
+    build_group,
+    index_file,
+    index_fingerprint,
+    packing,
+    write_index,
+)
+from publisher.export.html.pages import Plan, plan_pages
+from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER
+from publisher.export.html.render import (
+    GROUPS_PER_WORKER,
+    balanced,
+    dump_node_texts,
+    plan_size,
+    render_missing,
+)
+from publisher.export.html.site import Site
+from publisher.export.jsonld import (
+    JSONLD_NODES,
+    build_context,
+    dump_nodes,
+    ontology_version,
+)
+from publisher.export.nogc import collector_paused
+from publisher.jobs import Background, workers
+
+
+class HtmlExporter(Exporter):
+    name = "html"
+    media_type = "text/html"
+    #: the pages embed the dump's JSON-LD nodes, and `Site` reads the N-Triples dump's triples
+    needs = frozenset({JSONLD_NODES, NTRIPLES_DUMP})
+
+    def __init__(self) -> None:
+        self.stats = CacheStats()
+        self.rows: Background[bool] | None = None
+        self.finishing: Background[bool] = Background()
+
+    def start(self, release: Release) -> None:
+        """Where the site index cannot be used, begin a new one beside the other exporters."""
+        path = index_file(release)
+        if path is not None:
+            context = build_context(release.dataset.ontology)
+            fingerprint = index_fingerprint(release, context, ontology_version(release.dataset.ontology))
+            self.rows = update.start_rows(release, path, fingerprint)
+
+    def stop(self) -> None:
+        if self.rows is not None:
+            self.rows.stop()
+            self.rows = None
+        self.finishing.join()  # the site index: the next publish reads it
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        """With a site index in the build cache (`store`), only the pages a change can reach
+        are built again; else pages are built in forked workers, which copy those whose key is
+        in the build cache and render the others (or hand them back to be rendered once the
+        JSON-LD dump's nodes are at hand). The index (a list of every page) is rendered each time."""
+        context = build_context(release.dataset.ontology)
+        version = ontology_version(release.dataset.ontology)
+        fingerprint = index_fingerprint(release, context, version)
+        path = index_file(release)
+        with collector_paused():
+            if path is not None and self.rows is None:
+                changed = update.write_changed(release, folder, path, fingerprint, context, version)
+                if changed is not None:
+                    written, self.stats = changed
+                    return written
+            return self._write(release, folder, context, version, fingerprint, path)
+
+    def _write(self, release: Release, folder: Path, context: dict[str, Any], version: str,
+               fingerprint: str, index_file: Path | None) -> list[Path]:
+        site = Site(release)
+        plans = plan_pages(site)
+        cache, root = release.cache, folder / HTML_FOLDER
+        previous = None if release.previous is None else release.previous / HTML_FOLDER
+        shutil.rmtree(root, ignore_errors=True)  # anything a site index's attempt left
+        packed = cache.packed(CACHE_KIND)
+        store, keep = packing(cache, root, previous)
+
+        # nothing cached (a first publish): every page is rendered where it is built
+        known = None if packed else dump_node_texts(dump_nodes(release, context), context)
+        groups = balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
+        def build(group: list[Plan]) -> list[Built]:
+            return build_group(site, group, context, version, root, packed, known, store, keep, previous)
+
+        built = [b for part in jobs.fork_map(build, groups) for b in part]
+        built.sort(key=lambda b: b.path)
+        missing = [b for b in built if b.plan is not None]
+        if missing:
+            if known is None and len(missing) * FEW_MISSING >= len(built):
+                known = dump_node_texts(dump_nodes(release, context), context)
+            # a few pages compact their own nodes: reading every node of the dump would cost more
+            known = known or {}
+            keys = {b.path: b.key for b in missing}
+            digests = render_missing(site, [b.plan for b in missing if b.plan is not None], keys, context,
+                                     version, known, store)
+            for item in missing:
+                item.digest, item.plan, item.rendered = digests[item.path], None, True
+        written = []
+        for item in built:
+            release.wrote(root / item.path, item.digest or "")
+            written.append(root / item.path)
+            for path, digest, _key in item.texts:
+                release.wrote(root / path, digest)
+                written.append(root / path)
+        rendered = [b.path for b in built if b.rendered]
+        self.stats = CacheStats(hits=len(built) - len(rendered), misses=len(rendered), missed=rendered)
+        index = write_index(release, root, [(b.path, b.title) for b in built], version)
+        if index_file is not None:
+            self.finishing = update.create_for(release, fingerprint, built, index_file, self.rows, root)
+            self.rows = None
+        return [*written, index]

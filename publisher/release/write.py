@@ -1,0 +1,113 @@
+"""Writing a release: every exporter's files staged in a temporary folder, checksummed, swapped in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from publisher.export import exporters
+from publisher.export.base import Exporter, Release, release_files, release_names, sha256_file
+from publisher.jobs import fork_map
+from publisher.load.dataset import Dataset
+from publisher.progress import Progress, Steps
+from publisher.release.package import bag_folder, make_bag, write_crate
+from publisher.settings import Settings
+from publisher.staging import remove_stale, swap_in
+from publisher.timing import PhaseClock, Timer
+
+CHECKSUMS = "SHA256SUMS"
+
+
+WRITING = "writing release"
+
+
+def write_checksums(folder: Path, release: Release | None = None) -> Path:
+    names = release_names(folder, frozenset({CHECKSUMS}))
+    digests = ([sha256_file(folder / name) for name in names] if release is None
+               else [release.digest(f"{folder}/{name}") for name in names])
+    lines = [f"{digest}  {name}\n" for digest, name in zip(digests, names, strict=True)]
+    target = folder / CHECKSUMS
+    target.write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def exporter_groups(writers: list[Exporter]) -> list[list[Exporter]]:
+    """The exporters in the order they run: alone, or the forkable ones of a stage together."""
+    groups: list[list[Exporter]] = []
+    for exporter in writers:
+        previous = groups[-1][-1] if groups else None
+        if (exporter.forkable and previous is not None and previous.forkable
+                and previous.stage == exporter.stage):
+            groups[-1].append(exporter)
+        else:
+            groups.append([exporter])
+    return groups
+
+
+def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps) -> None:
+    """One exporter here, or forkable ones each in a forked process (they only write files,
+    and hash them there, as they write them, for void.ttl and SHA256SUMS)."""
+    if len(group) == 1:
+        group[0].write(release, staged)
+        release.finished(group[0])
+        return
+
+    def write_and_hash(exporter: Exporter) -> list[tuple[Path, str]]:
+        return [(path, release.digest(path)) for path in exporter.write(release, staged)]
+
+    for written in fork_map(write_and_hash, group):
+        for path, digest in written:
+            release.wrote(path, digest)
+    for exporter in group:
+        release.finished(exporter)
+    steps.advance(len(group) - 1)  # the last one is counted when the next step begins
+
+
+def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False,
+                  timer: Timer | None = None, progress: Progress | None = None) -> list[Path]:
+    """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
+
+    The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
+    clock = PhaseClock(timer)
+    release = Release(dataset, settings)  # the whole release graph is built only if an exporter asks
+    release.previous = out if out.is_dir() else None
+    remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
+    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    staged.chmod(0o755)
+    bag_staging = None
+    writers = exporters()
+    release.expect(writers)
+    try:
+        for exporter in writers:
+            exporter.start(release)
+        clock("export: start")
+        steps = Steps(progress, WRITING, len(writers))
+        for group in exporter_groups(writers):
+            names = ", ".join(exporter.name for exporter in group)
+            steps.begin(f"writing {names}")
+            write_group(group, release, staged, steps)
+            clock(f"export: {names}")
+        steps.finish(WRITING)
+        if package:
+            write_crate(staged, settings, later=(CHECKSUMS,))
+        write_checksums(staged, release)
+        clock("checksums")
+        files = sorted(release_files(staged))
+        if package:
+            bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-{os.getpid()}-", dir=out.parent))
+            make_bag(staged, bag_staging / "bag", settings)
+            (bag_staging / "bag").chmod(0o755)
+        swap_in(staged, out)
+        if bag_staging is not None:
+            swap_in(bag_staging / "bag", bag_folder(out))
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    finally:
+        for exporter in writers:
+            exporter.stop()
+        if bag_staging is not None:
+            shutil.rmtree(bag_staging, ignore_errors=True)
+    return [out / f for f in files]

@@ -1,0 +1,80 @@
+"""Staging folders: written beside their target, swapped in at once, cleaned up after a kill.
+
+Every writer (publish, ingest, serve's snapshots) stages under a name that carries its pid,
+so a later run can tell a dead writer's leftovers from a live one's work.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import re
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+_STAGING_PID = re.compile(r"(?:tmp|bag|serve)-(\d+)-")
+
+
+def _owner_alive(name: str) -> bool:
+    """Staging names carry their writer's pid after the prefix (``.dist.tmp-<pid>-xyz``, a bag's
+    ``.dist.bag-<pid>-xyz``, a server's snapshot ``.dist.serve-<pid>-xyz``)."""
+    found = _STAGING_PID.search(name)
+    if found is None:
+        return False
+    pid = int(found.group(1))
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    """Remove what an interrupted (killed) run left behind: staging folders and files whose
+    writing process is gone. Another live run's staging is left alone."""
+    removed = []
+    for pattern in patterns:
+        for path in sorted(folder.glob(pattern)):
+            if _owner_alive(path.name):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EPERM):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def swap_in(staged: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staged, out)
+        return
+    if _exchange(staged, out):
+        shutil.rmtree(staged)
+        return
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(out, old)
+    os.rename(staged, out)
+    shutil.rmtree(old)

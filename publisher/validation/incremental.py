@@ -1,0 +1,223 @@
+"""Incremental validation: one cache entry per statement shard, keyed by content hashes.
+
+A *shard* owns the subjects of one statement's named graph (the `rest` shard owns the
+subjects of every other graph: registry, actors, places, ontology...). What the shapes
+can see from a focus node is what is reachable from it by following triples forward
+(the shapes use no inverse paths and no `sh:targetObjectsOf`, and every SHACL-SPARQL rule
+walks forward from `$this`): so a shard's *closure* is its own graphs' triples plus every
+triple of other graphs reachable from them, stopping at ontology nodes (the ontology is
+hashed as a whole).
+
+The key of a shard is the SHA-256 of the shapes, the ontology, the versions of nida,
+pySHACL and pyoxigraph, the source of the validation code and the loader, the digest of the
+files of each of its own graphs (`units.files_digest`: a statement's statement.ttl and
+source.txt) and of the triples it reaches in other graphs. A statement whose files are unchanged
+is not parsed: its graph's nodes are kept in the cache under that digest (`Summary`).
+A shard whose key is cached has its results replayed (violations, warnings and infos alike):
+any change to anything its focus nodes can see changes the key, so the cache can never hide a
+violation.
+
+Shards that miss are validated in small groups (about GROUP_TRIPLES closure triples each),
+in forked workers when there are many: each group's store holds the union of its shards'
+closures, the SHACL-SPARQL rules run on it (a rule that joins across statements costs the
+square of its store, so small stores keep it linear), and publisher/validation/prefilter.py flags
+the focus nodes a core shape might report on. pySHACL then runs once, on the flagged nodes
+only, over the closures of their shards. Each result goes to the shards that own its focus
+node and is stored under their keys.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from publisher.graph import STATEMENT_GRAPH_BASE
+from publisher.jobs import fork_map, workers
+from publisher.load import ONTOLOGY_GRAPH, Dataset
+from publisher.load.units import dataset_units
+from publisher.progress import VALIDATING, Progress, Steps
+from publisher.timing import Timer
+from publisher.validation.fast import pyshacl_report, rule_report, split_rules
+from publisher.validation.parts import ontology_triples, ox_term_of
+from publisher.validation.prefilter import plan, prepare
+from publisher.validation.report import Report, read_results
+from publisher.validation.resultcache import (
+    FULL_RUN_SHARE,
+    CacheStats,
+    ShardCache,
+    graph_digest,
+    library_versions,
+    result_rows,
+    rows_graph,
+    shard_key,
+)
+from publisher.validation.shards import (
+    GROUP_TRIPLES,
+    REST,
+    Graphs,
+    Row,
+    Shard,
+    assign,
+    closure,
+    holders,
+    make_groups,
+    make_shards,
+)
+
+PARALLEL_MIN = 20_000  # closure triples below which forking workers costs more than it saves
+
+
+def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.Store:
+    """A store of some data triples and the whole ontology, for validating a few shards.
+
+    Through N-Triples bytes: serializing and parsing in Rust costs half of building a Quad
+    per triple in Python."""
+    store = ox.Store()
+    for batch in (triples, ontology):
+        data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+Flagged = dict[Node, list[Node]]
+
+
+GroupResult = tuple[dict[str, list[Row]], Flagged | None]
+
+
+def _validate_group(shards: list[Shard], graphs: Graphs, split: Any) -> GroupResult:
+    """The SHACL-SPARQL results of each shard of a group, and the focus nodes pySHACL must see.
+
+    The group is validated on the union of its shards' closures. When the core shapes are
+    beyond the detector (None), pySHACL runs here, on every node of the group."""
+    rules, core, prepared = split
+    store = _sub_store((t for shard in shards for t in closure(shard, graphs)), graphs.ontology)
+    rows = result_rows(rule_report(rules, store))
+    restricted = plan(prepared, store, keep=lambda node: bool(holders(node, shards, graphs)))
+    if restricted is None:
+        rows.extend(result_rows(pyshacl_report(core, store, None)))
+    return assign(rows, shards, graphs), None if restricted is None else restricted.flagged
+
+
+def _flagged_results(flagged: Flagged, shards: list[Shard], graphs: Graphs,
+                     core: Graph) -> dict[str, list[Row]]:
+    """pySHACL once, on the flagged focus nodes of every group, over the closures of their shards."""
+    involved: dict[str, Shard] = {}
+    kept: Flagged = {}
+    for shape, nodes in flagged.items():
+        for node in nodes:
+            held = holders(ox_term_of(node), shards, graphs)
+            if held:  # else its owner's results are cached, and stay as they are
+                kept.setdefault(shape, []).append(node)
+                involved.update((shard.name, shard) for shard in held)
+    if not kept:
+        return {}
+    group = [involved[name] for name in sorted(involved)]
+    store = _sub_store((t for shard in group for t in closure(shard, graphs)), graphs.ontology)
+    return assign(result_rows(pyshacl_report(core, store, kept)), group, graphs)
+
+
+def _advance(steps: Steps | None, part: GroupResult) -> None:
+    if steps is not None:
+        steps.advance(sum(1 for name in part[0] if name != REST))
+
+
+def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int,
+                    steps: Steps | None = None) -> dict[str, list[Row]]:
+    """Validate shards group by group (in forked workers when there is enough to share), then
+    run pySHACL once on the focus nodes the groups flagged.
+
+    `steps` advances by a group's statements as its results come back."""
+    rules, core = split_rules(dataset.shapes)
+    split = (rules, core, prepare(core))
+    total = sum(shard.size for shard in shards)  # at least one group per worker, when there is enough
+    groups = make_groups(shards, min(GROUP_TRIPLES, max(1, -(-total // max(1, jobs)))))
+    if len(groups) > 1:
+        import pyshacl  # noqa: F401 -- imported once before the workers fork, not once in each
+    # The loaded data lives on: frozen, the collector stops walking it on every collection
+    # (half the detector's time at 50k triples, more with more), and forked workers share it.
+    gc.freeze()
+    try:
+        parts = fork_map(lambda group: _validate_group(group, graphs, split), groups,
+                         jobs=jobs if total >= PARALLEL_MIN else 1, done=lambda part: _advance(steps, part))
+    finally:
+        gc.unfreeze()
+    per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
+    flagged: Flagged = {}
+    for rows, found in parts:
+        for name, shard_rows in rows.items():
+            per_shard[name].extend(shard_rows)
+        for shape, nodes in (found or {}).items():
+            flagged.setdefault(shape, []).extend(nodes)
+    flagged = {shape: sorted(set(nodes), key=str) for shape, nodes in flagged.items()}
+    for name, shard_rows in _flagged_results(flagged, shards, graphs, split[1]).items():
+        per_shard[name].extend(shard_rows)
+    return per_shard
+
+
+def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | None = None,
+                    stats: CacheStats | None = None, jobs: int | None = None,
+                    progress: Progress | None = None) -> Report:
+    """The fast engine's Report, reusing cached results of every shard whose inputs are unchanged.
+
+    `progress` counts statements: cached ones are done at once, the others as they come back.
+
+    Without `cache_dir`, every shard is validated (still in small groups: a SHACL-SPARQL rule
+    that joins across statements costs the square of its store, 76 s for one rule at 0.8M)."""
+    stats = stats if stats is not None else CacheStats()
+    started = time.perf_counter()
+    cache = ShardCache(cache_dir)
+    versions = library_versions()
+    units = {unit.graph: unit.digest for unit in dataset_units(dataset, dataset.root)}
+    summaries = cache.summaries(dataset.pending, units, versions)
+    dataset.load_units(name for name in dataset.pending if name not in summaries)
+    parts = {name: triples for name, triples in dataset.loaded.items() if name != ONTOLOGY_GRAPH}
+    if timer:
+        timer("validate: data triples", time.perf_counter() - started)
+    started = time.perf_counter()
+    graphs = Graphs(parts, ontology_triples(dataset), summaries, dataset)
+    for name in sorted(parts.keys() - summaries.keys()):
+        if name.startswith(STATEMENT_GRAPH_BASE):
+            cache.put_summary(units[name], versions, graphs.summaries[name])
+    shards = make_shards(graphs, graphs.ontology_subjects)
+    common = "\n".join([versions, graph_digest(dataset.shapes), graph_digest(dataset.ontology)])
+    # a graph's files give its triples (the loader's code is in `versions`)
+    part_digests = {name: bytes.fromhex(units[name]) for name in graphs.names}
+    for shard in shards:
+        shard.key = shard_key(shard, graphs, common, part_digests)
+    cached = {shard.name: cache.get(shard.key) for shard in shards}
+    missing = [shard for shard in shards if cached[shard.name] is None]
+    stats.shards, stats.hits = len(shards), len(shards) - len(missing)
+    stats.revalidated = [shard.name for shard in missing]
+    steps = Steps(progress, VALIDATING, sum(1 for shard in shards if shard.name != REST))
+    steps.advance(sum(1 for shard in shards if shard.name != REST and cached[shard.name] is not None))
+    if timer:
+        timer("validate: shards and cache keys", time.perf_counter() - started)
+    rows: list[Row] = [row for shard in shards for row in (cached[shard.name] or [])]
+    if missing:
+        started = time.perf_counter()
+        stats.full_run = len(missing) > FULL_RUN_SHARE * len(shards)
+        for shard in missing:  # parsed here, before workers fork
+            for part in shard.parts:
+                graphs.triples(part)
+        fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs, steps=steps)
+        for shard in missing:
+            cache.put(shard.key, fresh[shard.name])
+            rows.extend(fresh[shard.name])
+        if timer:
+            timer("validate: revalidated shards", time.perf_counter() - started)
+    steps.finish()
+    # results name the file and line of their focus node: the statements they are about are parsed
+    dataset.load_units(part for shard in shards if cached[shard.name] for part in shard.parts)
+    unique = {json.dumps(row, sort_keys=True): row for row in rows}
+    graph = rows_graph(unique[k] for k in sorted(unique))
+    return Report(results=read_results(graph, dataset), graph=graph)

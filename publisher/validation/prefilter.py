@@ -1,0 +1,257 @@
+"""Which focus nodes can the core shapes report on: a sound pre-filter for pySHACL.
+
+pySHACL spends most of a large validation making small triple-pattern calls for focus nodes
+that conform (82 s at 0.8M triples). Here each targeted shape is checked in Python over an
+index of the few predicates the shapes read; a focus node is *flagged* unless every
+constraint provably holds. pySHACL then validates only the flagged nodes, on the whole graph,
+through a copy of the shapes whose targets are rewritten to `sh:targetNode`: their results are
+pySHACL's own, and a node that is not flagged has none.
+
+Every check answers True (holds), False (fails as pySHACL sees it) or None (not sure). Anything
+not understood (a path that is not one IRI, a component not handled below, a non-Violation
+severity inside sh:node/sh:not) is None, which flags the node; shapes whose targets cannot be
+computed, SHACL-AF rules, functions or custom components make `plan` return None, and pySHACL
+runs on everything as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+from publisher.validation.constraints import (
+    GLOBAL_UNSUPPORTED,
+    MAX_DEPTH,
+    RDF_TYPE,
+    TARGETS,
+    Compiled,
+    Index,
+    Term,
+    Tri,
+    Unsupported,
+    all_true,
+    compile_shape,
+    has_datatype,
+    lengths,
+    negate,
+    node_kind,
+    ox_term,
+    rdflib_term,
+    unique_lang,
+    value_range,
+)
+from publisher.validation.report import SH
+
+
+@dataclass
+class Plan:
+    """The focus nodes pySHACL must validate, per targeted shape (rdflib terms: they cross processes)."""
+
+    flagged: dict[Node, list[Node]]
+
+    def nodes(self) -> set[Node]:
+        return {node for nodes in self.flagged.values() for node in nodes}
+
+
+class Detector:
+    """Checks focus nodes against the shapes: True only when no constraint can report."""
+
+    def __init__(self, shapes: Graph, index: Index, compiled: dict[Node, Compiled] | None = None) -> None:
+        self.shapes = shapes
+        self.index = index
+        self._compiled: dict[Node, Compiled] = {} if compiled is None else compiled
+        self._memo: dict[tuple[Term, Node], Tri] = {}
+
+    def shape(self, shape: Node) -> Compiled:
+        if shape not in self._compiled:
+            self._compiled[shape] = compile_shape(self.shapes, shape)
+        return self._compiled[shape]
+
+    def value_conforms(self, node: Term, shape: Node, depth: int) -> Tri:
+        """`conforms` for the value nodes of sh:node and sh:not, which repeat (concepts): memoized."""
+        key = (node, shape)
+        if key not in self._memo:
+            self._memo[key] = self.conforms(node, shape, depth)
+        return self._memo[key]
+
+    def conforms(self, node: Term, shape: Node, depth: int = 0) -> Tri:
+        """Whether pySHACL finds `node` conforming to `shape` (None: not sure)."""
+        compiled = self._compiled.get(shape) or self.shape(shape)
+        if compiled.deactivated:
+            return True
+        if depth > MAX_DEPTH or compiled.bad_path:
+            return None
+        on_path = compiled.path is not None
+        values = self.index.objects[compiled.path].get(node, []) if compiled.path is not None else [node]
+        verdict: Tri = True
+        for kind, param in compiled.components:  # a loop, not a generator: this runs per focus node
+            check = self._component(node, values, kind, param, on_path, depth)
+            if check is False:
+                return None if compiled.lenient else False
+            if check is None:
+                verdict = None
+        return verdict
+
+    def _component(self, node: Term, values: list[Term], kind: str, param: Any, on_path: bool,
+                   depth: int) -> Tri:
+        if kind == "property":
+            return self.conforms(node, param, depth + 1)
+        if kind == "node":
+            return all_true(self.value_conforms(v, param, depth + 1) for v in values)
+        if kind == "not":
+            return all_true(negate(self.value_conforms(v, param, depth + 1)) for v in values)
+        if kind == "class":
+            return all(not isinstance(v, ox.Literal) and self.index.has_class(v, param) for v in values)
+        if kind == "qualified":
+            return self._qualified(values, param, on_path, depth)
+        if kind in ("minCount", "maxCount"):
+            if not on_path or param is None:
+                return None
+            return len(values) >= param if kind == "minCount" else len(values) <= param
+        check = VALUE_CHECKS.get(kind)
+        return None if check is None else check(values, param)
+
+    def _qualified(self, values: list[Term], param: tuple[Node, int | None, int | None, bool], on_path: bool,
+                   depth: int) -> Tri:
+        """How many values conform to the qualified value shape, against its bounds."""
+        shape, low, high, bounded = param
+        if not on_path or not bounded:
+            return None
+        checks = [self.value_conforms(v, shape, depth + 1) for v in values]
+        if None in checks:
+            return None
+        count = checks.count(True)
+        return (low is None or count >= low) and (high is None or count <= high)
+
+
+#: components that look at the value nodes only: name -> check(values, compiled parameter)
+VALUE_CHECKS: dict[str, Callable[[list[Term], Any], Tri]] = {
+    "datatype": lambda values, dt: all_true(has_datatype(v, dt) for v in values),
+    "nodeKind": node_kind,
+    "minLength": lambda values, limit: lengths(values, limit, longest=False),
+    "maxLength": lambda values, limit: lengths(values, limit, longest=True),
+    "pattern": lambda values, regex: all(not isinstance(v, ox.BlankNode) and regex.search(v.value) is not None
+                                         for v in values),
+    "hasValue": lambda values, value: value in values,
+    "in": lambda values, members: all(v in members for v in values),
+    "uniqueLang": unique_lang,
+    **{name: value_range(name) for name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive")},
+}
+
+
+def _sparql_prefixes(shapes: Graph, node: Node) -> str:
+    lines = set()
+    for declarer in shapes.objects(node, SH.prefixes):
+        for decl in shapes.objects(declarer, SH.declare):
+            prefix, namespace = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
+            if prefix is not None and namespace is not None:
+                lines.add(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(lines))
+
+
+def _iri(node: Node) -> ox.NamedNode:
+    if not isinstance(node, URIRef):
+        raise Unsupported(f"{node!r} where an IRI is expected")
+    return ox.NamedNode(str(node))
+
+
+def focus_nodes(shapes: Graph, shape: Node, index: Index) -> set[Term]:
+    """The nodes a shape targets, computed as pySHACL does, over the whole store."""
+    found: set[Any] = set()
+    for cls in shapes.objects(shape, SH.targetClass):
+        for sub in index.subclasses(ox_term(cls)):
+            found.update(q.subject for q in index.store.quads_for_pattern(None, RDF_TYPE, sub))
+    for node in shapes.objects(shape, SH.targetNode):
+        found.add(ox_term(node))
+    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+        found.update(q.subject for q in index.store.quads_for_pattern(None, _iri(predicate), None))
+    for predicate in shapes.objects(shape, SH.targetObjectsOf):
+        found.update(q.object for q in index.store.quads_for_pattern(None, _iri(predicate), None))
+    for target in shapes.objects(shape, SH.target):
+        select = shapes.value(target, SH.select)
+        if select is None or any(True for _ in shapes.objects(target, SH.ask)):
+            raise Unsupported("a target that is not a SPARQL SELECT")
+        try:
+            rows = index.store.query(_sparql_prefixes(shapes, target) + "\n" + str(select))
+            found.update(row["this"] for row in rows if row["this"] is not None)  # type: ignore[union-attr]
+        except (SyntaxError, OSError, ValueError, KeyError) as error:
+            raise Unsupported(f"SPARQL target: {error}") from error
+    return found
+
+
+def _check_supported(shapes: Graph) -> None:
+    for predicate in GLOBAL_UNSUPPORTED:
+        if any(True for _ in shapes.triples((None, predicate, None))):
+            raise Unsupported(f"{predicate} in the shapes")
+    if any(True for _ in shapes.triples((None, SH.flags, None))):
+        raise Unsupported("sh:flags")
+    for cls in (RDFS.Class, OWL.Class):  # implicit class targets
+        for shape in shapes.subjects(RDF.type, cls):
+            if any(True for _ in shapes.triples((shape, RDF.type, SH.NodeShape))) \
+                    or any(True for _ in shapes.triples((shape, SH.property, None))):
+                raise Unsupported("a shape that is also a class")
+
+
+@dataclass
+class Prepared:
+    """What the detector reads from the shapes, once for every group of shards."""
+
+    shapes: Graph
+    paths: set[str]
+    targeted: list[Node]
+    compiled: dict[Node, Compiled]
+
+
+def prepare(shapes: Graph) -> Prepared | None:
+    """The shapes ready for `plan`; None when they use what the detector does not model."""
+    try:
+        _check_supported(shapes)
+    except Unsupported:
+        return None
+    return Prepared(shapes=shapes,
+                    paths={str(p) for p in shapes.objects(None, SH.path) if isinstance(p, URIRef)},
+                    targeted=sorted({s for p in TARGETS for s in shapes.subjects(p, None)}, key=str),
+                    compiled={})
+
+
+def plan(shapes: Graph | Prepared | None, store: ox.Store,
+         keep: Callable[[Term], bool] | None = None) -> Plan | None:
+    """The focus nodes each targeted shape must hand to pySHACL; None when pySHACL must see all.
+
+    With `keep`, only the focus nodes it keeps are checked (a group of shards skips the
+    registry nodes it reaches: the group that owns them checks them)."""
+    prepared = prepare(shapes) if isinstance(shapes, Graph) else shapes
+    if prepared is None:
+        return None
+    try:
+        detector = Detector(prepared.shapes, Index(store, prepared.paths), prepared.compiled)
+        flagged: dict[Node, list[Node]] = {}
+        for shape in prepared.targeted:
+            nodes = [rdflib_term(n) for n in focus_nodes(prepared.shapes, shape, detector.index)
+                     if (keep is None or keep(n)) and detector.conforms(n, shape) is not True]
+            if nodes:
+                flagged[shape] = nodes
+        return Plan(flagged)
+    except Unsupported:
+        return None
+
+
+def restrict(shapes: Graph, flagged: dict[Node, list[Node]]) -> Graph:
+    """A copy of the shapes in which each targeted shape targets only its flagged nodes."""
+    targeted = {s for p in TARGETS for s in shapes.subjects(p, None)}
+    rewritten = Graph()
+    for prefix, namespace in shapes.namespaces():
+        rewritten.bind(prefix, namespace)
+    for triple in shapes:
+        if not (triple[1] in TARGETS and triple[0] in targeted):
+            rewritten.add(triple)
+    for shape, nodes in flagged.items():
+        for node in nodes:
+            rewritten.add((shape, SH.targetNode, node))
+    return rewritten

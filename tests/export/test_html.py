@@ -1,0 +1,356 @@
+"""The HTML pages: one per resource, labels, links that resolve, embedded JSON-LD, a real browser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+from pyld import jsonld
+
+from publisher.export.base import Release
+from publisher.export.html.exporter import HtmlExporter
+from publisher.export.html.paths import page_link, page_path, relative_href
+from publisher.graph import release_quads, union_triples
+from publisher.load.dataset import load_dataset
+from publisher.settings import Settings
+from tests.conftest import BASE, SLUG, STATEMENT_IRI, edit, run
+
+STATEMENT_PAGE = f"statement/{SLUG}.html"
+SCRIPT = re.compile(r'<script type="application/ld\+json">\n(.*?)\n</script>', re.S)
+NIDA = "https://w3id.org/nida/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: elements with their attributes and text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict[str, str | None]] = []
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self._open: list[tuple[str, dict[str, str | None], list[str]]] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        attributes["tag"] = tag
+        self.elements.append(attributes)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"] or "")
+        if tag in ("a", "li", "h1", "p", "h3"):
+            self._open.append((tag, attributes, []))
+
+    def handle_data(self, data: str) -> None:
+        for _, _, text in self._open:
+            text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                _, attributes, text = self._open.pop(index)
+                attributes["text"] = "".join(text)
+                if tag == "a" and attributes.get("href"):
+                    self.links.append((attributes["href"] or "", attributes["text"] or ""))
+                break
+
+    def having(self, tag: str, css_class: str) -> list[dict[str, str | None]]:
+        return [e for e in self.elements if e["tag"] == tag and css_class in (e.get("class") or "").split()]
+
+
+@pytest.fixture(scope="module")
+def html(release: Path) -> Path:
+    return release / "html"
+
+
+@pytest.fixture(scope="module")
+def pages(html: Path) -> dict[str, str]:
+    return {p.relative_to(html).as_posix(): p.read_text(encoding="utf-8") for p in sorted(html.rglob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def store(release: Path) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(release / "nida.nt"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def values(store: ox.Store, query: str) -> list[str]:
+    return [row[0].value for row in store.query(query)]  # type: ignore[index,union-attr]
+
+
+@pytest.fixture(scope="module")
+def statement(pages: dict[str, str]) -> Page:
+    return Page(pages[STATEMENT_PAGE])
+
+
+# -- where pages live ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("iri", "path", "link"), [
+    (STATEMENT_IRI, STATEMENT_PAGE, STATEMENT_PAGE),
+    (f"{STATEMENT_IRI}/demand/1-2", STATEMENT_PAGE, f"{STATEMENT_PAGE}#demand/1-2"),
+    (f"{STATEMENT_IRI}/signature/9", STATEMENT_PAGE, f"{STATEMENT_PAGE}#signature/9"),
+    (f"{BASE}organization/doz", "organization/doz.html", "organization/doz.html"),
+    (f"{BASE}source/{SLUG}", f"source/{SLUG}.html", f"source/{SLUG}.html"),
+    (f"{BASE}concept/risk", "concept/risk.html", "concept/risk.html"),
+    (f"{BASE}concept/risk/ethnic-cleansing", "concept/risk/ethnic-cleansing.html",
+     "concept/risk/ethnic-cleansing.html"),
+    ("https://w3id.org/nida/ontology", "ontology/index.html", "ontology/index.html"),
+    (f"{NIDA}Demand", "ontology/index.html", "ontology/index.html#Demand"),
+    (f"{BASE}graph/actors", None, None),
+    (f"{BASE}organization/../x", None, None),
+    ("http://www.wikidata.org/entity/Q858", None, None),
+])
+def test_page_path_mirrors_the_iri(iri: str, path: str | None, link: str | None) -> None:
+    assert page_path(iri) == path
+    assert page_link(iri) == link
+
+
+def test_relative_links() -> None:
+    assert relative_href(STATEMENT_PAGE, "organization/doz.html") == "../organization/doz.html"
+    assert relative_href("concept/risk/x.html", "index.html") == "../../index.html"
+    assert relative_href(STATEMENT_PAGE, f"{STATEMENT_PAGE}#demand/1-1") == "#demand/1-1"
+    assert relative_href("index.html", "ontology/index.html#Demand") == "ontology/index.html#Demand"
+
+
+# -- what is on the pages -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "query"), [
+    ("statement", "SELECT ?s { ?s a nida:Statement }"),
+    ("organization", "SELECT ?s { ?s a nida:Organization }"),
+    ("actor", "SELECT ?s { ?s a nida:Actor }"),
+    ("place", "SELECT ?s { ?s a nida:Place }"),
+    ("agreement", "SELECT ?s { ?s a nida:Agreement }"),
+    ("event", "SELECT ?s { ?s a nida:Event }"),
+    ("source", "SELECT ?s { ?s a nida:Source }"),
+    ("concept", "SELECT ?s { { ?s a skos:Concept } UNION { ?s a skos:ConceptScheme } }"),
+])
+def test_one_page_per_resource(html: Path, store: ox.Store, kind: str, query: str) -> None:
+    prefixes = f"PREFIX nida: <{NIDA}> PREFIX skos: <{SKOS}> "
+    expected = sorted(page_path(iri) for iri in values(store, prefixes + query))
+    found = sorted(p.relative_to(html).as_posix() for p in (html / kind).rglob("*.html"))
+    assert found == expected
+    assert found
+
+
+def test_pages_are_html5_without_external_assets(pages: dict[str, str]) -> None:
+    assert len(pages) > 100
+    for name, text in pages.items():
+        assert text.startswith('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">'), name
+        assert "<style>" in text, name
+        page = Page(text)
+        for element in page.elements:
+            assert element["tag"] not in ("link", "img", "iframe"), (name, element)
+            if element["tag"] == "script":
+                assert "src" not in element and element.get("type") == "application/ld+json", name
+        assert sum(1 for e in page.elements if e["tag"] == "h1") == 1, name
+
+
+def test_pages_parse_as_html5_without_errors(pages: dict[str, str]) -> None:
+    import html5lib
+
+    for name, text in pages.items():
+        html5lib.HTMLParser(strict=True).parse(text)  # raises on any HTML5 parse error
+        assert name
+
+
+def test_statement_page_has_the_demands_in_order(statement: Page, store: ox.Store) -> None:
+    demands = statement.having("li", "demand")
+    expected = values(store, f"""PREFIX nida: <{NIDA}>
+        SELECT ?text {{ ?d a nida:Demand ; nida:text ?text ; nida:ordinal ?n ; nida:section/nida:ordinal ?s }}
+        ORDER BY ?s ?n""")
+    assert len(demands) == len(expected) == 7
+    assert [(d["text"] or "").strip().split("\n")[0] for d in demands] == expected
+    assert [d["value"] for d in demands] == ["1", "2", "3", "4", "5", "1", "2"]
+    sections = [e["text"] for e in statement.elements if e["tag"] == "h3"]
+    assert sections[0] == "First: To the United Nations Security Council \u2013 immediately:"
+
+
+def test_statement_page_has_43_signatories_linking_42_organizations(statement: Page, html: Path,
+                                                                   store: ox.Store) -> None:
+    signatures = statement.having("li", "signature")
+    assert len(signatures) == 43
+    assert [s["value"] for s in signatures] == [str(n) for n in range(1, 44)]
+    printed = values(store, f"""PREFIX nida: <{NIDA}>
+        SELECT ?name {{ ?s a nida:Signature ; nida:nameAsPrinted ?name ; nida:ordinal ?n }} ORDER BY ?n""")
+    names = [a for a in statement.having("a", "printed-name")]
+    assert [a["text"] for a in names] == printed
+    assert "PEACE SHE LEADAR NET WORK" in printed and "PÊL- Civil Waves" in printed
+    organizations = {a["href"] for a in names}
+    assert len(organizations) == 42
+    assert all((html / "statement" / (href or "")).resolve().is_file() for href in organizations)
+
+
+def test_statement_page_shows_title_publisher_and_source(statement: Page, pages: dict[str, str],
+                                                         html: Path, store: ox.Store) -> None:
+    text = pages[STATEMENT_PAGE]
+    (title,) = [e["text"] for e in statement.elements if e["tag"] == "h1"]
+    assert title == values(store, f"SELECT ?t {{ <{STATEMENT_IRI}> <http://purl.org/dc/terms/title> ?t }}")[0]
+    assert "The Syrian organizations signing this statement call on" in text
+    assert ('<a href="../organization/syrians-for-truth-and-justice.html">Syrians for Truth and Justice</a>'
+            in text)
+    (sha,) = values(store, f"SELECT ?h {{ ?s <{NIDA}sha256> ?h }}")
+    assert f'<span class="checksum">{sha}</span>' in text
+    assert hashlib.sha256((html / f"source/{SLUG}.txt").read_bytes()).hexdigest() == sha
+    assert len(statement.having("li", "position")) == 10
+    assert "ABOUT STJ" in text
+
+
+def test_labels_instead_of_iris(pages: dict[str, str], store: ox.Store) -> None:
+    for name, text in pages.items():
+        for _href, label in Page(text).links:
+            # nida's own resources by label; an external IRI shows as a CURIE where it has a prefix.
+            assert not label.startswith((BASE, NIDA, "http://www.wikidata.org/")), (name, label)
+    doz = Page(pages["organization/doz.html"])
+    assert [e["text"] for e in doz.elements if e["tag"] == "h1"] == ["DOZ"]
+    assert any(label.startswith("Syria: Civil Society") for _, label in doz.links)
+    dijla = pages["organization/dijla-organization-for-development-and-environment.html"]
+    assert "“dijla Organization for Development and Environment”" in dijla
+    assert "“Dijla Organization for Development and Environment”" in dijla
+    assert "(signature 9)" in dijla and "(signature 39)" in dijla
+    actor = pages["actor/un-security-council.html"]
+    assert "United Nations Security Council" in actor and ">United Nations</a>" in actor
+    ontology = pages["ontology/index.html"]
+    for label in ("Statement", "Demand", "signatory", "name as printed", "Demand types"):
+        assert f">{label}" in ontology or f"{label} <code>" in ontology, label
+
+
+def test_every_internal_link_resolves(html: Path, pages: dict[str, str]) -> None:
+    parsed = {name: Page(text) for name, text in pages.items()}
+    checked = 0
+    for name, page in parsed.items():
+        for href, _ in page.links:
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https"):
+                continue
+            assert not parts.scheme and not href.startswith("/"), (name, href)
+            target = (html / name).parent / unquote(parts.path) if parts.path else html / name
+            assert target.resolve().is_file(), (name, href)
+            if parts.fragment and target.suffix == ".html":
+                key = target.resolve().relative_to(html.resolve()).as_posix()
+                assert unquote(parts.fragment) in parsed[key].ids, (name, href)
+            checked += 1
+    assert checked > 500
+
+
+def _page_triples(release: Path) -> dict[str, set[str]]:
+    """The N-Triples lines of the release, by the page that describes their subject."""
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for triple in ox.parse(path=str(release / "nida.nt"), format=ox.RdfFormat.N_TRIPLES):
+        path = page_path(triple.subject.value)  # type: ignore[union-attr]
+        assert path is not None, triple
+        grouped[path].add(str(triple))
+    return grouped
+
+
+def test_embedded_jsonld_is_exactly_the_page_triples(release: Path, pages: dict[str, str]) -> None:
+    expected = _page_triples(release)
+    assert set(expected) <= set(pages)
+    for name, text in pages.items():
+        scripts = SCRIPT.findall(text)
+        if name == "index.html":
+            assert scripts == []
+            continue
+        (script,) = scripts
+        assert "</" not in script and "<" not in script
+        document = json.loads(script)
+        assert isinstance(document["@context"], dict)
+        nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
+        found = {str(t) for t in ox.parse(nquads, format=ox.RdfFormat.N_TRIPLES)}
+        assert found == expected[name], name
+
+
+def test_html_is_deterministic(project: Path, tmp_path: Path) -> None:
+    settings = Settings(root=project, source_date_epoch=None)
+    dataset = load_dataset(settings)
+    quads = release_quads(dataset)
+    release = Release(quads=quads, triples=union_triples(quads), dataset=dataset, settings=settings)
+    one, two = tmp_path / "one", tmp_path / "two"
+    exporters = HtmlExporter(), HtmlExporter()
+    first = exporters[0].write(release, one)
+    second = exporters[1].write(release, two)
+    for exporter in exporters:
+        exporter.stop()
+    assert [p.relative_to(one) for p in first] == [p.relative_to(two) for p in second]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
+
+
+# -- a real browser -------------------------------------------------------------------------------
+
+
+def _browser_paths() -> tuple[str, str]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not (chromium and driver):
+        message = "Debian's chromium and chromium-driver are needed (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return chromium, driver
+
+
+def test_statement_page_in_a_headless_browser(html: Path, tmp_path: Path) -> None:
+    chromium, driver_path = _browser_paths()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,2000"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    try:
+        browser.set_page_load_timeout(30)
+        browser.get((html / STATEMENT_PAGE).resolve().as_uri())
+        assert browser.title.startswith("Syria: Civil Society Organizations Call")
+        demands = browser.find_elements(By.CSS_SELECTOR, "li.demand > p")
+        assert len(demands) == 7
+        assert all(d.is_displayed() and d.text for d in demands)
+        assert demands[0].text.startswith("Call on all parties to return to the negotiating table")
+        signatories = browser.find_elements(By.CSS_SELECTOR, "li.signature a.printed-name")
+        assert len(signatories) == 43
+        assert signatories[23].text == "PEACE SHE LEADAR NET WORK"
+        count = browser.execute_script(
+            "return JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').text)['@graph'].length")
+        assert count > 60
+        screenshot = tmp_path / "statement.png"
+        assert browser.save_screenshot(str(screenshot))
+        assert screenshot.stat().st_size > 10_000
+        # Relative links work from file://: follow signature 12 to its organization.
+        signatories[11].click()
+        heading = browser.find_element(By.TAG_NAME, "h1").text
+        assert heading == "PÊL- Civil Waves"
+        assert browser.current_url.endswith("/organization/pel-civil-waves.html")
+    finally:
+        browser.quit()
+
+
+def test_markup_in_the_data_is_escaped(project: Path) -> None:
+    hostile = 'DOZ </script><script>alert(1)</script> <b>&amp;</b>'
+    edit(project / "data/organizations.ttl", 'skos:prefLabel "DOZ"', f'skos:prefLabel "{hostile}"')
+    result = run("publish")
+    assert result.exit_code == 0, result.output
+    page = (project / "dist/html/organization/doz.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b>" not in page
+    assert "DOZ &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;&amp;amp;&lt;/b&gt;" in page
+    (script,) = SCRIPT.findall(page)
+    assert "<" not in script
+    document = json.loads(script)
+    assert hostile in json.dumps(document, ensure_ascii=False)
+    statement = (project / f"dist/html/{STATEMENT_PAGE}").read_text(encoding="utf-8")
+    assert statement.count("<script") == 1

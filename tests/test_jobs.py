@@ -1,0 +1,115 @@
+"""Forked work: results in task order, background failures reported, and `--jobs 1` forking nothing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from publisher.jobs import cpus, fork_background, fork_map, limited, workers
+from tests.conftest import REPO, copy_project, run
+
+needs_two = pytest.mark.skipif(workers() < 2, reason="forks only with two CPUs or more")
+
+
+def square_in_child(parent: int) -> Callable[[int], tuple[int, bool]]:
+    def work(n: int) -> tuple[int, bool]:
+        return n * n, os.getpid() != parent
+
+    return work
+
+
+@needs_two
+def test_fork_map_gives_results_in_task_order_from_children() -> None:
+    results = fork_map(square_in_child(os.getpid()), list(range(7)))
+    assert [value for value, _ in results] == [0, 1, 4, 9, 16, 25, 36]
+    assert all(in_child for _, in_child in results)
+
+
+@needs_two
+def test_background_processes_return_their_results_and_none_where_they_failed() -> None:
+    def work(n: int) -> int:
+        if n == 2:
+            raise RuntimeError("the foreground redoes this one")
+        return n + 100
+
+    background = fork_background(work, [1, 2, 3], name="adding")
+    assert len(background.started) == 3
+    assert background.join() == [101, None, 103]
+    assert background.failures == ["RuntimeError: the foreground redoes this one at " + __file__ + ":" +
+                                   str(work.__code__.co_firstlineno + 2)]
+    assert background.started == [] and background.join() == []
+
+
+@needs_two
+def test_a_failed_background_process_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    def work(n: int) -> int:
+        if n:
+            os._exit(3)  # dies without a word, as a process killed for memory would
+        return n
+
+    with caplog.at_level(logging.WARNING, logger="nida"):
+        assert fork_background(work, [0, 1], name="counting").join() == [0, None]
+    assert [r.getMessage() for r in caplog.records] == [
+        "counting failed in a worker process: it ended with exit code 3"]
+
+
+@needs_two
+def test_stopping_background_processes_ends_them() -> None:
+    import time
+
+    background = fork_background(lambda seconds: time.sleep(seconds), [60.0])
+    processes = [process for process, _ in background.started]
+    background.stop()
+    assert [process.is_alive() for process in processes] == [False]
+    assert background.join() == []
+
+
+def test_nothing_starts_in_the_background_without_tasks() -> None:
+    assert fork_background(lambda n: n, []).started == []
+
+
+def test_the_jobs_setting_limits_the_workers() -> None:
+    assert workers() == cpus()
+    with limited(1):
+        assert workers() == 1
+        with limited(0):
+            assert workers() == cpus()
+        assert workers() == 1
+        assert fork_map(square_in_child(os.getpid()), list(range(5))) == [(n * n, False) for n in range(5)]
+        assert fork_background(lambda n: n, [1, 2]).started == []
+    assert workers() == cpus()
+
+
+def fork_refused(*args: object) -> int:
+    raise AssertionError("forked with --jobs 1")
+
+
+def test_publish_with_one_job_forks_nothing_and_writes_the_same_release(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = copy_project(tmp_path / "project")
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("NIDA_ROOT", raising=False)
+    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache-many"))
+    many = run("publish", "--quiet", "--out", "many")
+    assert many.exit_code == 0, many.output
+    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache-one"))
+    monkeypatch.setattr(os, "fork", fork_refused)
+    one = run("publish", "--quiet", "--jobs", "1", "--out", "one")
+    assert one.exit_code == 0, one.output
+    assert (project / "one" / "SHA256SUMS").read_bytes() == (project / "many" / "SHA256SUMS").read_bytes()
+
+
+def test_nida_jobs_must_be_a_number(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    env = {**os.environ, "NIDA_JOBS": "many", "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "publisher", "validate", "--quiet"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr == ("nida: error: NIDA_JOBS: must be a whole number (0: one per CPU,"
+                           " 1: no forking)\n")
