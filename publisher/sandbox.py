@@ -72,7 +72,7 @@ def deny_network() -> bool:
         return False
     result = libc.syscall(seccomp_nr, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC,
                           ctypes.byref(program))
-    _installed = result == 0
+    _installed = bool(result == 0)
     return _installed
 
 

@@ -44,7 +44,7 @@ _PYLD_HAS_VALUE = jsonld.JsonLdProcessor.__dict__["has_value"]  # the staticmeth
 PrefixTerms = tuple[list[tuple[str, str]], dict[str, list[tuple[str, str]]]]
 
 
-class Processor(jsonld.JsonLdProcessor):
+class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no type hints
     """pyld's processor, remembering the compacted form of each IRI.
 
     To compact an IRI that is no term, pyld scans every term of the context for a prefix
@@ -96,8 +96,9 @@ class Processor(jsonld.JsonLdProcessor):
                      base: Any = None, reverse: bool = False) -> str:
         shape = self._value_shape(active_ctx, value)
         if shape is None or not isinstance(base, str | None):
-            return super()._compact_iri(active_ctx, iri, value=value, vocab=vocab, base=base,
-                                        reverse=reverse)
+            compacted: str = super()._compact_iri(active_ctx, iri, value=value, vocab=vocab, base=base,
+                                                  reverse=reverse)
+            return compacted
         key = (id(active_ctx), iri, vocab, base, reverse, shape)
         found = self._iris.get(key)
         if found is None:

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, SKOS
 
 from publisher.errors import InputError
 from publisher.ingest.draft import SectionModel, StatementModel, registry_appendix, statement_turtle
-from publisher.ingest.layout import Layout, parse_layout
+from publisher.ingest.layout import parse_layout
 from publisher.ingest.reconcile import (
     ACTOR_BASE,
     ORGANIZATION_BASE,
@@ -33,6 +33,7 @@ from publisher.ingest.reconcile import (
     resolve_addressees,
     slugify,
 )
+from publisher.ingest.spans import Layout
 from publisher.load.dataset import NIDA, SOURCE_FILE, STATEMENT_FILE
 from publisher.load.files import check_source_file, display_path, read_text
 from publisher.load.parse import parse_rdf

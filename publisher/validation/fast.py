@@ -265,6 +265,7 @@ def pyshacl_report(core_shapes: Graph, store: ox.Store, flagged: dict[Node, list
         inference="none", advanced=True, allow_warnings=True, abort_on_first=False, meta_shacl=False,
         do_owl_imports=False, inplace=True,
     )
+    assert isinstance(report, Graph)
     return report
 
 

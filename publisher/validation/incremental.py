@@ -53,8 +53,8 @@ from publisher.validation.resultcache import (
     FULL_RUN_SHARE,
     CacheStats,
     ShardCache,
+    cache_version,
     graph_digest,
-    library_versions,
     result_rows,
     rows_graph,
     shard_key,
@@ -176,7 +176,7 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
     stats = stats if stats is not None else CacheStats()
     started = time.perf_counter()
     cache = ShardCache(cache_dir)
-    versions = library_versions()
+    versions = cache_version()
     units = {unit.graph: unit.digest for unit in dataset_units(dataset, dataset.root)}
     summaries = cache.summaries(dataset.pending, units, versions)
     dataset.load_units(name for name in dataset.pending if name not in summaries)

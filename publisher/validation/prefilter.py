@@ -113,7 +113,7 @@ class Detector:
         if kind in ("minCount", "maxCount"):
             if not on_path or param is None:
                 return None
-            return len(values) >= param if kind == "minCount" else len(values) <= param
+            return bool(len(values) >= param if kind == "minCount" else len(values) <= param)
         check = VALUE_CHECKS.get(kind)
         return None if check is None else check(values, param)
 

@@ -39,9 +39,9 @@ class CacheStats:
     full_run: bool = False
 
 
-def library_versions() -> str:
-    parts = [CACHE_FORMAT, code_version()]
-    return "\n".join(parts)
+def cache_version() -> str:
+    """What every key of this cache starts with: its format and the code's version."""
+    return "\n".join([CACHE_FORMAT, code_version()])
 
 
 def graph_digest(graph: Graph) -> str:
@@ -134,7 +134,8 @@ class ShardCache:
             return None
         if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("results"), list):
             return None
-        return data["results"]
+        results: list[Row] = data["results"]
+        return results
 
     def summaries(self, names: Iterable[str], units: dict[str, str], versions: str) -> dict[str, Summary]:
         """The summaries of some graphs found in the cache (by the digest of their files)."""
