@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,20 @@ from typing import Any
 from publisher.buildcache import BuildCache, Location, code_version, content_key, read_packed
 from publisher.export.base import Release, sha256_place
 from publisher.export.html.pages import Plan, build_page, index_context
-from publisher.export.html.paths import CACHE_KIND, INDEX_PAGE
-from publisher.export.html.render import DumpNode, Store, environment, page_keys, render, render_and_store
+from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER, INDEX_PAGE
+from publisher.export.html.render import (
+    GROUPS_PER_WORKER,
+    DumpNode,
+    balanced,
+    environment,
+    page_keys,
+    plan_size,
+    render,
+    render_group,
+)
 from publisher.export.html.site import Page, Site
 from publisher.export.html.store import INDEX_FILE
+from publisher.jobs import fork_map, workers
 
 TEXT_KIND = "html-text"  # a source page's text, packed with the pages
 
@@ -60,53 +69,83 @@ def build_recorded(site: Site, plan: Plan) -> tuple[Page, list[str]]:
     return page, sorted(reads or ())
 
 
-#: keeps entries (key, bytes) in the build cache's packs
-Keep = Callable[[list[tuple[str, bytes]]], None]
+@dataclass(frozen=True)
+class Build:
+    """One build of the site's pages, fixed for its length: what pages look up (`Site`, or
+    `StoredSite` from the site index), the JSON-LD context and ontology version every page is
+    made with, the html/ folder written, the build cache and what it has packed, and the html/
+    folder of the release being replaced (a file holding the same bytes is linked from it)."""
+
+    site: Site
+    context: dict[str, Any]
+    version: str
+    root: Path
+    cache: BuildCache
+    packed: dict[str, Location]
+    previous: Path | None
+
+    @classmethod
+    def of(cls, release: Release, folder: Path, site: Site, context: dict[str, Any], version: str) -> Build:
+        previous = None if release.previous is None else release.previous / HTML_FOLDER
+        cache = release.cache
+        return cls(site, context, version, folder / HTML_FOLDER, cache, cache.packed(CACHE_KIND), previous)
+
+    def replaced(self, path: str) -> Path | None:
+        """The same file in the release being replaced (see `sha256_place`)."""
+        return None if self.previous is None else self.previous / path
+
+    def place(self, path: str, data: bytes) -> str:
+        """Write (or link) a file of html/; its SHA-256."""
+        return sha256_place(self.root / path, data, self.replaced(path))
+
+    def render(self, keyed: list[tuple[str, Page]], known: dict[str, DumpNode]) -> list[str]:
+        """Render pages (with their cache keys), pack them in the build cache and write them;
+        the SHA-256 of each page's file."""
+        made = render_group([page for _key, page in keyed], self.context, self.version, known)
+        self.cache.put_pack(CACHE_KIND, [(key, data) for (key, _page), data in zip(keyed, made, strict=True)])
+        return [self.place(page.path, data) for (_key, page), data in zip(keyed, made, strict=True)]
 
 
-def packing(cache: BuildCache, root: Path, previous: Path | None) -> tuple[Store, Keep]:
-    """How `build_group` stores what it renders (pages packed in the build cache, and written
-    under `root`, or linked from `previous`: see `sha256_place`) and keeps source texts."""
-    def store(rendered: list[tuple[str, Page, bytes]]) -> list[str]:
-        cache.put_pack(CACHE_KIND, [(key, data) for key, _page, data in rendered])
-        return [sha256_place(root / page.path, data, previous and previous / page.path)
-                for _key, page, data in rendered]
-
-    def keep(entries: list[tuple[str, bytes]]) -> None:
-        cache.put_pack(CACHE_KIND, entries)
-
-    return store, keep
-
-
-def build_group(site: Site, plans: list[Plan], context: dict[str, Any], version: str, root: Path,
-                packed: dict[str, Location], known: dict[str, DumpNode] | None, store: Store,
-                keep: Keep, previous: Path | None = None) -> list[Built]:
-    """Build some pages, write those whose key is packed in the build cache, and render the
-    others here if `known` (the JSON-LD dump's nodes) is given, else hand back their plans
-    (`previous`: the html/ folder of the release being replaced, whose same files are linked)."""
-    made = [build_recorded(site, plan) for plan in plans]
+def build_group(build: Build, plans: list[Plan], known: dict[str, DumpNode] | None) -> list[Built]:
+    """Build some pages: each is copied from the build cache where its key is packed there, else
+    rendered here if `known` (the JSON-LD dump's nodes, or {} for each page to compact its own)
+    is given, else its plan is handed back to be rendered once the dump's nodes are at hand."""
+    made = [build_recorded(build.site, plan) for plan in plans]
     pages = [page for page, _reads in made]
     built: list[Built] = []
     todo: list[tuple[str, Page]] = []
     texts: list[tuple[str, bytes]] = []
-    for plan, (page, reads), key in zip(plans, made, page_keys(pages, context, version), strict=True):
-        digest = copy_packed(packed.get(key), root / page.path, previous and previous / page.path)
+    keys = page_keys(pages, build.context, build.version)
+    for plan, (page, reads), key in zip(plans, made, keys, strict=True):
+        digest = copy_packed(build.packed.get(key), build.root / page.path, build.replaced(page.path))
         built.append(Built(page.path, page.title, key, digest, plan if digest is None else None,
-                           texts=write_source_text(root, page, key, packed, texts, previous),
+                           texts=write_source_text(build, page, key, texts),
                            subjects=plan.subjects, owner=plan.owner, reads=reads))
         if digest is None:
             todo.append((key, page))
-    keep(texts)
+    build.cache.put_pack(CACHE_KIND, texts)
     if known is not None and todo:
-        digests = render_and_store(todo, context, version, known, store)
+        digests = build.render(todo, known)
         for item, digest in zip([b for b in built if b.plan is not None], digests, strict=True):
             item.digest, item.plan, item.rendered = digest, None, True
     return built
 
 
-def write_source_text(root: Path, page: Page, key: str, packed: dict[str, Location],
-                      new: list[tuple[str, bytes]],
-                      previous: Path | None = None) -> list[tuple[str, str, str]]:
+def render_missing(build: Build, plans: list[Plan], keys: dict[str, str],
+                   known: dict[str, DumpNode]) -> dict[str, str]:
+    """Build and render the pages `build_group` handed back, in forked workers (again: pages are
+    not sent between processes, only plans and digests); each page file's SHA-256, by path."""
+    def work(group: list[Plan]) -> list[str]:
+        return build.render([(keys[plan.path], build_page(build.site, plan)) for plan in group], known)
+
+    groups = balanced(plans, lambda plan: plan_size(build.site, plan), workers() * GROUPS_PER_WORKER)
+    rendered = fork_map(work, groups)
+    return {plan.path: digest for group, digests in zip(groups, rendered, strict=True)
+            for plan, digest in zip(group, digests, strict=True)}
+
+
+def write_source_text(build: Build, page: Page, key: str,
+                      new: list[tuple[str, bytes]]) -> list[tuple[str, str, str]]:
     """A source's page has its plain text beside it (`<slug>.txt`), kept in the build cache
     (under a key made of the page's) for re-publishes that copy the page."""
     text = page.context.get("source_text")
@@ -114,9 +153,9 @@ def write_source_text(root: Path, page: Page, key: str, packed: dict[str, Locati
         return []
     path, data = page.path[:-len(".html")] + ".txt", text.encode("utf-8")
     text_key = content_key(TEXT_KIND, [key])
-    if text_key not in packed:
+    if text_key not in build.packed:
         new.append((text_key, data))
-    return [(path, sha256_place(root / path, data, previous and previous / path), text_key)]
+    return [(path, build.place(path, data), text_key)]
 
 
 def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> Path:

@@ -12,22 +12,16 @@ from publisher.export.cached import CacheStats
 from publisher.export.html import update
 from publisher.export.html.build import (
     FEW_MISSING,
-    Built,
+    Build,
     build_group,
     index_file,
     index_fingerprint,
-    packing,
+    render_missing,
     write_index,
 )
-from publisher.export.html.pages import Plan, plan_pages
-from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER
-from publisher.export.html.render import (
-    GROUPS_PER_WORKER,
-    balanced,
-    dump_node_texts,
-    plan_size,
-    render_missing,
-)
+from publisher.export.html.pages import plan_pages
+from publisher.export.html.paths import HTML_FOLDER
+from publisher.export.html.render import GROUPS_PER_WORKER, balanced, dump_node_texts, plan_size
 from publisher.export.html.site import Site
 from publisher.export.jsonld import (
     JSONLD_NODES,
@@ -83,21 +77,14 @@ class HtmlExporter(Exporter):
 
     def _write(self, release: Release, folder: Path, context: dict[str, Any], version: str,
                fingerprint: str, index_file: Path | None) -> list[Path]:
-        site = Site(release)
-        plans = plan_pages(site)
-        cache, root = release.cache, folder / HTML_FOLDER
-        previous = None if release.previous is None else release.previous / HTML_FOLDER
-        shutil.rmtree(root, ignore_errors=True)  # anything a site index's attempt left
-        packed = cache.packed(CACHE_KIND)
-        store, keep = packing(cache, root, previous)
-
+        shutil.rmtree(folder / HTML_FOLDER, ignore_errors=True)  # anything a site index's attempt left
+        build = Build.of(release, folder, Site(release), context, version)
+        plans = plan_pages(build.site)
         # nothing cached (a first publish): every page is rendered where it is built
-        known = None if packed else dump_node_texts(dump_nodes(release, context), context)
-        groups = balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
-        def build(group: list[Plan]) -> list[Built]:
-            return build_group(site, group, context, version, root, packed, known, store, keep, previous)
-
-        built = [b for part in jobs.fork_map(build, groups) for b in part]
+        known = None if build.packed else dump_node_texts(dump_nodes(release, context), context)
+        groups = balanced(plans, lambda plan: plan_size(build.site, plan), workers() * GROUPS_PER_WORKER)
+        parts = jobs.fork_map(lambda group: build_group(build, group, known), groups)
+        built = [b for part in parts for b in part]
         built.sort(key=lambda b: b.path)
         missing = [b for b in built if b.plan is not None]
         if missing:
@@ -106,10 +93,10 @@ class HtmlExporter(Exporter):
             # a few pages compact their own nodes: reading every node of the dump would cost more
             known = known or {}
             keys = {b.path: b.key for b in missing}
-            digests = render_missing(site, [b.plan for b in missing if b.plan is not None], keys, context,
-                                     version, known, store)
+            digests = render_missing(build, [b.plan for b in missing if b.plan is not None], keys, known)
             for item in missing:
                 item.digest, item.plan, item.rendered = digests[item.path], None, True
+        root = build.root
         written = []
         for item in built:
             release.wrote(root / item.path, item.digest or "")

@@ -13,9 +13,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from pyld import jsonld
 
-from publisher import jobs
 from publisher.buildcache import code_version, content_key
-from publisher.export.html.pages import Plan, build_page
+from publisher.export.html.pages import Plan
 from publisher.export.html.paths import CACHE_KIND, INDEX_PAGE, ONTOLOGY_PAGE, relative_href, term_iri
 from publisher.export.html.site import Page, Site
 from publisher.export.jsonld import (
@@ -27,7 +26,6 @@ from publisher.export.jsonld import (
     node_text,
     pyld_dataset,
 )
-from publisher.jobs import workers
 
 T = TypeVar("T")
 
@@ -164,32 +162,6 @@ def render_group(group: list[Page], context: dict[str, Any], version: str,
     documents = (document_text(context, context_json, own) for own in nodes)
     return [render(env, page, version, script_text(document))
             for page, document in zip(group, documents, strict=True)]
-
-
-#: keeps rendered pages (cache key, page, bytes) and returns the SHA-256 of each page's file
-Store = Callable[[list[tuple[str, Page, bytes]]], list[str]]
-
-
-def render_and_store(keyed: list[tuple[str, Page]], context: dict[str, Any], version: str,
-                     known: dict[str, DumpNode], store: Store) -> list[str]:
-    """Render pages (with their cache keys) and hand them to `store`; what it returned."""
-    made = render_group([page for _key, page in keyed], context, version, known)
-    return store([(key, page, data) for (key, page), data in zip(keyed, made, strict=True)])
-
-
-def render_missing(site: Site, plans: list[Plan], keys: dict[str, str], context: dict[str, Any],
-                   version: str, known: dict[str, DumpNode], store: Store) -> dict[str, str]:
-    """Build and render the pages of `plans` in forked workers (again: pages are not sent between
-    processes, only plans and digests), each handing its pages' bytes to `store` where they were
-    rendered; what `store` returned, by page path."""
-    def work(group: list[Plan]) -> list[str]:
-        keyed = [(keys[plan.path], build_page(site, plan)) for plan in group]
-        return render_and_store(keyed, context, version, known, store)
-
-    groups = balanced(plans, lambda plan: plan_size(site, plan), workers() * GROUPS_PER_WORKER)
-    stored = jobs.fork_map(work, groups)
-    return {plan.path: result for group, results in zip(groups, stored, strict=True)
-            for plan, result in zip(group, results, strict=True)}
 
 
 def plan_size(site: Site, plan: Plan) -> int:

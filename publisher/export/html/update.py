@@ -13,7 +13,7 @@ from typing import Any
 from publisher.buildcache import Location
 from publisher.export.base import Release
 from publisher.export.cached import CacheStats
-from publisher.export.html.build import Built, build_group, copy_packed, packing, write_index
+from publisher.export.html.build import Build, Built, build_group, copy_packed, write_index
 from publisher.export.html.pages import Plan
 from publisher.export.html.paths import (
     CACHE_KIND,
@@ -153,16 +153,17 @@ def _write_changed(release: Release, folder: Path, index: SiteIndex, fingerprint
     reached |= {p for p, page in pages.items()
                 if page.key not in packed or any(key not in packed for _path, key in page.texts)}
     plans = _plans(site, reached, pages, subjects)
-    previous = None if release.previous is None else release.previous / HTML_FOLDER
-    store, keep = packing(cache, root, previous)
+    build = Build(site, context, version, root, cache, packed,
+                  None if release.previous is None else release.previous / HTML_FOLDER)
     # here, and rendered here: the pages' own nodes are compacted, not read from the dump
-    built = build_group(site, plans, context, version, root, packed, {}, store, keep, previous)
+    built = build_group(build, plans, {})
     kept = [page for path, page in pages.items() if path not in reached]
     index.remove_pages(reached)
     index.put_pages(indexed(b) for b in built)
     published = index.files()
     placed = _place_kept(sorted((page.path, page.key) for page in kept)
-                         + sorted(t for page in kept for t in page.texts), packed, root, previous, published)
+                         + sorted(t for page in kept for t in page.texts), packed, root, build.previous,
+                         published)
     rows = {row[0]: row for row in [*placed, *(row for b in built for row in written_rows(b, root))]}
     index.remove_files(published.keys() - rows.keys())
     index.put_files(row for path, row in rows.items() if published.get(path) != row)
