@@ -60,6 +60,9 @@ def negotiate(accept_header: str | None, offered: list[str]) -> str | None:
 
 
 def with_charset(media_type: str) -> str:
+    """The media type with `charset=utf-8` where it is text and says no charset yet."""
+    if "charset=" in media_type:
+        return media_type
     if media_type.startswith("text/") or media_type.endswith(("json", "xml", "n-triples")):
         return media_type + "; charset=utf-8"
     return media_type

@@ -17,7 +17,7 @@ from publisher.graph import serialize_text
 from publisher.load.dataset import load_dataset
 from publisher.settings import DATA_BASE, PREFIXES
 from publisher.sparql.http import GRAPH_TYPES
-from publisher.sparql.named import named_queries
+from publisher.sparql.pages import PAGE
 from publisher.sparql.results import GRAPH_FORMATS
 from publisher.sparql.source import Source
 
@@ -50,23 +50,34 @@ class Resources:
     store: ox.Store
     context: dict[str, Any]
     release: Path | None
+    #: the most triples pointing at a resource that its description includes
+    incoming_limit: int = 10000
 
     def triples(self, iri: str) -> list[ox.Triple]:
-        """What the data says about the resource; for a named graph's IRI (`graph/...`, in
-        a release with nida.nq), the graph's triples."""
+        """The resource's symmetric description: what the data says about it, then what points at
+        it (the statements an organization signed, the demands addressed to an actor), at most
+        `incoming_limit` of those. For a named graph's IRI (`graph/...`, in a release with
+        nida.nq) that is not otherwise described, the graph's triples."""
         node = ox.NamedNode(iri)
-        found = {ox.Triple(q.subject, q.predicate, q.object)
-                 for q in self.store.quads_for_pattern(node, None, None, None)}
-        if not found:
-            found = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
-            return sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        return sorted(found, key=lambda t: (str(t.predicate), str(t.object)))
+        own = {q.triple for q in self.store.quads_for_pattern(node, None, None, None)}
+        if not own:
+            graph = {q.triple for q in self.store.quads_for_pattern(None, None, None, node)}
+            if graph:
+                return sorted(graph, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        incoming: set[ox.Triple] = set()
+        for quad in self.store.quads_for_pattern(None, None, node, None):
+            if quad.subject != node:
+                incoming.add(quad.triple)
+        pointing = sorted(incoming, key=lambda t: (str(t.subject), str(t.predicate)))[:self.incoming_limit]
+        return sorted(own, key=lambda t: (str(t.predicate), str(t.object))) + pointing
 
     def render(self, iri: str, media_type: str, triples: list[ox.Triple]) -> bytes:
         if media_type == "application/ld+json":
             return dump_json(compact(triples, self.context, plain=True))
         if media_type == "text/html":
-            return resource_page(iri, triples).encode("utf-8")
+            node = ox.NamedNode(iri)
+            own = [t for t in triples if t.subject == node]
+            return resource_page(iri, own, [t for t in triples if t.subject != node]).encode("utf-8")
         if media_type == "text/turtle":
             return turtle_bytes(triples)
         rdf_format = GRAPH_FORMATS[GRAPH_TYPES[media_type]]
@@ -110,96 +121,19 @@ def _short(iri: str) -> str:
     return iri
 
 
-def resource_page(iri: str, triples: list[ox.Triple]) -> str:
-    """A plain HTML page for a resource when the release has none of its own."""
-    labels = [str(t.object.value) for t in triples  # type: ignore[union-attr]
+def resource_page(iri: str, own: list[ox.Triple], incoming: list[ox.Triple]) -> str:
+    """A plain HTML page for a resource when the release has none of its own: its properties,
+    then what points at it."""
+    labels = [str(t.object.value) for t in own  # type: ignore[union-attr]
               if t.predicate.value.endswith(("#prefLabel", "/title"))]
     title = labels[0] if labels else iri
     rows = "\n".join(f"<tr><td>{_local_link(t.predicate)}</td><td>{_local_link(t.object)}</td></tr>"
-                     for t in triples)
+                     for t in own)
+    back = "\n".join(f"<tr><td>{_local_link(t.subject)}</td><td>{_local_link(t.predicate)}</td></tr>"
+                     for t in incoming)
+    pointing = (f'<h2>Pointing here</h2><table id="incoming"><thead><tr><th>resource</th><th>property</th>'
+                f"</tr></thead><tbody>\n{back}\n</tbody></table>") if incoming else ""
     return PAGE.format(title=html.escape(title), body=(
         f"<h1>{html.escape(title)}</h1><p><code>{html.escape(iri)}</code></p>"
         f"<table><thead><tr><th>property</th><th>value</th></tr></thead><tbody>\n{rows}\n</tbody></table>"
-        '<p><a href="/">SPARQL query page</a></p>'))
-
-
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title} — nida</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:70em}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .5em;text-align:left;
-vertical-align:top}}textarea{{width:100%;font-family:monospace}}#error{{color:#a00}}</style>
-</head><body>
-{body}
-</body></html>
-"""
-
-
-QUERY_PAGE_BODY = """<h1>nida SPARQL</h1>
-<p>Ask the joint statements a question in SPARQL. Examples:
-<select id="examples"><option value="">choose…</option></select></p>
-<form id="form"><textarea id="query" name="query" rows="14">{default}</textarea>
-<p><button id="run" type="submit">Run query</button>
-<a href="/sparql">endpoint: /sparql</a></p></form>
-<p id="error" role="alert"></p><p id="status"></p><div id="results"></div>
-<script>
-const examples = {examples};
-const select = document.getElementById("examples");
-for (const [name, q] of Object.entries(examples)) {{
-  const option = document.createElement("option"); option.value = name;
-  option.textContent = q.title; select.appendChild(option);
-}}
-select.addEventListener("change", () => {{
-  if (select.value) document.getElementById("query").value = examples[select.value].text;
-}});
-function cell(term) {{
-  const td = document.createElement("td");
-  if (!term) return td;
-  if (term.type === "uri") {{
-    const a = document.createElement("a");
-    a.href = term.value.startsWith("{base}") ? "/id/" + term.value.slice({base_len}) : term.value;
-    a.textContent = term.value; td.appendChild(a);
-  }} else td.textContent = term.value;
-  return td;
-}}
-document.getElementById("form").addEventListener("submit", async (event) => {{
-  event.preventDefault();
-  const error = document.getElementById("error"), results = document.getElementById("results");
-  const status = document.getElementById("status");
-  error.textContent = ""; results.textContent = ""; status.textContent = "running…";
-  const response = await fetch("/sparql", {{method: "POST",
-    headers: {{"Content-Type": "application/sparql-query",
-              "Accept": "application/sparql-results+json, text/turtle;q=0.9"}},
-    body: document.getElementById("query").value}});
-  status.textContent = "";
-  if (!response.ok) {{ error.textContent = await response.text(); return; }}
-  const type = response.headers.get("Content-Type") || "";
-  if (!type.includes("json")) {{
-    const pre = document.createElement("pre"); pre.textContent = await response.text();
-    results.appendChild(pre); return;
-  }}
-  const data = await response.json();
-  if ("boolean" in data) {{ results.textContent = String(data.boolean); return; }}
-  const table = document.createElement("table"); table.id = "result-table";
-  const head = table.createTHead().insertRow();
-  for (const v of data.head.vars) {{ const th = document.createElement("th"); th.textContent = v;
-    head.appendChild(th); }}
-  const body = table.createTBody();
-  for (const binding of data.results.bindings) {{
-    const row = body.insertRow();
-    for (const v of data.head.vars) row.appendChild(cell(binding[v]));
-  }}
-  status.textContent = data.results.bindings.length + " rows";
-  results.appendChild(table);
-}});
-</script>"""
-
-
-def query_page(queries_dir: Path) -> str:
-    examples = {n: {"title": q.title, "text": q.text} for n, q in named_queries(queries_dir).items()} \
-        if queries_dir.is_dir() else {}
-    default = next(iter(examples.values()))["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
-    script_safe = json.dumps(examples).replace("</", "<\\/")
-    body = QUERY_PAGE_BODY.format(default=html.escape(default), examples=script_safe,
-                                  base=DATA_BASE, base_len=len(DATA_BASE))
-    return PAGE.format(title="SPARQL", body=body)
+        f'{pointing}<p><a href="/">SPARQL query page</a></p>'))

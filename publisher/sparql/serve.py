@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 from publisher.errors import InputError, NidaError
 from publisher.settings import DATA_BASE, Settings
 from publisher.snapshot import Marker, drop_snapshot, release_marker, take_snapshot
+from publisher.sparql.description import service_description
 from publisher.sparql.http import (
     CORS,
     GRAPH_TYPES,
@@ -35,6 +36,7 @@ from publisher.sparql.http import (
     text,
     with_charset,
 )
+from publisher.sparql.pages import query_page
 from publisher.sparql.query import QueryPool
 from publisher.sparql.resources import (
     HTML_DIR,
@@ -42,10 +44,9 @@ from publisher.sparql.resources import (
     html_page_link,
     local_context,
     printable_path,
-    query_page,
     valid_iri,
 )
-from publisher.sparql.results import GraphSpec
+from publisher.sparql.results import GRAPH_FORMATS, GraphSpec
 from publisher.sparql.screen import QueryError
 from publisher.sparql.source import Source, source_quads
 
@@ -81,7 +82,8 @@ def open_served(source: Source, settings: Settings) -> Served:
     try:
         pool = QueryPool(served, settings.query_workers, settings.query_timeout, settings.result_limit,
                          waiting=settings.query_queue, wait=settings.query_wait)
-        resources = Resources(store=ox.Store(), context=local_context(served), release=snapshot)
+        resources = Resources(store=ox.Store(), context=local_context(served), release=snapshot,
+                              incoming_limit=settings.result_limit)
         resources.store.bulk_extend(source_quads(served))
     except BaseException:
         if pool is not None:
@@ -235,8 +237,10 @@ class App:
         return Response(Path(path).read_bytes(), content_type=with_charset(media_type))
 
     def sparql(self, request: Request) -> Response:
-        if request.method == "GET" and not request.args and "text/html" in request.headers.get("Accept", ""):
-            return self.index(request)  # a browser opening the endpoint gets the query page
+        if request.method == "GET" and not request.args:
+            if "text/html" in request.headers.get("Accept", ""):
+                return self.index(request)  # a browser opening the endpoint gets the query page
+            return self.description(request)
         try:
             query = self._query_text(request)
             result_fmt, graph_fmt = self._formats(request)
@@ -246,6 +250,20 @@ class App:
             if exc.status == 503:
                 response.headers["Retry-After"] = "1"
             return response
+        response = Response(data, content_type=with_charset(media_type))
+        response.headers["Vary"] = "Accept"
+        return response
+
+    def description(self, request: Request) -> Response:
+        """The SPARQL 1.1 Service Description, as Turtle or another RDF format the client accepts."""
+        media_type = negotiate(request.headers.get("Accept"), list(GRAPH_TYPES))
+        if media_type is None:
+            offered = ", ".join(GRAPH_TYPES)
+            return text(406, f"not acceptable; the service description is available as {offered}")
+        store = self.resources.store
+        graphs = [graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)]
+        triples = service_description(request.base_url, graphs)
+        data = ox.serialize(triples, format=GRAPH_FORMATS[GRAPH_TYPES[media_type]]) or b""
         response = Response(data, content_type=with_charset(media_type))
         response.headers["Vary"] = "Accept"
         return response
@@ -282,22 +300,35 @@ class App:
 
     @staticmethod
     def _formats(request: Request) -> tuple[str | None, str | None]:
+        """The formats of a SELECT/ASK answer and of a CONSTRUCT/DESCRIBE one: from `format=`
+        where it is a value clients send (`FORMAT_PARAMETER`), else from the Accept header."""
         fmt = (request.values.get("format") or "").strip().lower()
-        if fmt:
-            fmt = RESULT_TYPES.get(fmt) or GRAPH_TYPES.get(fmt) or fmt
-            aliases = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml"}
-            fmt = aliases.get(fmt, fmt)
-            known = set(RESULT_TYPES.values()) | set(GRAPH_TYPES.values())
-            if fmt not in known:
-                raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(sorted(known))}")
-            result_fmt = fmt if fmt in RESULT_TYPES.values() else "json"
-            graph_fmt = fmt if fmt in GRAPH_TYPES.values() else ("jsonld" if fmt == "json" else "turtle")
-            return result_fmt, graph_fmt
+        if fmt in FORMAT_PARAMETER:
+            return FORMAT_PARAMETER[fmt]
         accept = request.headers.get("Accept")
         result_type = negotiate(accept, list(RESULT_TYPES))
         graph_type = negotiate(accept, list(GRAPH_TYPES))
         return (RESULT_TYPES[result_type] if result_type else None,
                 GRAPH_TYPES[graph_type] if graph_type else None)
+
+
+def _format_parameters() -> dict[str, tuple[str, str]]:
+    """`format=` values clients send (SPARQLWrapper: json, xml, turtle, n3, rdf+xml, csv, tsv,
+    json-ld; media types; nida's own names) -> (results format, graph format). `xml` is
+    SPARQL XML results for SELECT and RDF/XML for CONSTRUCT, as SPARQLWrapper means it."""
+    pairs = {"json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", "turtle"),
+             "tsv": ("tsv", "turtle"), "turtle": ("json", "turtle"), "ntriples": ("json", "ntriples"),
+             "jsonld": ("json", "jsonld"), "rdfxml": ("json", "rdfxml")}
+    aliases = {"ttl": "turtle", "n3": "turtle", "text/n3": "turtle", "nt": "ntriples", "json-ld": "jsonld",
+               "rdf": "rdfxml", "rdf+xml": "rdfxml"}
+    found = dict(pairs)
+    found.update({alias: pairs[name] for alias, name in aliases.items()})
+    found.update({media: pairs[name] for media, name in {**RESULT_TYPES, **GRAPH_TYPES}.items()})
+    return found
+
+
+#: what each `format=` value asks for; any other value leaves the choice to the Accept header
+FORMAT_PARAMETER = _format_parameters()
 
 
 #: threads left for /id/, /html/ and the query page when every admitted query holds one
