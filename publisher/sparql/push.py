@@ -46,6 +46,9 @@ class Pushed:
     graphs: dict[str, int]
     #: nida graphs the store held that the release no longer has, deleted (issue 8)
     removed: tuple[str, ...] = ()
+    #: whether a query without GRAPH sees the release (the store's default graph is the union of
+    #: its named graphs), as the example queries need
+    union_default_graph: bool = True
 
     @property
     def triples(self) -> int:
@@ -193,6 +196,23 @@ def stored_graph(session: requests.Session, url: str, graph: str, settings: Sett
     return canonical(triples)
 
 
+#: a query without GRAPH that the pushed release answers true where the default graph is the union
+DEFAULT_GRAPH_PROBE = "ASK { ?statement a <https://w3id.org/nida/ontology#Statement> }"
+
+
+def default_graph_sees(session: requests.Session, endpoint: str, settings: Settings) -> bool:
+    """Whether the store's default graph holds the statements (Oxigraph `--union-default-graph`,
+    Fuseki `tdb2:unionDefaultGraph true`); a stock store's default graph is empty."""
+    response = _send(session, "POST", endpoint, settings, "asking whether the default graph holds the"
+                     " release", data={"query": DEFAULT_GRAPH_PROBE},
+                     headers={"Accept": "application/sparql-results+json"})
+    try:
+        return bool(response.json()["boolean"])
+    except (ValueError, KeyError, TypeError):
+        raise PushError(f"{safe_url(endpoint)}: not a SPARQL query endpoint (no JSON results);"
+                        " give the right one with --query-endpoint") from None
+
+
 def push(quads: Iterable[ox.Quad], url: str, settings: Settings, query_endpoint: str | None = None) -> Pushed:
     """PUT every named graph, read each back and compare it with what was sent, triple for
     triple (a store that answers 2xx and drops the data is caught); PushError otherwise."""
@@ -217,7 +237,9 @@ def push(quads: Iterable[ox.Quad], url: str, settings: Settings, query_endpoint:
                  if counts.get(g, 0) != len(t)]
         wrong += [f"<{g}> holds other triples than were sent" for g, t in graphs.items()
                   if counts.get(g, 0) == len(t) and stored_graph(session, url, g, settings) != canonical(t)]
+        has_statements = any(g.startswith(GRAPH_BASE + "statement/") for g in graphs)
+        union = not has_statements or default_graph_sees(session, endpoint, settings)
     if wrong:
         raise PushError(f"verification failed: {len(wrong)} graph(s) differ in the store: "
                         + "; ".join(wrong[:3]))
-    return Pushed(safe_url(url), safe_url(endpoint), {g: len(t) for g, t in graphs.items()}, removed)
+    return Pushed(safe_url(url), safe_url(endpoint), {g: len(t) for g, t in graphs.items()}, removed, union)
