@@ -90,7 +90,7 @@ def push(url: str, data: Path | None, query_endpoint: str | None) -> None:
                f" verified with {result.query_endpoint}")
     for graph in result.removed:
         click.echo(f"removed graph <{graph}> (no longer in the release)")
-    if not result.union_default_graph:
+    if result.union_default_graph is False:
         click.echo("nida: note: queries without GRAPH see nothing in this store: its default graph is not"
                    " the union of the named graphs, and the example queries need it; start Oxigraph with"
                    " --union-default-graph, or set tdb2:unionDefaultGraph true on a Fuseki dataset (README:"

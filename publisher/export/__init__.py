@@ -11,10 +11,12 @@ from publisher.export.base import Exporter, Release
 from publisher.export.copies import SourceFilesExporter
 from publisher.export.html import HtmlExporter
 from publisher.export.jsonld import JsonLdExporter
+from publisher.export.network import NetworkExporter
 from publisher.export.ntriples import NTriplesExporter
 from publisher.export.quads import NQuadsExporter, TriGExporter
 from publisher.export.queries import QueriesExporter
 from publisher.export.records import StatementRecordsExporter
+from publisher.export.tables import TablesExporter
 from publisher.export.turtle import TurtleExporter
 from publisher.export.void import VoidExporter
 
@@ -25,6 +27,8 @@ EXPORTERS: tuple[type[Exporter], ...] = (
     JsonLdExporter,
     QueriesExporter,
     StatementRecordsExporter,
+    TablesExporter,
+    NetworkExporter,
     TurtleExporter,
     NQuadsExporter,
     TriGExporter,

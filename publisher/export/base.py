@@ -241,6 +241,8 @@ MEDIA_TYPES: dict[str, str] = {
     ".jsonld": "application/ld+json",
     ".json": "application/json",
     ".rq": "application/sparql-query",
+    ".csv": "text/csv",
+    ".graphml": "application/graphml+xml",
     ".html": "text/html",
     ".css": "text/css",
     ".txt": "text/plain",

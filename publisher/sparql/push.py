@@ -47,8 +47,8 @@ class Pushed:
     #: nida graphs the store held that the release no longer has, deleted (issue 8)
     removed: tuple[str, ...] = ()
     #: whether a query without GRAPH sees the release (the store's default graph is the union of
-    #: its named graphs), as the example queries need
-    union_default_graph: bool = True
+    #: its named graphs), as the example queries need; None where the store did not say
+    union_default_graph: bool | None = True
 
     @property
     def triples(self) -> int:
@@ -200,17 +200,18 @@ def stored_graph(session: requests.Session, url: str, graph: str, settings: Sett
 DEFAULT_GRAPH_PROBE = "ASK { ?statement a <https://w3id.org/nida/ontology#Statement> }"
 
 
-def default_graph_sees(session: requests.Session, endpoint: str, settings: Settings) -> bool:
+def default_graph_sees(session: requests.Session, endpoint: str, settings: Settings) -> bool | None:
     """Whether the store's default graph holds the statements (Oxigraph `--union-default-graph`,
-    Fuseki `tdb2:unionDefaultGraph true`); a stock store's default graph is empty."""
-    response = _send(session, "POST", endpoint, settings, "asking whether the default graph holds the"
-                     " release", data={"query": DEFAULT_GRAPH_PROBE},
-                     headers={"Accept": "application/sparql-results+json"})
+    Fuseki `tdb2:unionDefaultGraph true`); a stock store's default graph is empty. None where
+    the store gives no answer to the question: the push itself is verified, this is advice."""
     try:
-        return bool(response.json()["boolean"])
-    except (ValueError, KeyError, TypeError):
-        raise PushError(f"{safe_url(endpoint)}: not a SPARQL query endpoint (no JSON results);"
-                        " give the right one with --query-endpoint") from None
+        response = _send(session, "POST", endpoint, settings, "asking whether the default graph holds"
+                         " the release", data={"query": DEFAULT_GRAPH_PROBE},
+                         headers={"Accept": "application/sparql-results+json"})
+        answer = response.json()["boolean"]
+    except (PushError, ValueError, KeyError, TypeError):
+        return None
+    return answer if isinstance(answer, bool) else None
 
 
 def push(quads: Iterable[ox.Quad], url: str, settings: Settings, query_endpoint: str | None = None) -> Pushed:

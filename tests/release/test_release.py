@@ -47,6 +47,7 @@ def test_release_files(release: Path) -> None:
     assert names == [
         "SHA256SUMS",
         "context.jsonld",
+        "network.graphml",
         "nida.jsonld",
         "nida.nq",
         "nida.nt",
@@ -57,6 +58,9 @@ def test_release_files(release: Path) -> None:
         "shapes/core.ttl",
         "shapes/fidelity.ttl",
         "statements/halt-military-escalation-northeast-syria.jsonld",
+        *sorted(f"tables/{name}" for name in ("actors.csv", "csv-metadata.json", "demand_addressees.csv",
+                                              "demand_types.csv", "demands.csv", "organizations.csv",
+                                              "sections.csv", "signatures.csv", "statements.csv")),
         "void.ttl",
     ]
 

@@ -1,0 +1,52 @@
+"""The co-signature network for Gephi and other graph tools (`network.graphml`): organizations
+as nodes, an edge between two organizations for every statement both signed, weighted by the
+number of such statements. Built with networkx from the signature table's rows."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+
+from publisher.export.base import Exporter, Release
+from publisher.export.tables import TABLE_ROWS, table_records
+
+NETWORK_FILE = "network.graphml"
+
+
+def co_signatures(rows: dict[str, list[list[str]]]) -> nx.Graph:
+    """Each organization that signed a statement, with its label and how many statements it
+    signed; each pair that signed one together, with how many."""
+    signed: dict[str, set[str]] = defaultdict(set)  # statement -> organizations
+    for _signature, statement, *_rest, organization in rows.get("signatures", []):
+        if organization:
+            signed[statement].add(organization)
+    labels = {row[0]: row[1] for row in rows.get("organizations", [])}
+    statements = Counter(organization for members in signed.values() for organization in members)
+    pairs = Counter(pair for members in signed.values() for pair in combinations(sorted(members), 2))
+    graph = nx.Graph()
+    for organization in sorted(statements):
+        graph.add_node(organization, label=labels.get(organization, organization),
+                       statements=statements[organization])
+    for (a, b), weight in sorted(pairs.items()):
+        graph.add_edge(a, b, weight=weight)
+    return graph
+
+
+def graphml_bytes(graph: nx.Graph) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
+class NetworkExporter(Exporter):
+    name = "network"
+    media_type = "application/graphml+xml"
+    needs = frozenset({TABLE_ROWS})
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        rows = release.product(TABLE_ROWS, lambda: table_records(release))
+        return [release.write(folder / NETWORK_FILE, graphml_bytes(co_signatures(rows)))]

@@ -1,0 +1,208 @@
+"""Tidy CSV tables for researchers (`tables/*.csv`), described with CSV on the Web metadata
+(`tables/csv-metadata.json`) so that a CSVW processor turns them back into the same triples.
+
+One table per kind of thing (statements, sections, demands, signatures, organizations, actors),
+one row per thing, one column per single-valued property; a property with several values per
+thing (a demand's addressees and types) is a link table of two columns. Rows are made per unit
+(a statement, a registry) and kept in the build cache, like the dumps' pieces.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from publisher.export.base import Exporter, Release
+from publisher.export.dumps import CODE, pack, unpack
+from publisher.graph import union_triples
+from publisher.load.dataset import GRAPH_BASE
+from publisher.settings import PREFIXES
+
+TABLES_FOLDER = "tables"
+METADATA_FILE = "csv-metadata.json"
+NIDA, DCT, SKOS, OWL = PREFIXES["nida"], PREFIXES["dct"], PREFIXES["skos"], PREFIXES["owl"]
+RDF_TYPE = PREFIXES["rdf"] + "type"
+STATEMENTS = GRAPH_BASE + "statement/"
+#: between the parts of a row's sort key (the pieces' records end their keys with NUL)
+SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its name, the property whose value it holds, and what kind of value that is
+    (`iri`, `string`, `integer`, `language`); `of` keeps only values of that class."""
+
+    name: str
+    property: str
+    kind: str = "string"
+    of: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the things of `cls` in the units whose graph starts with `graphs`: the first
+    column is the thing's IRI; `link` tables have one row per value of their one column."""
+
+    name: str
+    key: str
+    cls: str
+    graphs: str
+    columns: tuple[Column, ...]
+    link: bool = False
+    #: the offset column rows are ordered by after the statement (printed order), if any
+    order: str | None = None
+
+
+STATEMENT = Column("statement", DCT + "isPartOf", "iri", of=NIDA + "Statement")
+TABLES: tuple[Table, ...] = (
+    Table("statements", "statement", NIDA + "Statement", STATEMENTS, (
+        Column("title", DCT + "title"), Column("subtitle", DCT + "alternative"),
+        Column("language", DCT + "language", "language"), Column("publisher", DCT + "publisher", "iri"))),
+    Table("sections", "section", NIDA + "Section", STATEMENTS, (
+        STATEMENT, Column("ordinal", NIDA + "ordinal", "integer"), Column("heading", NIDA + "text"),
+        Column("text_start", NIDA + "textStart", "integer"), Column("text_end", NIDA + "textEnd", "integer")),
+        order="text_start"),
+    Table("demands", "demand", NIDA + "Demand", STATEMENTS, (
+        STATEMENT, Column("section", NIDA + "section", "iri"), Column("ordinal", NIDA + "ordinal", "integer"),
+        Column("text", NIDA + "text"), Column("text_start", NIDA + "textStart", "integer"),
+        Column("text_end", NIDA + "textEnd", "integer")), order="text_start"),
+    Table("demand_addressees", "demand", NIDA + "Demand", STATEMENTS,
+          (Column("addressee", NIDA + "addressee", "iri"),), link=True),
+    Table("demand_types", "demand", NIDA + "Demand", STATEMENTS,
+          (Column("demand_type", NIDA + "demandType", "iri"),), link=True),
+    Table("signatures", "signature", NIDA + "Signature", STATEMENTS, (
+        STATEMENT, Column("ordinal", NIDA + "ordinal", "integer"),
+        Column("name_as_printed", NIDA + "nameAsPrinted"),
+        Column("name_start", NIDA + "nameStart", "integer"), Column("name_end", NIDA + "nameEnd", "integer"),
+        Column("organization", NIDA + "signatory", "iri")), order="name_start"),
+    Table("organizations", "organization", NIDA + "Organization", GRAPH_BASE + "organizations", (
+        Column("label", SKOS + "prefLabel"), Column("acronym", NIDA + "acronym"))),
+    Table("actors", "actor", NIDA + "Actor", GRAPH_BASE + "actors", (
+        Column("label", SKOS + "prefLabel"), Column("wikidata", OWL + "sameAs", "iri"))),
+)
+
+#: CSVW datatypes of the column kinds
+DATATYPES = {"string": "string", "integer": "integer", "language": "language"}
+
+
+def cell(term: ox.NamedNode | ox.Literal) -> str:
+    return term.value
+
+
+def table_rows(table: Table, triples: list[ox.Triple]) -> list[tuple[str, list[str]]]:
+    """(sort key, cells) of the table's rows in one unit's triples."""
+    by_subject: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
+    types: dict[str, set[str]] = defaultdict(set)
+    for triple in triples:
+        if not isinstance(triple.subject, ox.NamedNode):
+            continue
+        subject = triple.subject.value
+        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            types[subject].add(triple.object.value)
+        elif isinstance(triple.object, ox.NamedNode | ox.Literal):
+            by_subject[subject][triple.predicate.value].append(triple.object)
+    rows: list[tuple[str, list[str]]] = []
+    for subject in sorted(s for s, found in types.items() if table.cls in found):
+        values = by_subject[subject]
+
+        def chosen(column: Column, own: dict[str, list[ox.NamedNode | ox.Literal]] = values) -> list[str]:
+            found = own.get(column.property, [])
+            return sorted(cell(v) for v in found if column.of is None or column.of in types.get(v.value, ()))
+
+        if table.link:
+            rows += [(f"{subject}{SEPARATOR}{value}", [subject, value]) for value in chosen(table.columns[0])]
+            continue
+        cells = [subject] + [next(iter(chosen(column)), "") for column in table.columns]
+        rows.append((_sort_key(table, subject, cells), cells))
+    return rows
+
+
+def _sort_key(table: Table, subject: str, cells: list[str]) -> str:
+    """Printed order: by statement, then by offset in its text (zero-padded), else by IRI."""
+    if table.order is None:
+        return subject
+    names = [column.name for column in table.columns]
+    statement = cells[1 + names.index("statement")] if "statement" in names else ""
+    ordinal = cells[1 + names.index(table.order)]
+    return SEPARATOR.join([statement, ordinal.zfill(12), subject])
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def unit_piece(quads: list[ox.Quad]) -> bytes:
+    """Every table's rows in one unit: records keyed by table name and sort key."""
+    graph = quads[0].graph_name.value if quads and isinstance(quads[0].graph_name, ox.NamedNode) else ""
+    triples = union_triples(quads)
+    records = []
+    for table in TABLES:
+        if graph.startswith(table.graphs):
+            records += [(f"{table.name}{SEPARATOR}{key}", json.dumps(cells, ensure_ascii=False))
+                        for key, cells in table_rows(table, triples)]
+    return pack(records)
+
+
+def metadata(title: str) -> dict[str, Any]:
+    """The CSVW table group: each table's columns, the property and datatype of each, and the
+    IRI of each row's subject, so that CSV to RDF (minimal mode) gives the asserted triples."""
+    tables = []
+    for table in TABLES:
+        columns: list[dict[str, Any]] = [{"name": table.key, "titles": table.key, "required": True,
+                                          "suppressOutput": True}]
+        for column in table.columns:
+            described: dict[str, Any] = {"name": column.name, "titles": column.name,
+                                         "propertyUrl": column.property}
+            if column.kind == "iri":
+                described["valueUrl"] = "{+" + column.name + "}"
+            else:
+                described["datatype"] = DATATYPES[column.kind]
+            columns.append(described)
+        if not table.link:
+            columns.append({"name": "type", "virtual": True, "propertyUrl": "rdf:type",
+                            "valueUrl": table.cls})
+        schema: dict[str, Any] = {"columns": columns, "aboutUrl": "{+" + table.key + "}"}
+        if not table.link:
+            schema["primaryKey"] = table.key
+        tables.append({"url": f"{table.name}.csv", "tableSchema": schema})
+    return {"@context": "http://www.w3.org/ns/csvw", "dc:title": title, "tables": tables}
+
+
+#: the product (`Release.product`) of every table's rows, which the network is built from too
+TABLE_ROWS = "table-rows"
+
+
+class TablesExporter(Exporter):
+    name = "tables"
+    media_type = "text/csv"
+    needs = frozenset({TABLE_ROWS})
+
+    def write(self, release: Release, folder: Path) -> list[Path]:
+        rows = release.product(TABLE_ROWS, lambda: table_records(release))
+        written = []
+        for table in TABLES:
+            header = csv_text([[table.key, *(column.name for column in table.columns)]])
+            body = csv_text(rows.get(table.name, []))
+            target = folder / TABLES_FOLDER / f"{table.name}.csv"
+            written.append(release.write(target, (header + body).encode()))
+        title = f"{release.settings.release.title}: tables"
+        document = json.dumps(metadata(title), indent=2, ensure_ascii=False)
+        written.append(release.write(folder / TABLES_FOLDER / METADATA_FILE, (document + "\n").encode()))
+        return written
+
+
+def table_records(release: Release) -> dict[str, list[list[str]]]:
+    """Each table's rows (cells) in order, from every unit's cached piece."""
+    rows: dict[str, list[list[str]]] = defaultdict(list)
+    for key, text in unpack(release.pieces("tables", CODE, unit_piece)):
+        rows[key.decode("utf-8").split(SEPARATOR, 1)[0]].append(json.loads(text))
+    return rows

@@ -1,0 +1,85 @@
+"""Research exports: the CSV tables turn back into the asserted triples they hold through a CSVW
+processor (csvw_functions, served the release over loopback HTTP as a client would fetch it),
+and the co-signature network reads in networkx with one node per signing organization."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import csvw_functions
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from publisher.export.network import NETWORK_FILE
+from publisher.export.tables import RDF_TYPE, TABLES, TABLES_FOLDER
+from publisher.load.dataset import load_dataset
+from publisher.settings import Settings
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def tables_url(release: Path) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(release / TABLES_FOLDER))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def asserted_triples() -> set[ox.Triple]:
+    """What the tables should hold: for each table, the asserted triples of its properties about
+    the things of its class in its graphs, and their type."""
+    dataset = load_dataset(Settings(root=REPO))
+    expected: set[ox.Triple] = set()
+    for table in TABLES:
+        properties = {column.property for column in table.columns}
+        for graph, triples in dataset.parts.items():
+            if not graph.startswith(table.graphs):
+                continue
+            members = {t.subject for t in triples if t.predicate.value == RDF_TYPE and t.object.value == table.cls}
+            expected |= {t for t in triples if t.subject in members and t.predicate.value in properties}
+            if not table.link:
+                expected |= {ox.Triple(m, ox.NamedNode(RDF_TYPE), ox.NamedNode(table.cls)) for m in members}
+    return expected
+
+
+def test_the_tables_round_trip_to_the_asserted_triples(tables_url: str) -> None:
+    group = csvw_functions.create_annotated_table_group(tables_url + "/csv-metadata.json")
+    converted = csvw_functions.create_rdf(group, mode="minimal")
+    found = {q.triple for q in ox.parse(converted.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+    expected = asserted_triples()
+    assert len(expected) == 499
+    assert found - expected == set()
+    assert expected - found == set()
+
+
+def test_rows_are_in_printed_order_and_numbers_are_numbers(release: Path) -> None:
+    with (release / TABLES_FOLDER / "demands.csv").open(encoding="utf-8", newline="") as handle:
+        demands = list(csv.DictReader(handle))
+    assert len(demands) == 7
+    starts = [int(row["text_start"]) for row in demands]
+    assert starts == sorted(starts)
+    assert [row["demand"].rsplit("/", 1)[1] for row in demands] == ["1-1", "1-2", "1-3", "1-4", "1-5", "2-1", "2-2"]
+    with (release / TABLES_FOLDER / "signatures.csv").open(encoding="utf-8", newline="") as handle:
+        signatures = list(csv.DictReader(handle))
+    assert [int(row["ordinal"]) for row in signatures] == list(range(1, 44))
+    assert signatures[0]["name_as_printed"] == "Syrians For Truth and Justice"
+
+
+def test_the_network_has_a_node_per_signing_organization(release: Path) -> None:
+    graph = nx.read_graphml(release / NETWORK_FILE)
+    with (release / TABLES_FOLDER / "signatures.csv").open(encoding="utf-8", newline="") as handle:
+        organizations = {row["organization"] for row in csv.DictReader(handle)}
+    assert set(graph.nodes) == organizations and len(organizations) == 42  # 43 signatures, one twice
+    assert graph.number_of_edges() == 42 * 41 // 2  # one statement: everyone co-signed with everyone
+    assert {data["weight"] for _a, _b, data in graph.edges(data=True)} == {1}
+    assert graph.nodes[f"{'https://w3id.org/nida/id/'}organization/syrians-for-truth-and-justice"]["label"] == \
+        "Syrians for Truth and Justice"
