@@ -96,9 +96,12 @@ def cell(term: ox.NamedNode | ox.Literal) -> str:
     return term.value
 
 
-def table_rows(table: Table, triples: list[ox.Triple]) -> list[tuple[str, list[str]]]:
-    """(sort key, cells) of the table's rows in one unit's triples."""
-    by_subject: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
+Values = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
+
+
+def unit_index(triples: list[ox.Triple]) -> tuple[Values, dict[str, set[str]]]:
+    """One unit's triples by subject and property, and the types of each subject."""
+    by_subject: Values = defaultdict(lambda: defaultdict(list))
     types: dict[str, set[str]] = defaultdict(set)
     for triple in triples:
         if not isinstance(triple.subject, ox.NamedNode):
@@ -108,9 +111,14 @@ def table_rows(table: Table, triples: list[ox.Triple]) -> list[tuple[str, list[s
             types[subject].add(triple.object.value)
         elif isinstance(triple.object, ox.NamedNode | ox.Literal):
             by_subject[subject][triple.predicate.value].append(triple.object)
+    return by_subject, types
+
+
+def table_rows(table: Table, by_subject: Values, types: dict[str, set[str]]) -> list[tuple[str, list[str]]]:
+    """(sort key, cells) of the table's rows in one unit (`unit_index`)."""
     rows: list[tuple[str, list[str]]] = []
     for subject in sorted(s for s, found in types.items() if table.cls in found):
-        values = by_subject[subject]
+        values = by_subject.get(subject, {})
 
         def chosen(column: Column, own: dict[str, list[ox.NamedNode | ox.Literal]] = values) -> list[str]:
             found = own.get(column.property, [])
@@ -143,12 +151,14 @@ def csv_text(rows: list[list[str]]) -> str:
 def unit_piece(quads: list[ox.Quad]) -> bytes:
     """Every table's rows in one unit: records keyed by table name and sort key."""
     graph = quads[0].graph_name.value if quads and isinstance(quads[0].graph_name, ox.NamedNode) else ""
-    triples = union_triples(quads)
+    tables = [table for table in TABLES if graph.startswith(table.graphs)]
+    if not tables:
+        return pack([])
+    by_subject, types = unit_index(union_triples(quads))
     records = []
-    for table in TABLES:
-        if graph.startswith(table.graphs):
-            records += [(f"{table.name}{SEPARATOR}{key}", json.dumps(cells, ensure_ascii=False))
-                        for key, cells in table_rows(table, triples)]
+    for table in tables:
+        records += [(f"{table.name}{SEPARATOR}{key}", json.dumps(cells, ensure_ascii=False))
+                    for key, cells in table_rows(table, by_subject, types)]
     return pack(records)
 
 
@@ -203,6 +213,6 @@ class TablesExporter(Exporter):
 def table_records(release: Release) -> dict[str, list[list[str]]]:
     """Each table's rows (cells) in order, from every unit's cached piece."""
     rows: dict[str, list[list[str]]] = defaultdict(list)
-    for key, text in unpack(release.pieces("tables", CODE, unit_piece)):
+    for key, text in unpack(release.pieces("tables", CODE, unit_piece, parallel=True)):
         rows[key.decode("utf-8").split(SEPARATOR, 1)[0]].append(json.loads(text))
     return rows
