@@ -9,6 +9,7 @@ SPARQL 1.1 Protocol; `/` is a query page for browsers. Queries run in worker pro
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -38,6 +39,7 @@ from publisher.sparql.http import (
 )
 from publisher.sparql.pages import query_page
 from publisher.sparql.query import QueryPool
+from publisher.sparql.reconciliation import Reconciler, ReconciliationError
 from publisher.sparql.resources import (
     HTML_DIR,
     Resources,
@@ -61,6 +63,7 @@ class Served:
 
     resources: Resources
     pool: QueryPool
+    reconciler: Reconciler
     snapshot: Path | None = None
     marker: Marker | None = None
 
@@ -85,13 +88,14 @@ def open_served(source: Source, settings: Settings) -> Served:
         resources = Resources(store=ox.Store(), context=local_context(served), release=snapshot,
                               incoming_limit=settings.result_limit)
         resources.store.bulk_extend(source_quads(served))
+        reconciler = Reconciler(resources.store)
     except BaseException:
         if pool is not None:
             pool.close()
         if snapshot is not None:
             drop_snapshot(snapshot)
         raise
-    return Served(resources, pool, snapshot, marker)
+    return Served(resources, pool, reconciler, snapshot, marker)
 
 
 class App:
@@ -114,6 +118,7 @@ class App:
             Rule("/", endpoint="index", methods=["GET", "HEAD"]),
             Rule("/sparql", endpoint="sparql", methods=["GET", "HEAD", "POST", "OPTIONS"]),
             Rule("/id/<path:rest>", endpoint="resource", methods=["GET", "HEAD", "OPTIONS"]),
+            Rule("/reconcile", endpoint="reconcile", methods=["GET", "HEAD", "POST", "OPTIONS"]),
             Rule(f"/{HTML_DIR}/<path:rest>", endpoint="static_page", methods=["GET", "HEAD"]),
         ])
 
@@ -225,6 +230,24 @@ class App:
         response = Response(body, content_type=with_charset(media_type))
         response.headers["Vary"] = "Accept"
         return response
+
+    def reconcile(self, request: Request) -> Response:
+        """The reconciliation service: its manifest without a query; else the answers to `queries`
+        (a batch, as OpenRefine POSTs it) or to one `query`."""
+        reconciler = self.served.reconciler
+        try:
+            if "queries" in request.values:
+                answer: dict[str, Any] = reconciler.answer(request.values["queries"])
+            elif "query" in request.values:
+                asked = request.values["query"]  # a query object, or (older clients) the bare text
+                answer = reconciler.reconcile(json.loads(asked) if asked.lstrip().startswith("{")
+                                              else {"query": asked})
+            else:
+                answer = reconciler.manifest()
+        except (ReconciliationError, ValueError) as exc:
+            return text(400, f"bad reconciliation request: {exc}")
+        body = json.dumps(answer, ensure_ascii=False)
+        return Response(body, content_type="application/json; charset=utf-8")
 
     def static_page(self, request: Request, rest: str) -> Response:
         """The release's static pages and files under html/, never anything outside it."""
