@@ -24,6 +24,7 @@ COMMANDS = {
     "ingest": "publisher.commands.ingest:ingest",
     "verify": "publisher.commands.release:verify",
     "diff": "publisher.commands.release:diff",
+    "export": "publisher.commands.export:export",
     "query": "publisher.commands.sparql:query",
     "serve": "publisher.commands.sparql:serve",
     "push": "publisher.commands.sparql:push",
