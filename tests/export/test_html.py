@@ -354,3 +354,17 @@ def test_markup_in_the_data_is_escaped(project: Path) -> None:
     assert hostile in json.dumps(document, ensure_ascii=False)
     statement = (project / f"dist/html/{STATEMENT_PAGE}").read_text(encoding="utf-8")
     assert statement.count("<script") == 1
+
+
+def test_the_index_links_every_download_and_query(release: Path) -> None:
+    index = (release / "html" / "index.html").read_text(encoding="utf-8")
+    downloads = index.split('<ul class="downloads">', 1)[1].split("</ul>", 1)[0]
+    queries = index.split('<ul class="queries">', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'href="\.\./([^"]+)"', downloads + queries)
+    assert len(links) == 18 + 13  # the dumps, context, tables, network, void.ttl, SHA256SUMS; the queries
+    assert [link for link in links if not (release / link).is_file()] == []
+    published = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    listed = {name for name in published if not name.startswith(("html/", "statements/", "ontology/", "shapes/"))}
+    assert listed == set(links)  # every file of the release besides the pages, records and copies
+    services = index.split('<p id="services">', 1)[1].split("</p>", 1)[0]
+    assert "<code>/sparql</code>" in services and "<code>/reconcile</code>" in services

@@ -23,6 +23,8 @@ from publisher.export.html.render import (
 )
 from publisher.export.html.site import Page, Site
 from publisher.export.html.store import INDEX_FILE
+from publisher.export.network import NETWORK_FILE
+from publisher.export.tables import METADATA_FILE, TABLES
 from publisher.jobs import fork_map, workers
 
 TEXT_KIND = "html-text"  # a source page's text, packed with the pages
@@ -158,11 +160,32 @@ def write_source_text(build: Build, page: Page, key: str,
     return [(path, build.place(path, data), text_key)]
 
 
+#: the release's files a reader downloads, as the index lists them (name, what it is)
+DOWNLOADS = (
+    ("nida.ttl", "everything, Turtle"), ("nida.nt", "everything, N-Triples (one triple per line, sorted)"),
+    ("nida.trig", "named graphs, TriG"), ("nida.nq", "named graphs, N-Quads"),
+    ("nida.jsonld", "everything, JSON-LD"), ("context.jsonld", "the JSON-LD context"),
+    *((f"tables/{table.name}.csv", f"table of {table.name.replace('_', ' ')}, CSV") for table in TABLES),
+    (f"tables/{METADATA_FILE}", "what the tables mean (CSV on the Web metadata)"),
+    (NETWORK_FILE, "the co-signature network, GraphML (Gephi)"),
+    ("void.ttl", "the release described (VoID, DCAT)"), ("SHA256SUMS", "checksums of every file"),
+)
+
+
+def downloads(release: Release) -> dict[str, Any]:
+    """The index's list of downloads, example queries and services (links from html/)."""
+    queries = release.settings.queries_dir
+    names = sorted(file.name for file in queries.glob("*.rq")) if queries.is_dir() else []
+    return {"downloads": [{"name": name, "text": text, "href": f"../{name}"} for name, text in DOWNLOADS],
+            "queries": [{"name": name, "href": f"../queries/{name}"} for name in names]}
+
+
 def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> Path:
-    """The index: a list of every page (path, title), rendered each time."""
+    """The index: the downloads, the example queries, and a list of every page (path, title),
+    rendered each time."""
     listed = [Page(path, "", title) for path, title in titles]
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
-                 context=index_context(listed))
+                 context={**index_context(listed), **downloads(release)})
     return release.write(root / INDEX_PAGE, render(environment(), index, version, None))
 
 
