@@ -19,6 +19,9 @@ from publisher.settings import DATA_BASE
 from publisher.textlines import split_lines, split_lines_keepends
 
 CONCEPTS_GRAPH = GRAPH_BASE + "concepts"
+#: where each graph's entailed triples (super-types, super-properties, Wikidata and schema.org
+#: equivalents) are published, apart from its asserted ones: `graph/entailed/<graph>`
+ENTAILED_BASE = GRAPH_BASE + "entailed/"
 CONCEPT_BASE = DATA_BASE + "concept/"
 
 T = TypeVar("T")
@@ -179,8 +182,24 @@ def graph_order(name: str) -> str:
 
 
 def unit_of(graph: str) -> str:
-    """The unit (input graph) a release graph comes from: concept schemes from the ontology."""
+    """The unit (input graph) a release graph comes from: concept schemes from the ontology,
+    entailed triples from the graph they are entailed from."""
+    graph = asserted_graph(graph)
     return ONTOLOGY_GRAPH if graph == CONCEPTS_GRAPH else graph
+
+
+def entailed_graph(name: str) -> str:
+    """The graph of the triples entailed from graph `name`'s."""
+    return ENTAILED_BASE + name[len(GRAPH_BASE):]
+
+
+def is_entailed(name: str) -> bool:
+    return name.startswith(ENTAILED_BASE)
+
+
+def asserted_graph(name: str) -> str:
+    """The graph whose triples an entailed graph's are entailed from (itself otherwise)."""
+    return GRAPH_BASE + name[len(ENTAILED_BASE):] if is_entailed(name) else name
 
 
 def by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
@@ -200,16 +219,24 @@ def _placed(name: str, triples: list[ox.Triple]) -> list[ox.Quad]:
 
 
 def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
-    """The sorted quads of each release graph the given units give, inferred ones included
-    (by `ontology_axioms`, in Python: building a store and querying it cost several times more)."""
+    """The sorted quads of each release graph the given units give, and of the graph of what is
+    entailed from each (`entailed_graph`: the inferred triples that are not asserted in it), by
+    `ontology_axioms`, in Python: building a store and querying it cost several times more."""
     axioms = ontology_axioms(dataset.unit_triples(ONTOLOGY_GRAPH))  # a few thousand triples
     buckets: dict[str, list[ox.Quad]] = {}
+    entailed: dict[str, list[ox.Quad]] = {}
     for name in sorted(set(units)):
         for quad in _placed(name, dataset.unit_triples(name)):
-            bucket = buckets.setdefault(quad.graph_name.value, [])  # type: ignore[union-attr]
-            bucket.append(quad)
+            graph = quad.graph_name.value  # type: ignore[union-attr]
+            buckets.setdefault(graph, []).append(quad)
             if quad.predicate == RDF_TYPE or quad.predicate in axioms.properties:
-                bucket.extend(inferred(quad, axioms))
+                entailed.setdefault(graph, []).extend(inferred(quad, axioms))
+    for graph, quads in entailed.items():
+        asserted = {quad.triple for quad in buckets[graph]}
+        target = ox.NamedNode(entailed_graph(graph))
+        moved = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads if q.triple not in asserted]
+        if moved:
+            buckets[target.value] = moved
     # each bucket is one graph, so a quad's text ("s p o g") sorts as its triple's (`triple_text`)
     return {name: sorted_unique(quads, str) for name, quads in buckets.items()}
 
@@ -266,6 +293,8 @@ def statement_scopes(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
     for quad in quads:
         name = graph_name(quad)
         triple = quad.triple
+        if is_entailed(name):  # a record holds the asserted facts, each once
+            continue
         if (slug := statement_slug(name)) is not None:
             own.setdefault(slug, set()).add(triple)
         elif name != ONTOLOGY_GRAPH:

@@ -365,20 +365,20 @@ def test_records_framed_by_the_memoizing_processor_equal_plain_pyld(root: str, c
 
     from publisher.export.base import Release
     from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
-    from publisher.export.records import _frame, frame_statement, hidden_properties
+    from publisher.export.records import _frame, frame_statement
     from publisher.graph import STATEMENT_BASE, statement_scopes
 
     settings = Settings(root=REPO if root == "bundled" else corpus)
     dataset = load_dataset(settings)
     release = Release(dataset, settings)
-    context, hidden = build_context(dataset.ontology), hidden_properties(release)
+    context = build_context(dataset.ontology)
     scopes = statement_scopes(release.quads)
     assert scopes
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True, "omitDefault": True}
     for slug, scope in scopes.items():
         statement = STATEMENT_BASE + slug
-        plain = jsonld.frame(jsonld.from_rdf(pyld_dataset(scope)), _frame(context, statement, hidden), options)
-        assert dump_json(frame_statement(scope, statement, context, hidden)) == dump_json(plain), slug
+        plain = jsonld.frame(jsonld.from_rdf(pyld_dataset(scope)), _frame(context, statement), options)
+        assert dump_json(frame_statement(scope, statement, context)) == dump_json(plain), slug
 
 
 def test_narrowed_prefix_search_compacts_every_iri_as_pyld_does() -> None:
@@ -448,21 +448,20 @@ def test_record_frames_expand_as_pyld_expands_them() -> None:
     as it is."""
     from pyld import jsonld
 
-    from publisher.export.base import Release
     from publisher.export.jsonld import build_context, refuse_remote
     from publisher.export.processor import Processor
-    from publisher.export.records import _frame, hidden_properties
+    from publisher.export.records import _frame
     from publisher.graph import STATEMENT_BASE
 
     settings = Settings(root=REPO)
     dataset = load_dataset(settings)
-    context, hidden = build_context(dataset.ontology), hidden_properties(Release(dataset, settings))
+    context = build_context(dataset.ontology)
     options = {"isFrame": True, "keepFreeFloatingNodes": True, "documentLoader": refuse_remote}
     ours = Processor()
     compact = next(term for term, value in context.items() if value == STATEMENT_BASE.rsplit("/", 2)[0] + "/")
     for iri in [STATEMENT_BASE + "a", STATEMENT_BASE + "b", "https://example.org/x", "relative/x",
                 f"{compact}:statement/a"]:
-        frame = _frame(context, iri, hidden)
+        frame = _frame(context, iri)
         expected = jsonld.JsonLdProcessor().expand(frame, dict(options))
         found = ours.expand(frame, dict(options))
         assert found == expected and [list(node) for node in found] == [list(node) for node in expected], iri

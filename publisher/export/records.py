@@ -18,8 +18,6 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyld import jsonld
-from rdflib import URIRef
-from rdflib.namespace import OWL, RDFS
 
 from publisher import jobs
 from publisher.buildcache import code_version, content_key
@@ -31,64 +29,46 @@ from publisher.export.processor import shared_processor
 from publisher.graph import STATEMENT_BASE, statement_scopes, statement_slug
 from publisher.jobs import Background, fork_background, workers
 from publisher.load.units import Unit
-from publisher.settings import ONTOLOGY_NS
 
 RECORDS_FOLDER = "statements"
-SHORTCUTS = (ONTOLOGY_NS + "signedBy",)
 CACHE_KIND = "records"
 INPUT_KIND = "records-input"
 
 
-def _frame(context: dict[str, Any], statement: str, hidden: list[str]) -> dict[str, Any]:
-    never = {iri: {"@embed": "@never"} for iri in hidden}
-
-    def node(**nested: Any) -> dict[str, Any]:
-        return {**never, **nested}
-
+def _frame(context: dict[str, Any], statement: str) -> dict[str, Any]:
+    """The statement, its sections with their demands, positions, signatures with their
+    organizations, source and publisher profile nested. A record holds the asserted facts only
+    (entailed triples have graphs of their own), so no property needs hiding: empty frames match
+    every node."""
     return {
         "@context": context,
         "@id": statement,
-        **node(
-            hasSection=node(hasDemand=node()),
-            hasPosition=node(),
-            hasSignature=node(signatory={"@embed": "@always"}),
-            wasDerivedFrom=node(),
-            publisherProfile=node(),
-        ),
+        "hasSection": {"hasDemand": {}},
+        "hasPosition": {},
+        "hasSignature": {"signatory": {"@embed": "@always"}},
+        "wasDerivedFrom": {},
+        "publisherProfile": {},
     }
 
 
-def hidden_properties(release: Release) -> list[str]:
-    """Properties that only repeat another one: the materialized super-properties from other
-    vocabularies and the shortcuts. nida's own super-properties (nida:mentions) stay visible:
-    data may use them directly, and a node reached only through a hidden one would be lost."""
-    ontology = release.dataset.ontology
-    supers = {str(o) for p in (RDFS.subPropertyOf, OWL.equivalentProperty)
-              for o in ontology.objects(None, p)
-              if isinstance(o, URIRef) and not str(o).startswith(ONTOLOGY_NS)}
-    return sorted(supers | set(SHORTCUTS))
-
-
-def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str, Any],
-                    hidden: list[str]) -> dict[str, Any]:
+def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str, Any]) -> dict[str, Any]:
     expanded = jsonld.from_rdf(pyld_dataset(triples))
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
-    frame = _frame(context, statement, hidden)
+    frame = _frame(context, statement)
     framed: dict[str, Any] = shared_processor(expanded).frame(expanded, frame, options)
     return framed
 
 
-def record_bytes(scope: list[ox.Triple], slug: str, context: dict[str, Any], hidden: list[str]) -> bytes:
+def record_bytes(scope: list[ox.Triple], slug: str, context: dict[str, Any]) -> bytes:
     """A statement's record file: its scope framed around it."""
-    return dump_json(frame_statement(scope, STATEMENT_BASE + slug, context, hidden))
+    return dump_json(frame_statement(scope, STATEMENT_BASE + slug, context))
 
 
-def _settings(release: Release) -> tuple[dict[str, Any], list[str], list[str]]:
-    """The context, the hidden properties, and the parts of every key they and the code make."""
+def _settings(release: Release) -> tuple[dict[str, Any], list[str]]:
+    """The context, and the parts of every key it and the code make."""
     context = build_context(release.dataset.ontology)
-    hidden = hidden_properties(release)
-    return context, hidden, [code_version(), json.dumps(context, sort_keys=True), "\n".join(hidden)]
+    return context, [code_version(), json.dumps(context, sort_keys=True)]
 
 
 def input_keys(release: Release, base: list[str]) -> dict[str, str]:
@@ -143,7 +123,7 @@ class StatementRecordsExporter(Exporter):
         cache = release.cache
         if cache.folder is None:
             return
-        context, hidden, base = _settings(release)
+        context, base = _settings(release)
         inputs = input_keys(release, base)
         changed = [slug for slug, key in sorted(inputs.items()) if not cache.has(INPUT_KIND, key)]
 
@@ -156,7 +136,7 @@ class StatementRecordsExporter(Exporter):
                     data = cache.get(CACHE_KIND, key)
                     if data is None:
                         framed.append(slug)
-                        data = record_bytes(scopes[slug], slug, context, hidden)
+                        data = record_bytes(scopes[slug], slug, context)
                         cache.put(CACHE_KIND, key, data)
                     cache.put(INPUT_KIND, inputs[slug], data)
             return framed
@@ -172,7 +152,7 @@ class StatementRecordsExporter(Exporter):
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         """Records are read from the build cache under either key (see `input_keys`, `record_keys`:
-        both cover the context, the hidden properties and the code), once the records `start`
+        both cover the context and the code), once the records `start`
         framed are done; the others are framed in forked workers, then stored under both."""
         framed = [slug for share in self.background.join() for slug in share or ()]
         with collector_paused():
@@ -180,12 +160,12 @@ class StatementRecordsExporter(Exporter):
 
     def _write(self, release: Release, folder: Path, framed: list[str]) -> list[Path]:
         self.stats = CacheStats()
-        context, hidden, base = _settings(release)
+        context, base = _settings(release)
         inputs = input_keys(release, base)
         records = {slug: release.cache.get(INPUT_KIND, key) for slug, key in sorted(inputs.items())}
         changed = [slug for slug, data in records.items() if data is None]
         scopes = changed_scopes(release, changed)
-        for slug, data in self._remake(release, scopes, base, context, hidden).items():
+        for slug, data in self._remake(release, scopes, base, context).items():
             release.cache.put(INPUT_KIND, inputs[slug], data)
             records[slug] = data
         missed = sorted({*framed, *self.stats.missed})
@@ -194,7 +174,7 @@ class StatementRecordsExporter(Exporter):
                 for slug, data in records.items() if data is not None]
 
     def _remake(self, release: Release, scopes: dict[str, list[ox.Triple]], base: list[str],
-                context: dict[str, Any], hidden: list[str]) -> dict[str, bytes]:
+                context: dict[str, Any]) -> dict[str, bytes]:
         """The records of `scopes`: from the cache under their second key, or framed and stored
         (their slugs in `self.stats.missed`)."""
         keys = record_keys(scopes, base)
@@ -202,7 +182,7 @@ class StatementRecordsExporter(Exporter):
         missing = [slug for slug, data in found.items() if data is None]
 
         def make(slug: str) -> bytes:
-            return record_bytes(scopes[slug], slug, context, hidden)
+            return record_bytes(scopes[slug], slug, context)
 
         records = {slug: data for slug, data in found.items() if data is not None}
         for slug, data in zip(missing, jobs.fork_map(make, missing), strict=True):

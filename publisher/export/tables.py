@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from publisher.export.base import Exporter, Release
 from publisher.export.dumps import CODE, pack, unpack
-from publisher.graph import union_triples
+from publisher.graph import graph_name, is_entailed, union_triples
 from publisher.load.dataset import GRAPH_BASE
 from publisher.settings import PREFIXES
 
@@ -150,11 +150,12 @@ def csv_text(rows: list[list[str]]) -> str:
 
 def unit_piece(quads: list[ox.Quad]) -> bytes:
     """Every table's rows in one unit: records keyed by table name and sort key."""
-    graph = quads[0].graph_name.value if quads and isinstance(quads[0].graph_name, ox.NamedNode) else ""
+    asserted = [quad for quad in quads if not is_entailed(graph_name(quad))]  # each fact once
+    graph = graph_name(asserted[0]) if asserted else ""
     tables = [table for table in TABLES if graph.startswith(table.graphs)]
     if not tables:
         return pack([])
-    by_subject, types = unit_index(union_triples(quads))
+    by_subject, types = unit_index(union_triples(asserted))
     records = []
     for table in tables:
         records += [(f"{table.name}{SEPARATOR}{key}", json.dumps(cells, ensure_ascii=False))

@@ -14,11 +14,15 @@ from rdflib.compare import isomorphic
 from tests.conftest import SLUG
 
 GRAPH = "https://w3id.org/nida/id/graph/"
-EXPECTED_GRAPHS = {
+ASSERTED_GRAPHS = {
     f"{GRAPH}{name}" for name in
     ("actors", "agreements", "concepts", "events", "ontology", "organizations", "places",
      f"statement/{SLUG}")
 }
+#: what is entailed from each graph (super-types, super-properties, equivalents) has its own
+ENTAILED_GRAPHS = {f"{GRAPH}entailed/{name}" for name in
+                   ("actors", "agreements", "events", "organizations", "places", f"statement/{SLUG}")}
+EXPECTED_GRAPHS = ASSERTED_GRAPHS | ENTAILED_GRAPHS
 
 
 def ox_triples(path: Path, fmt: ox.RdfFormat) -> set[ox.Triple]:
@@ -78,6 +82,7 @@ def test_nquads_are_sorted_graph_by_graph_one_per_line(release: Path) -> None:
     lines = (release / "nida.nq").read_text(encoding="utf-8").splitlines()
     graph = [line.rsplit(" <", 1)[1][:-2] for line in lines]
     assert [(g, line) for g, line in zip(graph, lines, strict=True)] == sorted(set(zip(graph, lines, strict=True)))
-    assert len(set(graph)) == 8
+    assert len(set(graph)) == 14
     assert (graph[0], graph[-1]) == (f"{GRAPH}actors>", f"{GRAPH}statement/halt-military-escalation-northeast-syria>")
+    assert f"{GRAPH}entailed/statement/halt-military-escalation-northeast-syria>" in graph
     assert all(line.endswith(f"<{GRAPH}" + line.rsplit(f"<{GRAPH}", 1)[1]) for line in lines)

@@ -89,7 +89,7 @@ def test_the_endpoint_describes_itself_without_a_query(server: str, store: ox.St
     assert len(set(graph.objects(service, URIRef(SD + "resultFormat")))) == 8
     names = {str(name) for name in graph.objects(None, URIRef(SD + "name"))}
     assert names == {graph_name.value for graph_name in store.named_graphs()}
-    assert len(names) == 8  # the statement, five registries, the concepts, the ontology
+    assert len(names) == 14  # the statement, five registries, the concepts, the ontology, six entailed
     as_jsonld = requests.get(server + "/sparql", headers={"Accept": "application/ld+json"}, timeout=30)
     assert len(Graph().parse(data=as_jsonld.text, format="json-ld")) == len(graph)
     browser = requests.get(server + "/sparql", headers={"Accept": "text/html"}, timeout=30)

@@ -108,7 +108,7 @@ def test_release_with_named_graphs(release: Path, tmp_path: Path) -> None:
         answer = run_query(store, query.text, 100_000)
         assert render(answer, "csv") == (GOLDEN / f"{name}.csv").read_text(encoding="utf-8"), name
     graphs = run_query(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", 10)
-    assert int(graphs.rows[0][0].value) == 8  # the statement, 5 registries, the ontology, the concepts
+    assert int(graphs.rows[0][0].value) == 14  # the statement, 5 registries, the ontology, the concepts, 6 entailed
 
 
 @pytest.mark.parametrize(("query", "error", "message"), [
