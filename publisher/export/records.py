@@ -61,8 +61,39 @@ def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str,
 
 
 def record_bytes(scope: list[ox.Triple], slug: str, context: dict[str, Any]) -> bytes:
-    """A statement's record file: its scope framed around it."""
-    return dump_json(frame_statement(scope, STATEMENT_BASE + slug, context))
+    """A statement's record file: its scope framed around it, in printed order."""
+    return dump_json(printed_order(frame_statement(scope, STATEMENT_BASE + slug, context), context))
+
+
+XSD_INTEGER = ("xsd:integer", "http://www.w3.org/2001/XMLSchema#integer")
+
+
+def integer_terms(context: dict[str, Any]) -> frozenset[str]:
+    """The context's terms typed xsd:integer (ordinals, offsets, lengths)."""
+    return frozenset(term for term, definition in context.items()
+                     if isinstance(definition, dict) and definition.get("@type") in XSD_INTEGER)
+
+
+def printed_order(node: Any, context: dict[str, Any]) -> Any:
+    """The framed record as people read it: integers as JSON numbers (the context types them,
+    so a JSON-LD processor reads the same literals back), and sections, demands, positions and
+    signatures in their printed order (by ordinal), not in the order of their IRIs' text."""
+    integers = integer_terms(context)
+
+    def visit(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, list):
+            items = [visit(item, key) for item in value]
+            ordered = all(isinstance(item, dict) and isinstance(item.get("ordinal"), int) for item in items)
+            if items and ordered:
+                items.sort(key=lambda item: item["ordinal"])
+            return items
+        if isinstance(value, dict):
+            return {k: visit(v, k) if k != "@context" else v for k, v in value.items()}
+        if key in integers and isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+        return value
+
+    return visit(node)
 
 
 def _settings(release: Release) -> tuple[dict[str, Any], list[str]]:

@@ -208,7 +208,7 @@ def _open_section(cursor: Cursor, body: Body, section: re.Match[str]) -> None:
     line = cursor.line
     word = section.group("word")
     ordinal = len(body.sections) + 1
-    if word and ORDINAL_WORDS.index(word.lower()) + 1 != ordinal:
+    if word and ORDINAL_WORDS.index(word.casefold()) + 1 != ordinal:
         expected = ORDINAL_WORDS[ordinal - 1].capitalize() if ordinal <= len(ORDINAL_WORDS) else ""
         raise cursor.fail(f"section heading {word!r} where {expected!r} was expected: "
                           "sections are numbered First, Second, Third... in order", line.number)

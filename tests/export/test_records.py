@@ -114,3 +114,21 @@ def test_scope_of_two_statements_keeps_them_apart() -> None:
     assert a == sorted(a, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     assert {t.subject.value for t in statement_scope(quads, "b")} == {  # type: ignore[union-attr]
         "https://w3id.org/nida/id/statement/b", "https://w3id.org/nida/id/organization/y"}
+
+
+def test_record_is_in_printed_order_with_numbers_as_numbers(record: Any) -> None:
+    assert [s["ordinal"] for s in record["hasSignature"]] == list(range(1, 44))
+    assert [p["ordinal"] for p in record["hasPosition"]] == list(range(1, 11))
+    assert [s["ordinal"] for s in record["hasSection"]] == [1, 2]
+    assert [d["ordinal"] for d in record["hasSection"][0]["hasDemand"]] == [1, 2, 3, 4, 5]
+    assert isinstance(record["titleStart"], int) and isinstance(record["hasSignature"][0]["nameStart"], int)
+
+
+def test_pyoxigraph_reads_the_record_as_its_scope(release: Path, quads: list[ox.Quad]) -> None:
+    """A second JSON-LD processor (Oxigraph's) reads the same asserted triples, each once."""
+    parsed = {q.triple for q in ox.parse(path=str(release / RECORD), format=ox.RdfFormat.JSON_LD)}
+    scope = set(statement_scope(quads, SLUG))
+    assert parsed == scope
+    entailed = {q.triple for q in quads if q.graph_name.value.startswith(  # type: ignore[union-attr]
+        "https://w3id.org/nida/id/graph/entailed/")}
+    assert not parsed & (entailed - {q.triple for q in quads if "/graph/entailed/" not in str(q.graph_name)})

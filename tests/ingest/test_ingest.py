@@ -520,3 +520,11 @@ def test_about_us_names_no_publisher_and_errors_name_the_file(project: Path) -> 
     assert conflict.exit_code == 2
     assert conflict.output.startswith("nida: error: conflict.txt:39: --publisher 'doz' is ")
     assert snapshot(project) == before
+
+
+def test_an_ordinal_word_with_a_long_s_is_read_not_a_crash() -> None:
+    """'first' spelled with a long s (U+017F) matches the heading pattern case-insensitively (it
+    is 's' there); the ordinal lookup folds case the same way (it raised ValueError)."""
+    heading = "fir\u017ft: To the parties:"
+    layout = parse_layout(f"Title\n\nBody text here.\n\n{heading}\n1. Stop.\n\nSignatories:\n1. Org\n", "f")
+    assert [section.addressee_phrase for section in layout.sections] == ["the parties"]
