@@ -5,6 +5,7 @@ number of such statements. Built with networkx from the signature table's rows."
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
@@ -18,6 +19,8 @@ from publisher.export.tables import TABLE_ROWS, table_records
 
 NETWORK_FILE = "network.graphml"
 CACHE_KIND = "network"
+#: the tables the network is made of
+NETWORK_TABLES = ("signatures", "organizations")
 
 
 def co_signatures(rows: dict[str, list[list[str]]]) -> nx.Graph:
@@ -46,9 +49,10 @@ def graphml_bytes(graph: nx.Graph) -> bytes:
 
 
 class NetworkExporter(Exporter):
-    """Written beside the dumps in a forked process, and kept in the build cache under the
-    digests of every unit: writing GraphML for tens of thousands of edges takes networkx most
-    of a second at 100k triples, which an unchanged release need not spend again."""
+    """Written beside the dumps in a forked process, and kept in the build cache under the rows
+    it is made of (signatures and organizations): writing GraphML for tens of thousands of edges
+    takes networkx most of a second at 100k triples, which an edit that changes no signature or
+    organization need not spend again."""
 
     name = "network"
     media_type = "application/graphml+xml"
@@ -56,9 +60,10 @@ class NetworkExporter(Exporter):
     forkable = True
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        key = content_key(CACHE_KIND, [CODE, *(f"{unit.graph}\0{unit.digest}" for unit in release.units)])
+        rows = release.product(TABLE_ROWS, lambda: table_records(release))
+        key = content_key(CACHE_KIND, [CODE, *(json.dumps(rows.get(name, [])) for name in NETWORK_TABLES)])
         data = release.cache.get(CACHE_KIND, key)
         if data is None:
-            data = graphml_bytes(co_signatures(release.product(TABLE_ROWS, lambda: table_records(release))))
+            data = graphml_bytes(co_signatures(rows))
             release.cache.put(CACHE_KIND, key, data)
         return [release.write(folder / NETWORK_FILE, data)]
