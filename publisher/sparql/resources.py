@@ -1,4 +1,4 @@
-"""Linked data at /id/: each resource's triples as RDF or a small HTML page, and the query form."""
+"""Linked data at /id/: each resource's symmetric description as RDF, or a small HTML page of it."""
 
 from __future__ import annotations
 
