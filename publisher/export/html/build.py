@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from publisher.buildcache import BuildCache, Location, code_version, content_key, read_packed
 from publisher.export.base import Release, sha256_place
 from publisher.export.html.pages import Plan, build_page, index_context
-from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER, INDEX_PAGE
+from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER, INDEX_PAGE, page_link
 from publisher.export.html.render import (
     GROUPS_PER_WORKER,
     DumpNode,
@@ -20,11 +22,12 @@ from publisher.export.html.render import (
     plan_size,
     render,
     render_group,
+    script_text,
 )
 from publisher.export.html.site import Page, Site
 from publisher.export.html.store import INDEX_FILE
 from publisher.export.network import NETWORK_FILE
-from publisher.export.tables import METADATA_FILE, TABLES
+from publisher.export.tables import METADATA_FILE, TABLE_ROWS, TABLES, table_records
 from publisher.jobs import fork_map, workers
 
 TEXT_KIND = "html-text"  # a source page's text, packed with the pages
@@ -180,12 +183,22 @@ def downloads(release: Release) -> dict[str, Any]:
             "queries": [{"name": name, "href": f"../queries/{name}"} for name in names]}
 
 
+def search_entries(release: Release) -> Markup:
+    """What the index's search finds besides the pages it lists: every demand's text, linked to
+    the demand on its statement's page (from the tables' rows, a product shared with them)."""
+    rows = release.product(TABLE_ROWS, lambda: table_records(release))
+    entries = [{"text": row[4], "kind": "demand", "href": link}
+               for row in rows.get("demands", []) if (link := page_link(row[0])) is not None]
+    return script_text(json.dumps(entries, ensure_ascii=False, sort_keys=True))
+
+
 def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> Path:
-    """The index: the downloads, the example queries, and a list of every page (path, title),
-    rendered each time."""
+    """The index: the downloads, the example queries, a search, and a list of every page (path,
+    title), rendered each time."""
     listed = [Page(path, "", title) for path, title in titles]
+    context = {**index_context(listed), **downloads(release), "search": search_entries(release)}
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
-                 context={**index_context(listed), **downloads(release)})
+                 context=context)
     return release.write(root / INDEX_PAGE, render(environment(), index, version, None))
 
 

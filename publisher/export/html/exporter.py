@@ -30,14 +30,16 @@ from publisher.export.jsonld import (
     ontology_version,
 )
 from publisher.export.nogc import collector_paused
+from publisher.export.tables import TABLE_ROWS
 from publisher.jobs import Background, workers
 
 
 class HtmlExporter(Exporter):
     name = "html"
     media_type = "text/html"
-    #: the pages embed the dump's JSON-LD nodes, and `Site` reads the N-Triples dump's triples
-    needs = frozenset({JSONLD_NODES, NTRIPLES_DUMP})
+    #: the pages embed the dump's JSON-LD nodes, `Site` reads the N-Triples dump's triples, and
+    #: the index's search finds demands by their text (the tables' rows)
+    needs = frozenset({JSONLD_NODES, NTRIPLES_DUMP, TABLE_ROWS})
 
     def __init__(self) -> None:
         self.stats = CacheStats()
