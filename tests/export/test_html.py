@@ -22,6 +22,7 @@ from publisher.export.html.exporter import HtmlExporter
 from publisher.export.html.paths import page_link, page_path, relative_href
 from publisher.graph import release_quads, union_triples
 from publisher.load.dataset import load_dataset
+from publisher.settings import ONTOLOGY_NS as ONTOLOGY
 from publisher.settings import Settings
 from tests.conftest import BASE, SLUG, STATEMENT_IRI, edit, run
 
@@ -406,3 +407,18 @@ def test_the_index_search_finds_pages_and_demands_in_a_headless_browser(html: Pa
         assert browser.find_elements(By.CSS_SELECTOR, "#search-results li") == []
     finally:
         browser.quit()
+
+
+def test_the_index_counts_demands_per_addressee_and_type_as_sparql_does(release: Path) -> None:
+    store = ox.Store()
+    store.bulk_load(path=str(release / "nida.nq"), format=ox.RdfFormat.N_QUADS)
+    index = (release / "html" / "index.html").read_text(encoding="utf-8")
+    tallies = {caption: re.findall(r'<a href="([^"]+)">[^<]*</a></th><td class="bar"><span style="width: \d+%">'
+                                   r'</span></td><td class="count">(\d+)</td>', body)
+               for caption, body in re.findall(r"<caption>([^<]+)</caption>(.*?)</table>", index, re.S)}
+    for caption, prop in (("Demands per addressee", "addressee"), ("Demands per type", "demandType")):
+        query = (f"SELECT ?v (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{ONTOLOGY}Demand> ; <{ONTOLOGY}{prop}> ?v }}"
+                 " GROUP BY ?v")
+        expected = {page_link(row[0].value): row[1].value for row in store.query(query, use_default_graph_as_union=True)}
+        assert dict(tallies[caption]) == expected, caption
+        assert len(expected) >= 3

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from publisher.buildcache import BuildCache, Location, code_version, content_key, read_packed
 from publisher.export.base import Release, sha256_place
+from publisher.export.html.overview import overview
 from publisher.export.html.pages import Plan, build_page, index_context
 from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER, INDEX_PAGE, page_link
 from publisher.export.html.render import (
@@ -183,10 +184,9 @@ def downloads(release: Release) -> dict[str, Any]:
             "queries": [{"name": name, "href": f"../queries/{name}"} for name in names]}
 
 
-def search_entries(release: Release) -> Markup:
+def search_entries(rows: dict[str, list[list[str]]]) -> Markup:
     """What the index's search finds besides the pages it lists: every demand's text, linked to
-    the demand on its statement's page (from the tables' rows, a product shared with them)."""
-    rows = release.product(TABLE_ROWS, lambda: table_records(release))
+    the demand on its statement's page."""
     entries = [{"text": row[4], "kind": "demand", "href": link}
                for row in rows.get("demands", []) if (link := page_link(row[0])) is not None]
     return script_text(json.dumps(entries, ensure_ascii=False, sort_keys=True))
@@ -196,7 +196,9 @@ def write_index(release: Release, root: Path, titles: list[tuple[str, str]], ver
     """The index: the downloads, the example queries, a search, and a list of every page (path,
     title), rendered each time."""
     listed = [Page(path, "", title) for path, title in titles]
-    context = {**index_context(listed), **downloads(release), "search": search_entries(release)}
+    rows = release.product(TABLE_ROWS, lambda: table_records(release))  # shared with the tables
+    context = {**index_context(listed), **downloads(release), "search": search_entries(rows),
+               **overview(release, rows)}
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
                  context=context)
     return release.write(root / INDEX_PAGE, render(environment(), index, version, None))
