@@ -103,11 +103,12 @@ def test_renamed_organization_remakes_exactly_the_pages_that_show_its_name(corpu
     shown = {p for p, data in after.items() if p.startswith("html/") and b"Organization Three" in data}
     signs = {p for p, data in before.items() if p.startswith("statements/") and SIGNER.encode() in data}
     assert signs == {"statements/synthetic-00001.jsonld", "statements/synthetic-00002.jsonld"}
-    assert set(html.stats.missed) == {p[len("html/"):] for p in shown} - {"index.html"}
+    collection = {"index.html", "network.html"}  # rendered each time, not kept in the cache
+    assert set(html.stats.missed) == {p[len("html/"):] for p in shown} - collection
     assert sorted(html.stats.missed) == [f"organization/{SIGNER}.html", "statement/synthetic-00001.html",
                                          "statement/synthetic-00002.html"]
     assert (html.stats.hits, html.stats.misses) == (109, 3)
-    assert changed(before, after, "html/") == set(html.stats.missed) | {"index.html"}
+    assert changed(before, after, "html/") == set(html.stats.missed) | collection
     assert {f"statements/{s}.jsonld" for s in records.stats.missed} == signs
     assert records.stats.hits == 3 - len(signs)
 

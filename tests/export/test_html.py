@@ -155,10 +155,12 @@ def test_pages_are_html5_without_external_assets(pages: dict[str, str]) -> None:
         page = Page(text)
         for element in page.elements:
             assert element["tag"] not in ("link", "img", "iframe"), (name, element)
-            if element["tag"] == "script":  # no external script; the index alone has its search
-                assert "src" not in element, name
-                allowed = ("application/ld+json", "application/json", None) if name == "index.html" \
-                    else ("application/ld+json",)
+            if element["tag"] == "script":  # no external script; the index has its search, the
+                # network page its data and the Cytoscape.js the release carries
+                assert element.get("src") in ((None, "assets/cytoscape.min.js") if name == "network.html"
+                                              else (None,)), name
+                allowed = ("application/ld+json", "application/json", None) \
+                    if name in ("index.html", "network.html") else ("application/ld+json",)
                 assert element.get("type") in allowed, name
         assert sum(1 for e in page.elements if e["tag"] == "h1") == 1, name
 
@@ -265,7 +267,7 @@ def test_embedded_jsonld_is_exactly_the_page_triples(release: Path, pages: dict[
     assert set(expected) <= set(pages)
     for name, text in pages.items():
         scripts = SCRIPT.findall(text)
-        if name == "index.html":
+        if name in ("index.html", "network.html"):  # pages of the whole collection, not of resources
             assert scripts == []
             continue
         (script,) = scripts
@@ -422,3 +424,33 @@ def test_the_index_counts_demands_per_addressee_and_type_as_sparql_does(release:
         expected = {page_link(row[0].value): row[1].value for row in store.query(query, use_default_graph_as_union=True)}
         assert dict(tallies[caption]) == expected, caption
         assert len(expected) >= 3
+
+
+def test_the_network_page_draws_every_signing_organization(html: Path, tmp_path: Path) -> None:
+    """Cytoscape.js, bundled into the release, draws the co-signature network from file://."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert (html / "assets" / "cytoscape.min.js").read_bytes().startswith(b"/**\n * Copyright (c) 2016-2024, The Cytoscape")
+    browser = headless_chromium(tmp_path)
+    try:
+        browser.set_page_load_timeout(30)
+        browser.get((html / "network.html").resolve().as_uri())
+        WebDriverWait(browser, 20).until(lambda b: b.execute_script("return !!window.nidaNetwork"))
+        nodes = browser.execute_script("return window.nidaNetwork.nodes().length")
+        edges = browser.execute_script("return window.nidaNetwork.edges().length")
+        assert (nodes, edges) == (42, 861)  # 42 organizations signed (43 signatures), all co-signed once
+        summary = browser.find_element(By.ID, "network-summary").text
+        assert summary == "42 organizations; 861 of 861 ties drawn (the strongest)."
+        positions = browser.execute_script(
+            "return window.nidaNetwork.nodes().map(n => [n.position('x'), n.position('y')])")
+        assert len({(round(x), round(y)) for x, y in positions}) == 42  # laid out, not piled up
+        screenshot = tmp_path / "network.png"
+        assert browser.save_screenshot(str(screenshot))
+        assert screenshot.stat().st_size > 30_000  # a drawing, not a blank page
+        label = browser.execute_script(
+            "return window.nidaNetwork.getElementById("
+            "'https://w3id.org/nida/id/organization/syrians-for-truth-and-justice').data('label')")
+        assert label == "Syrians for Truth and Justice"
+    finally:
+        browser.quit()

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from publisher.buildcache import BuildCache, Location, code_version, content_key, read_packed
 from publisher.export.base import Release, sha256_place
-from publisher.export.html.overview import overview
+from publisher.export.html.overview import CYTOSCAPE, NETWORK_PAGE, STATIC, network_data, overview
 from publisher.export.html.pages import Plan, build_page, index_context
 from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER, INDEX_PAGE, page_link
 from publisher.export.html.render import (
@@ -192,16 +192,21 @@ def search_entries(rows: dict[str, list[list[str]]]) -> Markup:
     return script_text(json.dumps(entries, ensure_ascii=False, sort_keys=True))
 
 
-def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> Path:
-    """The index: the downloads, the example queries, a search, and a list of every page (path,
-    title), rendered each time."""
+def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> list[Path]:
+    """The index (the downloads, the example queries, the overview, a search, and a list of every
+    page) and the network page with the script it draws with, rendered each time."""
     listed = [Page(path, "", title) for path, title in titles]
     rows = release.product(TABLE_ROWS, lambda: table_records(release))  # shared with the tables
     context = {**index_context(listed), **downloads(release), "search": search_entries(rows),
                **overview(release, rows)}
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
                  context=context)
-    return release.write(root / INDEX_PAGE, render(environment(), index, version, None))
+    network = Page(NETWORK_PAGE, "network.html", "The co-signature network",
+                   context={"data": network_data(rows), "script": CYTOSCAPE})
+    env = environment()
+    return [release.write(root / INDEX_PAGE, render(env, index, version, None)),
+            release.write(root / NETWORK_PAGE, render(env, network, version, None)),
+            release.write(root / CYTOSCAPE, (STATIC / Path(CYTOSCAPE).name).read_bytes())]
 
 
 def index_file(release: Release) -> Path | None:

@@ -108,8 +108,8 @@ class HtmlExporter(Exporter):
                 written.append(root / path)
         rendered = [b.path for b in built if b.rendered]
         self.stats = CacheStats(hits=len(built) - len(rendered), misses=len(rendered), missed=rendered)
-        index = write_index(release, root, [(b.path, b.title) for b in built], version)
+        pages = write_index(release, root, [(b.path, b.title) for b in built], version)
         if index_file is not None:
             self.finishing = update.create_for(release, fingerprint, built, index_file, self.rows, root)
             self.rows = None
-        return [*written, index]
+        return [*written, *pages]

@@ -1,17 +1,24 @@
-"""The index's overview: how many demands each addressee receives and each demand type counts,
-drawn as bars in plain HTML (no script), from the tables' rows."""
+"""What the site shows of the whole collection, from the tables' rows: on the index, how many
+demands each addressee receives and each demand type counts (bars in plain HTML); on the
+network page, the co-signature network, drawn in the browser with Cytoscape.js (bundled into
+the release from its npm package, MIT licence, never fetched from a CDN)."""
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from itertools import combinations
+from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from publisher.export.base import Release
 from publisher.export.html.paths import page_link
+from publisher.export.html.render import script_text
 
 
 def tally(pairs: list[list[str]], label: Callable[[str], str]) -> list[dict[str, Any]]:
@@ -34,3 +41,28 @@ def overview(release: Release, rows: dict[str, list[list[str]]]) -> dict[str, An
 
     return {"addressees": tally(rows.get("demand_addressees", []), lambda iri: actors.get(iri, iri)),
             "demand_types": tally(rows.get("demand_types", []), concept)}
+
+
+NETWORK_PAGE = "network.html"
+CYTOSCAPE = "assets/cytoscape.min.js"
+STATIC = Path(__file__).with_name("static")
+#: the page draws at most this many ties, the strongest (network.graphml has them all)
+MAX_EDGES = 3000
+
+
+def network_data(rows: dict[str, list[list[str]]]) -> Markup:
+    """The co-signature network as the page's JSON: every organization that signed (label, link,
+    statements signed) and the strongest ties between them (statements signed together)."""
+    signed: dict[str, set[str]] = defaultdict(set)
+    for _signature, statement, *_rest, organization in rows.get("signatures", []):
+        if organization:
+            signed[statement].add(organization)
+    labels = {row[0]: row[1] for row in rows.get("organizations", [])}
+    counts = Counter(organization for members in signed.values() for organization in members)
+    pairs = Counter(pair for members in signed.values() for pair in combinations(sorted(members), 2))
+    strongest = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:MAX_EDGES]
+    nodes = [{"id": iri, "label": labels.get(iri, iri), "statements": count, "href": page_link(iri)}
+             for iri, count in sorted(counts.items())]
+    edges = [{"source": a, "target": b, "weight": weight} for (a, b), weight in sorted(strongest)]
+    data = {"nodes": nodes, "edges": edges, "ties": len(pairs)}
+    return script_text(json.dumps(data, ensure_ascii=False, sort_keys=True))

@@ -179,7 +179,7 @@ def _write_changed(release: Release, folder: Path, index: SiteIndex, fingerprint
     missed = sorted(b.path for b in built if b.rendered)
     stats = CacheStats(hits=len(kept) + len(built) - len(missed), misses=len(missed), missed=missed)
     titles = sorted([(b.path, b.title) for b in built] + [(page.path, page.title) for page in kept])
-    return [*written, write_index(release, root, titles, version)], stats
+    return [*written, *write_index(release, root, titles, version)], stats
 
 
 def _place_kept(files: list[tuple[str, str]], packed: dict[str, Location], root: Path, previous: Path | None,
