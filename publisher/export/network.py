@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -21,23 +22,49 @@ NETWORK_FILE = "network.graphml"
 CACHE_KIND = "network"
 #: the tables the network is made of
 NETWORK_TABLES = ("signatures", "organizations")
+#: the product (`Release.product`) of who signed with whom, which the site's network page reads too
+CO_SIGNATURES = "co-signatures"
 
 
-def co_signatures(rows: dict[str, list[list[str]]]) -> nx.Graph:
-    """Each organization that signed a statement, with its label and how many statements it
-    signed; each pair that signed one together, with how many."""
+@dataclass(frozen=True)
+class CoSignatures:
+    """Who signed with whom: each organization that signed a statement, with its label and how
+    many statements it signed, and each pair that signed one together, with how many."""
+
+    labels: dict[str, str]
+    statements: Counter[str]
+    ties: Counter[tuple[str, str]]
+
+    def label(self, organization: str) -> str:
+        return self.labels.get(organization, organization)
+
+
+def co_signatures(rows: dict[str, list[list[str]]]) -> CoSignatures:
     signed: dict[str, set[str]] = defaultdict(set)  # statement -> organizations
     for _signature, statement, *_rest, organization in rows.get("signatures", []):
         if organization:
             signed[statement].add(organization)
-    labels = {row[0]: row[1] for row in rows.get("organizations", [])}
-    statements = Counter(organization for members in signed.values() for organization in members)
-    pairs = Counter(pair for members in signed.values() for pair in combinations(sorted(members), 2))
+    return CoSignatures(
+        labels={row[0]: row[1] for row in rows.get("organizations", [])},
+        statements=Counter(organization for members in signed.values() for organization in members),
+        ties=Counter(pair for members in signed.values() for pair in combinations(sorted(members), 2)))
+
+
+def release_co_signatures(release: Release) -> CoSignatures:
+    """`co_signatures` of the release's tables, made once per publish for the GraphML and the
+    site's network page (a product: see `Exporter.needs`)."""
+    def make() -> CoSignatures:
+        return co_signatures(release.product(TABLE_ROWS, lambda: table_records(release)))
+
+    return release.product(CO_SIGNATURES, make)
+
+
+def network_graph(found: CoSignatures) -> nx.Graph:
     graph = nx.Graph()
-    for organization in sorted(statements):
-        graph.add_node(organization, label=labels.get(organization, organization),
-                       statements=statements[organization])
-    for (a, b), weight in sorted(pairs.items()):
+    for organization in sorted(found.statements):
+        graph.add_node(organization, label=found.label(organization),
+                       statements=found.statements[organization])
+    for (a, b), weight in sorted(found.ties.items()):
         graph.add_edge(a, b, weight=weight)
     return graph
 
@@ -56,7 +83,7 @@ class NetworkExporter(Exporter):
 
     name = "network"
     media_type = "application/graphml+xml"
-    needs = frozenset({TABLE_ROWS})
+    needs = frozenset({TABLE_ROWS, CO_SIGNATURES})
     forkable = True
 
     def write(self, release: Release, folder: Path) -> list[Path]:
@@ -64,6 +91,6 @@ class NetworkExporter(Exporter):
         key = content_key(CACHE_KIND, [CODE, *(json.dumps(rows.get(name, [])) for name in NETWORK_TABLES)])
         data = release.cache.get(CACHE_KIND, key)
         if data is None:
-            data = graphml_bytes(co_signatures(rows))
+            data = graphml_bytes(network_graph(release_co_signatures(release)))
             release.cache.put(CACHE_KIND, key, data)
         return [release.write(folder / NETWORK_FILE, data)]

@@ -27,7 +27,7 @@ from publisher.export.html.render import (
 )
 from publisher.export.html.site import Page, Site
 from publisher.export.html.store import INDEX_FILE
-from publisher.export.network import NETWORK_FILE
+from publisher.export.network import NETWORK_FILE, release_co_signatures
 from publisher.export.tables import METADATA_FILE, TABLE_ROWS, TABLES, table_records
 from publisher.jobs import fork_map, workers
 
@@ -202,7 +202,7 @@ def write_index(release: Release, root: Path, titles: list[tuple[str, str]], ver
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
                  context=context)
     network = Page(NETWORK_PAGE, "network.html", "The co-signature network",
-                   context={"data": network_data(rows), "script": CYTOSCAPE})
+                   context={"data": network_data(release_co_signatures(release)), "script": CYTOSCAPE})
     env = environment()
     return [release.write(root / INDEX_PAGE, render(env, index, version, None)),
             release.write(root / NETWORK_PAGE, render(env, network, version, None)),

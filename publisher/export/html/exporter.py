@@ -29,6 +29,7 @@ from publisher.export.jsonld import (
     dump_nodes,
     ontology_version,
 )
+from publisher.export.network import CO_SIGNATURES
 from publisher.export.nogc import collector_paused
 from publisher.export.tables import TABLE_ROWS
 from publisher.jobs import Background, workers
@@ -38,8 +39,9 @@ class HtmlExporter(Exporter):
     name = "html"
     media_type = "text/html"
     #: the pages embed the dump's JSON-LD nodes, `Site` reads the N-Triples dump's triples, and
-    #: the index's search finds demands by their text (the tables' rows)
-    needs = frozenset({JSONLD_NODES, NTRIPLES_DUMP, TABLE_ROWS})
+    #: the index's search finds demands by their text (the tables' rows), and the network page
+    #: draws who signed with whom
+    needs = frozenset({JSONLD_NODES, NTRIPLES_DUMP, TABLE_ROWS, CO_SIGNATURES})
 
     def __init__(self) -> None:
         self.stats = CacheStats()

@@ -6,9 +6,8 @@ the release from its npm package, MIT licence, never fetched from a CDN)."""
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from rdflib.namespace import SKOS
 from publisher.export.base import Release
 from publisher.export.html.paths import page_link
 from publisher.export.html.render import script_text
+from publisher.export.network import CoSignatures
 
 
 def tally(pairs: list[list[str]], label: Callable[[str], str]) -> list[dict[str, Any]]:
@@ -50,19 +50,12 @@ STATIC = Path(__file__).with_name("static")
 MAX_EDGES = 3000
 
 
-def network_data(rows: dict[str, list[list[str]]]) -> Markup:
+def network_data(found: CoSignatures) -> Markup:
     """The co-signature network as the page's JSON: every organization that signed (label, link,
     statements signed) and the strongest ties between them (statements signed together)."""
-    signed: dict[str, set[str]] = defaultdict(set)
-    for _signature, statement, *_rest, organization in rows.get("signatures", []):
-        if organization:
-            signed[statement].add(organization)
-    labels = {row[0]: row[1] for row in rows.get("organizations", [])}
-    counts = Counter(organization for members in signed.values() for organization in members)
-    pairs = Counter(pair for members in signed.values() for pair in combinations(sorted(members), 2))
-    strongest = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:MAX_EDGES]
-    nodes = [{"id": iri, "label": labels.get(iri, iri), "statements": count, "href": page_link(iri)}
-             for iri, count in sorted(counts.items())]
+    strongest = sorted(found.ties.items(), key=lambda item: (-item[1], item[0]))[:MAX_EDGES]
+    nodes = [{"id": iri, "label": found.label(iri), "statements": count, "href": page_link(iri)}
+             for iri, count in sorted(found.statements.items())]
     edges = [{"source": a, "target": b, "weight": weight} for (a, b), weight in sorted(strongest)]
-    data = {"nodes": nodes, "edges": edges, "ties": len(pairs)}
+    data = {"nodes": nodes, "edges": edges, "ties": len(found.ties)}
     return script_text(json.dumps(data, ensure_ascii=False, sort_keys=True))
