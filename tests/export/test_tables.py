@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import functools
 import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,18 +19,14 @@ from publisher.export.network import NETWORK_FILE
 from publisher.export.tables import RDF_TYPE, TABLES, TABLES_FOLDER
 from publisher.load.dataset import load_dataset
 from publisher.settings import Settings
-from tests.conftest import REPO
+from tests.conftest import REPO, loopback_server
 
 
 @pytest.fixture(scope="module")
 def tables_url(release: Path) -> Iterator[str]:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(release / TABLES_FOLDER))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback_server(handler) as url:
+        yield url
 
 
 def asserted_triples() -> set[ox.Triple]:

@@ -7,15 +7,14 @@ and each reference is reported (an error for the context, a warning for the othe
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import loopback_server, run
 
 
 class Counter(BaseHTTPRequestHandler):
@@ -37,12 +36,8 @@ class Counter(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     Counter.requests = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Counter)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback_server(Counter) as url:
+        yield url
 
 
 def test_the_counter_counts(server: str) -> None:

@@ -13,10 +13,9 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,27 +25,8 @@ import requests
 from publisher.settings import Settings
 from publisher.sparql.push import graphs_of
 from publisher.sparql.source import Source, source_quads
-from tests.conftest import BASE
-from tests.sparql.test_push import OXIGRAPH, SECRET, counts
-from tests.sparql.test_serve import free_port
-
-
-def start_oxigraph(store: Path) -> tuple[subprocess.Popen[bytes], str]:
-    if not Path(OXIGRAPH).exists():
-        pytest.fail("the oxigraph server is not installed; pip install -e '.[test]'")
-    port = free_port()
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/query", params={"query": "ASK {}"}, timeout=1)
-            return process, base
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("oxigraph did not start")
+from tests.conftest import BASE, loopback_server
+from tests.sparql.test_push import SECRET, counts, start_oxigraph
 
 
 def expected(project: Path) -> dict[str, int]:
@@ -96,11 +76,8 @@ class KillingProxy(BaseHTTPRequestHandler):
 @pytest.fixture
 def proxy() -> Iterator[str]:
     KillingProxy.puts = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), KillingProxy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback_server(KillingProxy) as url:
+        yield url
 
 
 def push(project: Path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -191,10 +168,8 @@ class Flaky(BaseHTTPRequestHandler):
 
 def test_503_is_retried_with_backoff_and_then_succeeds(project: Path) -> None:
     Flaky.failures, Flaky.seen, Flaky.graphs = 2, [], {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+    with loopback_server(Flaky) as base:
+        url = base + "/store"
         started = time.monotonic()
         result = push(project, url)
         assert result.returncode == 0, result.stderr
@@ -202,6 +177,3 @@ def test_503_is_retried_with_backoff_and_then_succeeds(project: Path) -> None:
         assert time.monotonic() - started >= 0.01  # backoff between the tries
         assert {g: body.count(b"\n") for g, body in Flaky.graphs.items()} == expected(project)
         assert SECRET not in result.stdout + result.stderr
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -8,16 +8,16 @@ store that trickles its answer a byte at a time. Each must end in one error line
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote
 
 import pytest
 
+from tests.conftest import loopback_server
 from tests.reliability.test_push_faults import push
 
 
@@ -70,11 +70,8 @@ class Store(BaseHTTPRequestHandler):
 @pytest.fixture
 def store() -> Iterator[str]:
     Store.mode, Store.graphs, Store.requests = "honest", {}, []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Store)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback_server(Store) as url:
+        yield url
 
 
 def test_an_honest_store_is_verified_by_content(project: Path, store: str) -> None:
@@ -126,11 +123,8 @@ class Trickle(BaseHTTPRequestHandler):
 
 
 def test_a_trickling_store_hits_the_overall_timeout(project: Path) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+    with loopback_server(Trickle) as base:  # request threads are daemons: a trickle never holds exit
+        url = base + "/store"
         started = time.monotonic()
         result = push(project, url)  # NIDA_PUSH_TIMEOUT=5, retries 2: each read gets a byte in time
         elapsed = time.monotonic() - started
@@ -138,6 +132,3 @@ def test_a_trickling_store_hits_the_overall_timeout(project: Path) -> None:
         assert result.stderr.strip().startswith(f"nida: error: {url}: no complete answer within 5 s while"
                                                 " uploading graph <")
         assert elapsed < 15
-    finally:
-        server.shutdown()
-        server.server_close()

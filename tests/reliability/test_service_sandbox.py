@@ -12,7 +12,6 @@ import http.server
 import os
 import re
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from publisher.settings import MAX_QUERY_NESTING, Settings
 from publisher.sparql.query import QueryPool
 from publisher.sparql.screen import QueryError, QueryRefused, check_query, first_keyword
 from publisher.sparql.source import resolve_source
-from tests.conftest import run
+from tests.conftest import loopback_server, run
 from tests.test_errors import error_line
 
 
@@ -49,12 +48,8 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    server.shutdown()
-    server.server_close()
+    with loopback_server(Recorder) as url:
+        yield url + "/sparql"
 
 
 def attacks(url: str) -> dict[str, str]:

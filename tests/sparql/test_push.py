@@ -6,17 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 import requests
 
-from tests.conftest import BASE, SLUG, edit, run
+from tests.conftest import BASE, SLUG, edit, loopback_server, run
 from tests.sparql.test_serve import free_port
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
@@ -24,22 +23,28 @@ STATEMENT_GRAPH = f"{BASE}graph/statement/{SLUG}"
 SECRET = "s3cret-do-not-print"
 
 
-@pytest.fixture
-def oxigraph(tmp_path: Path) -> Iterator[str]:
+def start_oxigraph(location: Path, *flags: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A real Oxigraph server on a free loopback port, storing in `location`, once it answers."""
     if not Path(OXIGRAPH).exists():
         pytest.fail("the oxigraph server is not installed; pip install -e '.[test]'")
     port = free_port()
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "store"),
-                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                                *flags], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             requests.get(base + "/query", params={"query": "ASK {}"}, timeout=1)
-            break
+            return process, base
         except requests.ConnectionError:
             time.sleep(0.05)
+    process.kill()
+    raise AssertionError("oxigraph did not start")
+
+
+@pytest.fixture
+def oxigraph(tmp_path: Path) -> Iterator[str]:
+    process, base = start_oxigraph(tmp_path / "store")
     yield base
     process.terminate()
     process.wait(10)
@@ -153,12 +158,8 @@ class Recorder(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake_store() -> Iterator[tuple[str, type[Recorder]]]:
     handler = type("Handler", (Recorder,), {"seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/store", handler
-    server.shutdown()
-    server.server_close()
+    with loopback_server(handler) as url:
+        yield url + "/store", handler
 
 
 def test_500_is_retried_then_reported(project: Path, fast_retries: None,

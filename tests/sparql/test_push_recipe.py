@@ -4,8 +4,6 @@ answers them; on a store whose default graph is empty, push says what to change.
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,26 +15,9 @@ from publisher.settings import Settings
 from publisher.sparql.named import named_queries
 from publisher.sparql.source import resolve_source, source_quads
 from tests.conftest import REPO, run
-from tests.sparql.test_push import OXIGRAPH
-from tests.sparql.test_serve import free_port
+from tests.sparql.test_push import start_oxigraph
 
 QUERIES = named_queries(REPO / "queries")
-
-
-def start_oxigraph(location: Path, *flags: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                                *flags], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/query", params={"query": "ASK {}"}, timeout=1)
-            return process, base
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("oxigraph did not start")
 
 
 @pytest.fixture(params=[(), ("--union-default-graph",)], ids=["stock", "union-default-graph"])
