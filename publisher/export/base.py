@@ -315,8 +315,5 @@ def release_names(folder: Path, exclude: frozenset[str] = frozenset()) -> list[s
     return [name for name in sorted(names) if name not in exclude]
 
 
-Writer = Callable[[Release, Path], list[Path]]
-
-
 PARALLEL_MIN = 20_000  # quads below which forking workers costs more than it saves
 FEW_PIECES = 20  # pieces made at once from which they are packed into one file

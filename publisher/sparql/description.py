@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from publisher.graph import RDF_TYPE
 from publisher.settings import DATASET_IRI
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-VOID_DATASET = ox.NamedNode("http://rdfs.org/ns/void#Dataset")
 DCT_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 
 #: the W3C format IRIs of what the endpoint answers in (results, then graphs)

@@ -16,13 +16,13 @@ from typing import Any
 import pyoxigraph as ox
 from rapidfuzz import fuzz
 
+from publisher.graph import RDF_TYPE
 from publisher.ingest.reconcile import normalize
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
 TYPES = {ONTOLOGY_NS + "Organization": "Organization", ONTOLOGY_NS + "Actor": "Actor"}
 LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel", PREFIXES["schema"] + "alternateName")
 ACRONYM = ONTOLOGY_NS + "acronym"
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 DEFAULT_LIMIT = 5
 MAX_QUERIES = 1000
 
