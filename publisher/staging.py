@@ -6,6 +6,7 @@ so a later run can tell a dead writer's leftovers from a live one's work.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -13,6 +14,8 @@ import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+
+from publisher.errors import InputError
 
 _STAGING_PID = re.compile(r"(?:tmp|bag|serve)-(\d+)-")
 
@@ -78,3 +81,21 @@ def swap_in(staged: Path, out: Path) -> None:
     os.rename(out, old)
     os.rename(staged, out)
     shutil.rmtree(old)
+
+
+def write_text_file(path: Path, text: str) -> None:
+    """Write a user-named file whole or not at all: staged beside it, then renamed over it.
+
+    Raises InputError naming the path when it cannot be written (no such folder, no permission).
+    """
+    staged = path.with_name(f".{path.name}.tmp-{os.getpid()}-w")
+    try:
+        staged.write_text(text, encoding="utf-8")
+        os.replace(staged, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            staged.unlink()
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot write this file ({reason}); give a path in an existing,"
+                         " writable folder", path) from None
+

@@ -10,6 +10,7 @@ from publisher.commands.common import PathArg
 from publisher.export.wikidata import quickstatements, statement_items
 from publisher.load.dataset import load_dataset
 from publisher.settings import load_settings
+from publisher.staging import write_text_file
 
 
 @click.group()
@@ -28,5 +29,5 @@ def wikidata(out: Path | None) -> None:
     if out is None:
         click.echo(commands, nl=False)
         return
-    out.write_text(commands, encoding="utf-8")
+    write_text_file(out, commands)
     click.echo(f"wrote {commands.count(chr(10))} QuickStatements commands to {out}", err=True)

@@ -40,3 +40,22 @@ def test_claims_go_on_the_statements_own_item_and_cite_it(project: Path) -> None
         f"Q4000002\tP1891\tQ4000001\t{SOURCE}\n"  # Syrians for Truth and Justice signed it
     )
     assert SLUG in SOURCE
+
+
+def test_an_out_path_that_cannot_be_written_is_one_line_and_exit_2(project: Path) -> None:
+    out = project / "no-such-folder" / "wikidata.qs"
+    result = run("export", "wikidata", "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [
+        f"nida: error: {out}: cannot write this file (No such file or directory); give a path in an"
+        " existing, writable folder"]
+    assert not (project / "no-such-folder").exists()
+
+
+def test_writing_over_a_file_leaves_no_staging_file(project: Path) -> None:
+    out = project / "wikidata.qs"
+    out.write_text("old\n", encoding="utf-8")
+    result = run("export", "wikidata", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("CREATE\n")
+    assert sorted(p.name for p in project.glob("*wikidata.qs*")) == ["wikidata.qs"]
