@@ -18,6 +18,8 @@ ONTOLOGY_IRI = "https://w3id.org/nida/ontology"
 DATA_BASE = "https://w3id.org/nida/id/"
 SHAPES_NS = "https://w3id.org/nida/shapes#"
 DATASET_IRI = "https://w3id.org/nida/id/dataset"
+#: the DCAT catalogue of release <version> is CATALOG_IRI + "/" + version
+CATALOG_IRI = "https://w3id.org/nida/id/catalog"
 #: where the files of release <version> are downloaded from: RELEASE_BASE + version + "/" + path
 RELEASE_BASE = "https://w3id.org/nida/release/"
 RELEASE_FILE = "release.toml"

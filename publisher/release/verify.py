@@ -1,4 +1,4 @@
-"""Check a release folder years later: checksums, every dump re-parsed, counts against void.ttl.
+"""Check a release folder years later: checksums, every dump re-parsed, void.ttl against it.
 
 `verify` returns the differences, one line each; an empty list means the release is intact.
 It never fetches anything: JSON-LD is read with pyoxigraph, which loads no remote context.
@@ -17,9 +17,11 @@ import pyoxigraph as ox
 
 from publisher.errors import InputError
 from publisher.export.base import release_files, release_names, sha256_file
-from publisher.export.void import DCAT, SPDX, UNDESCRIBED, VOID, VOID_FILE
+from publisher.export.dcat import DCAT, RDF_TYPE, SPDX
+from publisher.export.void import VOID, VOID_FILE
 from publisher.graph import graph_name
 from publisher.load.dataset import load_dataset
+from publisher.release.dcat import check_dcat_ap
 from publisher.release.write import CHECKSUMS
 from publisher.settings import RELEASE_BASE, Settings
 from publisher.textlines import split_lines
@@ -111,39 +113,45 @@ def _one(store: ox.Store, subject: ox.NamedNode, predicate: str) -> str | None:
 
 
 def check_void(dist: Path, void: ox.Store, parsed: dict[str, list[ox.Quad]]) -> list[str]:
-    problems = []
-    datasets = [q.subject for q in void.quads_for_pattern(None, ox.NamedNode(DCAT + "distribution"), None)]
+    """The distributions void.ttl lists against the files (size, SHA-256), its triple counts
+    against the dumps, and the catalogue against DCAT-AP 3."""
+    datasets = [q.subject for q in void.quads_for_pattern(None, ox.NamedNode(VOID + "triples"), None)
+                if ox.Quad(q.subject, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCAT + "Dataset")) in void]
     if not datasets:
-        return [f"{VOID_FILE}: describes no dcat:Dataset with distributions"]
+        return [f"{VOID_FILE}: describes no dcat:Dataset with a void:triples count"]
     dataset = datasets[0]
     if not isinstance(dataset, ox.NamedNode):
         return [f"{VOID_FILE}: the dataset is a blank node; a release's dataset has an IRI"]
     base = f"{RELEASE_BASE}{_one(void, dataset, DCAT + 'version')}/"
-    described: set[str] = set()
-    for quad in void.quads_for_pattern(dataset, ox.NamedNode(DCAT + "distribution"), None):
-        iri = quad.object
-        if not isinstance(iri, ox.NamedNode):
-            problems.append(f"{VOID_FILE}: a distribution without an IRI")
-            continue
-        name = iri.value.removeprefix(base)
-        described.add(name)
-        path = dist / name
-        if not inside(dist, name):
-            problems.append(_outside(VOID_FILE, name))
-            continue
-        if not path.is_file():
-            problems.append(f"{name}: described in {VOID_FILE} but missing")
-            continue
-        size = _one(void, iri, DCAT + "byteSize")
-        if size != str(path.stat().st_size):
-            problems.append(f"{name}: {path.stat().st_size} bytes, {VOID_FILE} says {size}")
-        checksum = _one(void, iri, SPDX + "checksum")
-        value = _one(void, ox.NamedNode(checksum), SPDX + "checksumValue") if checksum else None
-        if value != sha256_file(path):
-            problems.append(f"{name}: SHA-256 differs from {VOID_FILE}")
-    for path in release_files(dist, UNDESCRIBED):
-        if path.as_posix() not in described:
-            problems.append(f"{path.as_posix()}: not described in {VOID_FILE}")
+    problems = check_dcat_ap(dist / VOID_FILE)
+    for quad in void.quads_for_pattern(None, ox.NamedNode(DCAT + "distribution"), None):
+        problems += _check_distribution(dist, void, base, quad.object)
+    problems += _check_counts(void, dataset, parsed)
+    return problems
+
+
+def _check_distribution(dist: Path, void: ox.Store, base: str, iri: object) -> list[str]:
+    if not isinstance(iri, ox.NamedNode):
+        return [f"{VOID_FILE}: a distribution without an IRI"]
+    name = iri.value.removeprefix(base)
+    path = dist / name
+    if not inside(dist, name):
+        return [_outside(VOID_FILE, name)]
+    if not path.is_file():
+        return [f"{name}: described in {VOID_FILE} but missing"]
+    problems = []
+    size = _one(void, iri, DCAT + "byteSize")
+    if size != str(path.stat().st_size):
+        problems.append(f"{name}: {path.stat().st_size} bytes, {VOID_FILE} says {size}")
+    checksum = _one(void, iri, SPDX + "checksum")
+    value = _one(void, ox.NamedNode(checksum), SPDX + "checksumValue") if checksum else None
+    if value != sha256_file(path):
+        problems.append(f"{name}: SHA-256 differs from {VOID_FILE}")
+    return problems
+
+
+def _check_counts(void: ox.Store, dataset: ox.NamedNode, parsed: dict[str, list[ox.Quad]]) -> list[str]:
+    problems = []
     expected_total = _one(void, dataset, VOID + "triples")
     expected_graphs = {}
     for quad in void.quads_for_pattern(dataset, ox.NamedNode(VOID + "subset"), None):

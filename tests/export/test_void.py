@@ -1,4 +1,4 @@
-"""void.ttl describes the release: every file, every graph's triple count, the metadata."""
+"""void.ttl describes the release: its data files, every graph's triple count, the metadata."""
 
 from __future__ import annotations
 
@@ -32,21 +32,38 @@ def values(store: ox.Store, subject: str, predicate: str) -> list[str]:
         ox.NamedNode(subject), ox.NamedNode(predicate), None))
 
 
-def test_every_file_is_a_distribution_with_size_type_and_checksum(release: Path) -> None:
+DISTRIBUTIONS = {
+    DATASET: ["context.jsonld", "nida.jsonld", "nida.nq", "nida.nt", "nida.trig", "nida.ttl",
+              "ontology/nida.ttl", "shapes/core.ttl", "shapes/fidelity.ttl"],
+    DATASET + "/network": ["network.graphml"],
+    DATASET + "/tables": [f"tables/{name}" for name in (
+        "actors.csv", "csv-metadata.json", "demand_addressees.csv", "demand_types.csv", "demands.csv",
+        "organizations.csv", "sections.csv", "signatures.csv", "statements.csv")],
+}
+
+
+def test_the_data_files_are_distributions_with_size_type_and_checksum(release: Path) -> None:
     store = load(release)
-    files = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
-    described = [iri[len(BASE):] for iri in values(store, DATASET, DCAT + "distribution")]
-    assert described == sorted(set(files) - {"void.ttl", "SHA256SUMS"})
-    for name in described:
+    for dataset, names in DISTRIBUTIONS.items():
+        assert [iri[len(BASE):] for iri in values(store, dataset, DCAT + "distribution")] == names
+    all_described = {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(DCAT + "distribution"), None)}
+    assert len(all_described) == 19  # no HTML page, query, record or checksum file is a distribution
+    for name in (name for names in DISTRIBUTIONS.values() for name in names):
         iri = BASE + name
         data = (release / name).read_bytes()
         assert values(store, iri, DCAT + "byteSize") == [str(len(data))]
+        assert values(store, iri, DCAT + "accessURL") == values(store, iri, DCAT + "downloadURL") == [iri]
         (checksum,) = values(store, iri, SPDX + "checksum")
         assert values(store, checksum, SPDX + "checksumValue") == [hashlib.sha256(data).hexdigest()]
         assert values(store, checksum, SPDX + "algorithm") == [SPDX + "checksumAlgorithm_sha256"]
         (media,) = values(store, iri, DCAT + "mediaType")
         assert media.startswith("https://www.iana.org/assignments/media-types/")
-    assert values(store, BASE + "nida.trig", DCAT + "mediaType")[0].endswith("/application/trig")
+    iana = "https://www.iana.org/assignments/media-types/"
+    assert values(store, BASE + "nida.trig", DCAT + "mediaType") == [iana + "application/trig"]
+    assert values(store, BASE + "tables/csv-metadata.json", DCAT + "mediaType") == [iana + "application/csvm+json"]
+    assert values(store, BASE + "network.graphml", DCAT + "mediaType") == [iana + "application/xml"]
+    assert values(store, BASE + "nida.nq", DCT + "format") == [
+        "http://publications.europa.eu/resource/authority/file-type/RDF_N_QUADS"]
 
 
 def test_triple_counts_per_graph_match_the_nquads(release: Path) -> None:
