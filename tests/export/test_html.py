@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
@@ -24,6 +21,7 @@ from publisher.graph import release_quads, union_triples
 from publisher.load.dataset import load_dataset
 from publisher.settings import ONTOLOGY_NS as ONTOLOGY
 from publisher.settings import Settings
+from tests.browser import headless_chromium
 from tests.conftest import BASE, SLUG, STATEMENT_IRI, edit, run
 
 STATEMENT_PAGE = f"statement/{SLUG}.html"
@@ -295,32 +293,6 @@ def test_html_is_deterministic(project: Path, tmp_path: Path) -> None:
 
 
 # -- a real browser -------------------------------------------------------------------------------
-
-
-def _browser_paths() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not (chromium and driver):
-        message = "Debian's chromium and chromium-driver are needed (apt-get install chromium chromium-driver)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return chromium, driver
-
-
-def headless_chromium(tmp_path: Path) -> Any:
-    """Debian's chromium through chromedriver, headless, no network services of its own."""
-    chromium, driver_path = _browser_paths()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,2000"):
-        options.add_argument(flag)
-    return webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
 
 
 def test_statement_page_in_a_headless_browser(html: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from pyld import jsonld
 
 from publisher.export.jsonld import refuse_remote
 from publisher.graph import statement_scope
+from tests.browser import headless_chromium
 from tests.conftest import SLUG, STATEMENT_IRI
 
 RECORD = f"statements/{SLUG}.jsonld"
@@ -132,3 +134,32 @@ def test_pyoxigraph_reads_the_record_as_its_scope(release: Path, quads: list[ox.
     entailed = {q.triple for q in quads if q.graph_name.value.startswith(  # type: ignore[union-attr]
         "https://w3id.org/nida/id/graph/entailed/")}
     assert not parsed & (entailed - {q.triple for q in quads if "/graph/entailed/" not in str(q.graph_name)})
+
+
+JSONLD_JS = Path(__file__).parent.parent / "js" / "jsonld.min.js"
+TO_RDF = """
+const [record, done] = arguments;
+const refuse = async (url) => { throw new Error('no network: ' + url); };
+jsonld.toRDF(record, {format: 'application/n-quads', documentLoader: refuse})
+  .then((nquads) => done({nquads}), (error) => done({error: String(error)}));
+"""
+
+
+def test_jsonld_js_reads_the_record_as_its_scope(release: Path, quads: list[ox.Quad], record: Any,
+                                                  tmp_path: Path) -> None:
+    """jsonld.js 9.0.0 (tests/js/README.md) in headless Chromium, as a web client reads a record:
+    the same asserted triples as the dump's, with a loader that refuses every URL."""
+    shutil.copy(JSONLD_JS, tmp_path / JSONLD_JS.name)
+    page = tmp_path / "page.html"
+    page.write_text(f'<!doctype html><meta charset="utf-8"><script src="{JSONLD_JS.name}"></script>', encoding="utf-8")
+    browser = headless_chromium(tmp_path)
+    try:
+        browser.get(page.as_uri())
+        browser.set_script_timeout(30)
+        answer = browser.execute_async_script(TO_RDF, record)
+    finally:
+        browser.quit()
+    assert "error" not in answer, answer
+    parsed = {q.triple for q in ox.parse(answer["nquads"].encode("utf-8"), format=ox.RdfFormat.N_QUADS)}
+    assert parsed == set(statement_scope(quads, SLUG))
+    assert len(parsed) == 978
