@@ -195,10 +195,12 @@ def read_docx(data: bytes, shown: str) -> list[Block]:
 
 
 class _Numbering:
-    """Counts Word's numbered list items per list and level, as Word shows them."""
+    """Counts Word's numbered list items per list (w:num) and level, from the level's start value
+    or the list's w:startOverride (how Word restarts a list at 1), as Word shows them."""
 
     def __init__(self, document: object) -> None:
         self.formats: dict[tuple[str, str], str] = {}
+        self.starts: dict[tuple[str, str], int] = {}
         self.counts: dict[tuple[str, str], int] = {}
         part = getattr(document, "part", None)
         try:
@@ -207,22 +209,32 @@ class _Numbering:
             numbering = None
         if numbering is None:
             return
-        ns = numbering.nsmap["w"]
-        w = f"{{{ns}}}"
+        w = "{%s}" % numbering.nsmap["w"]  # noqa: UP031 - braces of Clark notation
         abstract = {a.get(w + "abstractNumId"): a for a in numbering.iter(w + "abstractNum")}
         for num in numbering.iter(w + "num"):
             ref = num.find(w + "abstractNumId")
             definition = abstract.get(ref.get(w + "val")) if ref is not None else None
+            overrides = {o.get(w + "ilvl"): o.find(w + "startOverride") for o in num.iter(w + "lvlOverride")}
             for level in definition.iter(w + "lvl") if definition is not None else ():
-                fmt = level.find(w + "numFmt")
-                self.formats[(num.get(w + "numId") or "", level.get(w + "ilvl") or "0")] = (
-                    fmt.get(w + "val") if fmt is not None else "decimal") or "decimal"
+                key = (num.get(w + "numId") or "", level.get(w + "ilvl") or "0")
+                fmt, start = level.find(w + "numFmt"), overrides.get(key[1])
+                start = start if start is not None else level.find(w + "start")
+                self.formats[key] = (fmt.get(w + "val") if fmt is not None else "decimal") or "decimal"
+                value = start.get(w + "val") if start is not None else "1"
+                self.starts[key] = int(value) if value and value.isdigit() else 1
 
     @staticmethod
     def _key(paragraph: object) -> tuple[str, str] | None:
-        ppr = getattr(getattr(paragraph, "_p", None), "pPr", None)
-        num = getattr(ppr, "numPr", None)
-        if num is None or num.numId is None:
+        """The paragraph's list and level: its own numbering, else its style's (Word's "List
+        Number" style numbers every paragraph of that style), else the base styles'."""
+        num = getattr(getattr(getattr(paragraph, "_p", None), "pPr", None), "numPr", None)
+        style = getattr(paragraph, "style", None)
+        for _ in range(16):  # styles may be based on styles; never loop on a cycle
+            if num is not None or style is None:
+                break
+            num = getattr(getattr(style.element, "pPr", None), "numPr", None)
+            style = style.base_style
+        if num is None or num.numId is None or num.numId.val == 0:  # numId 0: numbering removed
             return None
         level = num.ilvl.val if num.ilvl is not None else 0
         return str(num.numId.val), str(level)
@@ -235,7 +247,7 @@ class _Numbering:
         if key is None or self.formats.get(key, "decimal") in ("bullet", "none"):
             return ""
         self.counts[key] = self.counts.get(key, 0) + 1
-        return f"{self.counts[key]}. "
+        return f"{self.starts.get(key, 1) + self.counts[key] - 1}. "
 
 
 # ----------------------------------------------------------------------------- HTML

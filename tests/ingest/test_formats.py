@@ -70,6 +70,44 @@ def make_docx(text: str) -> bytes:
     return out.getvalue()
 
 
+def make_word_numbered_docx(text: str) -> bytes:
+    """Numbered lines as Word numbers them: paragraphs of the "List Number" style without the
+    printed number, each list restarted at 1 by a w:num of its own with a w:startOverride."""
+    import re
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    style_num = document.styles["List Number"].element.pPr.numPr.numId.val
+    abstract = next(n for n in numbering.findall(qn("w:num")) if n.numId == style_num).abstractNumId.val
+    num_id, in_list, last = 1000, False, None
+    for line in text.split("\n"):
+        item = re.match(r"^\s*\d+[.)-]\s*", line)
+        worded = any(c.isalnum() for c in line)
+        if item is None:
+            if worded and last is not None:  # a wrapped item: one Word paragraph
+                last.add_run(" " + line.strip())
+            elif line.strip():
+                document.add_paragraph(line)  # a heading, a paragraph, a lone "-"
+            in_list = in_list and not (worded and last is None)
+            last = None
+            continue
+        if not in_list:
+            num_id += 1
+            numbering.append(parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>'
+                '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+        last = document.add_paragraph(line[item.end():], style="List Number")
+        last._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num_id
+        in_list = True
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def make_html(text: str) -> bytes:
     """A saved web page: a menu, a script and a footer around <main>, one <p> per paragraph of
     the text, its lines separated by <br>."""
@@ -86,9 +124,11 @@ FORMATS: dict[str, tuple[str, str, str, Callable[[str], bytes]]] = {
     "pdf": (".pdf", "application/pdf", "pdfminer.six", make_pdf),
     "docx": (".docx", DOCX, "python-docx", make_docx),
     "html": (".html", "text/html", "beautifulsoup4", make_html),
+    "word-numbered": (".docx", DOCX, "python-docx", make_word_numbered_docx),
 }
 CASES = [("afrin-returns", "pdf"), ("afrin-returns", "docx"), ("afrin-returns", "html"),
-         ("kobani-water-crisis", "docx"), ("kobani-water-crisis", "html")]  # Arabic: not in Helvetica
+         ("kobani-water-crisis", "docx"), ("kobani-water-crisis", "html"),
+         ("kobani-water-crisis", "word-numbered"), ("detainees-disappeared", "word-numbered")]  # Arabic: not in Helvetica
 
 STRUCTURE = """
 PREFIX nida: <https://w3id.org/nida/ontology#>
@@ -287,3 +327,23 @@ def test_an_unreadable_document_is_one_line(project: Path, name: str, file: str,
     assert result.exit_code == 2
     assert result.output == message + "\n"
     assert snapshot(project) == before
+
+
+def test_the_shapes_check_the_provenance(project: Path) -> None:
+    (project / "s.pdf").write_bytes(make_pdf((FIXTURES / "afrin-returns.txt").read_text(encoding="utf-8")))
+    assert run("ingest", "s.pdf", "--slug", "afrin").exit_code == 0
+    ttl = project / "data/statements/afrin/statement.ttl"
+    text = ttl.read_text(encoding="utf-8")
+    digest = hashlib.sha256((project / "s.pdf").read_bytes()).hexdigest()
+    broken = (text.replace('"application/pdf"', '"image/png"')
+              .replace(f'"{digest}"^^xsd:hexBinary', f'"{digest[:62]}"^^xsd:hexBinary')  # 31 bytes
+              .replace('schema:softwareVersion "', 'schema:alternateName "'))
+    assert broken.count("image/png") == 1 and digest not in broken
+    ttl.write_text(broken, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--format", "json"])
+    assert result.exit_code == 1
+    violations = sorted((r["shape"].rsplit("#", 1)[1], r["focus"][len(BASE):])
+                        for r in json.loads(result.stdout)["results"] if r["severity"] == "violation")
+    assert violations == [("Checksum-value", "source/afrin/original/sha256"),
+                          ("OriginalFile-encodingFormat", "source/afrin/original"),
+                          ("SoftwareAgent-version", "source/afrin/extraction/tool")]
