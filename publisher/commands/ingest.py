@@ -1,4 +1,4 @@
-"""`nida ingest`: a statement's plain text made a draft to review."""
+"""`nida ingest`: a statement's text (plain, or a PDF, DOCX or HTML page) made a draft to review."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from publisher.settings import load_settings
 @click.option("--slug", help="Folder and IRI name of the statement (default: from its title).")
 @click.option("--publisher", help="Publishing organization: slug, name or acronym"
               " (default: the ABOUT block).")
-@click.option("--force", is_flag=True, help="Overwrite an existing statement of that slug.")
+@click.option("--force", is_flag=True, help="Overwrite an existing statement of that slug, or ingest a"
+              " statement whose text is already in data/.")
 def ingest(file: Path, slug: str | None, publisher: str | None, force: bool) -> None:
-    """Turn a statement's plain text into a draft data/statements/<slug>/ to review."""
+    """Turn a statement (UTF-8 text, PDF, DOCX or HTML) into a draft data/statements/<slug>/ to
+    review; a document is kept beside it as original.<ext>."""
     result = run_ingest(load_settings(), file, slug=slug, publisher=publisher, force=force)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
