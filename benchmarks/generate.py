@@ -7,6 +7,9 @@ exact offsets of that text. Signatories come from a shared registry with Zipf-li
 reuse, as in real collections where a few organizations sign almost everything.
 
     python benchmarks/generate.py OUT --statements 150 --organizations 5000
+
+With --shape statements, each statement is instead the bundled one rewritten (see
+`shaped_statement`): its long texts, many mentions and 40-90 signatures, varied per statement.
 """
 
 from __future__ import annotations

@@ -254,7 +254,8 @@ def table(results: dict[str, dict[str, Any]], limit: float) -> str:
             for phase in results[size][run]["phases"]:
                 if phase["phase"] not in phases:
                     phases.append(phase["phase"])
-    phases += [name for name in NAIVE_PHASES if name not in phases]
+    if "naive" in shown:
+        phases += [name for name in NAIVE_PHASES if name not in phases]
     for name in phases:
         cells = []
         for size in sizes:
