@@ -7,6 +7,9 @@ exact offsets of that text. Signatories come from a shared registry with Zipf-li
 reuse, as in real collections where a few organizations sign almost everything.
 
     python benchmarks/generate.py OUT --statements 150 --organizations 5000
+
+With --shape statements, each statement is instead the bundled one rewritten (see
+`shaped_statement`): its long texts, many mentions and 40-90 signatures, varied per statement.
 """
 
 from __future__ import annotations
@@ -254,6 +257,187 @@ def generate(out: Path, statements: int, organizations: int, demands: int = 8,
     return out
 
 
+BUNDLED = REPO / "data" / "statements" / "halt-military-escalation-northeast-syria"
+NIDA, DCT = "https://w3id.org/nida/ontology#", "http://purl.org/dc/terms/"
+ID = "https://w3id.org/nida/id/"
+#: (text property, start property, end property) of every verbatim span in a statement
+SPANS = [(DCT + "title", NIDA + "titleStart", NIDA + "titleEnd"),
+         (DCT + "alternative", NIDA + "subtitleStart", NIDA + "subtitleEnd"),
+         (NIDA + "text", NIDA + "textStart", NIDA + "textEnd"),
+         (NIDA + "nameAsPrinted", NIDA + "nameStart", NIDA + "nameEnd")]
+#: published triples per statement-shaped statement, measured at 100k (to size corpora)
+STATEMENT_TRIPLES = 1300
+
+
+@dataclass
+class Template:
+    """The bundled statement, parsed once: its triples (slug-free) and its source text."""
+
+    triples: list[tuple[str, str, object]]
+    source: str
+    slug: str
+    words: list[str]
+    mentionable: list[str]
+    organizations: list[str]
+
+
+def load_template() -> Template:
+    import rdflib
+
+    graph = rdflib.Graph().parse(BUNDLED / "statement.ttl", format="turtle")
+    source = (BUNDLED / "source.txt").read_text(encoding="utf-8")
+    triples = [(str(s), str(p), o) for s, p, o in graph]
+    mentionable = sorted({str(o) for _, p, o in triples if p == NIDA + "mentions"})
+    registry_graph = rdflib.Graph().parse(REPO / "data" / "organizations.ttl", format="turtle")
+    organizations = sorted(str(s) for s in registry_graph.subjects(
+        rdflib.RDF.type, rdflib.URIRef(NIDA + "Organization")))
+    words = [w for w in source.split() if w.isalpha() and w.islower()]
+    return Template(triples, source, BUNDLED.name, words, mentionable, organizations)
+
+
+def _term(value: object) -> str:
+    """One N-Triples term: a plain str is an IRI, anything else an rdflib literal."""
+    import rdflib
+
+    return value.n3() if isinstance(value, rdflib.Literal) else f"<{value}>"
+
+
+def shaped_statement(template: Template, slug: str, number: int, orgs: list[tuple[str, str]],
+                     rng: random.Random) -> tuple[str, str]:
+    """Return (source text, statement N-Triples) for one statement shaped like the bundled one.
+
+    Every verbatim span of the bundled statement is kept in order, lengthened by a random
+    tail; the signatures are drawn again (40-90, Zipf over the registry) and the positions
+    mention a random share of what the bundled one mentions, so no two statements are alike.
+    """
+    import rdflib
+
+    old, new = f"{ID}statement/{template.slug}", f"{ID}statement/{slug}"
+    src_old, src_new = f"{ID}source/{template.slug}", f"{ID}source/{slug}"
+
+    def rename(term: object) -> object:
+        if isinstance(term, rdflib.URIRef):
+            text = str(term)
+            if text == src_old:
+                return src_new
+            return new + text[len(old):] if text.startswith(old) else text
+        return term
+
+    signature = f"{new}/signature/"
+    spans: dict[tuple[str, str], int] = {}
+    triples: list[tuple[str, str, object]] = []
+    for s, p, o in template.triples:
+        s2, o2 = str(rename(rdflib.URIRef(s))), rename(o)
+        if s2.startswith(signature) or p in (NIDA + "hasSignature", NIDA + "signedBy"):
+            continue  # drawn again below
+        if p == NIDA + "mentions" and rng.random() < 0.3:
+            continue
+        triples.append((s2, p, o2))
+        for text_p, start_p, _ in SPANS:
+            if p == start_p:
+                spans[(s2, text_p)] = int(o)  # type: ignore[call-overload]
+    for subject in sorted({s for s, p, _ in triples if p == NIDA + "textStart"}):
+        for mention in rng.sample(template.mentionable, rng.randint(0, 4)):
+            triples.append((subject, NIDA + "mentions", mention))
+    # the body up to the signatures, span by span, each span lengthened
+    first_name = next(int(o) for s, p, o in template.triples  # type: ignore[call-overload]
+                      if p == NIDA + "nameStart" and s.endswith("/signature/1"))
+    last_name = max(int(o) for _, p, o in template.triples  # type: ignore[call-overload]
+                    if p == NIDA + "nameEnd")
+    text = Text()
+    position = 0
+    replaced: dict[tuple[str, str], tuple[str, int, int]] = {}
+    ordered = sorted(spans.items(), key=lambda item: item[1])
+    for (subject, text_p), start in ordered:
+        original = next(str(o) for s, p, o in triples if s == subject and p == text_p)
+        if start >= first_name and start < last_name:
+            continue
+        text.add(template.source[position:start])
+        piece = original
+        if text_p == DCT + "title":
+            piece = f"{original} ({number})"
+        elif text_p == NIDA + "text" and not subject.endswith("/about"):
+            tail = " ".join(rng.choices(template.words, k=rng.randint(0, 60)))
+            piece = f"{original[:-1]}, {tail}{original[-1]}" if tail else original
+        replaced[(subject, text_p)] = (piece, *text.add(piece))
+        position = start + len(original)
+        if position <= first_name <= (ordered[ordered.index(((subject, text_p), start)) + 1][1]
+                                      if ordered.index(((subject, text_p), start)) + 1 < len(ordered)
+                                      else len(template.source)):
+            # the signature list: numbered lines, drawn again
+            text.add(template.source[position:first_name - len("1. ")])
+            chosen = [orgs[i] for i in zipf_sample(rng, len(orgs), rng.randint(40, 90))]
+            for ordinal, (iri, name) in enumerate(chosen, 1):
+                text.add(f"{ordinal}. ")
+                n_start, n_end = text.add(name)
+                text.add("\n")
+                sig = f"{signature}{ordinal}"
+                triples += [(sig, RDF_TYPE, NIDA + "Signature"), (sig, DCT + "isPartOf", new),
+                            (sig, NIDA + "ordinal", rdflib.Literal(ordinal)),
+                            (sig, NIDA + "nameAsPrinted", rdflib.Literal(name)),
+                            (sig, NIDA + "nameStart", rdflib.Literal(n_start)),
+                            (sig, NIDA + "nameEnd", rdflib.Literal(n_end)),
+                            (sig, NIDA + "signatory", iri), (new, NIDA + "hasSignature", sig)]
+            for iri in sorted({iri for iri, _ in chosen}):
+                triples.append((new, NIDA + "signedBy", iri))
+            position = last_name + 1  # after the last name's line end
+    text.add(template.source[position:])
+    source = str(text)
+    raw = source.encode("utf-8")
+    lines = []
+    for s, p, o in triples:
+        if (s, p) in replaced:
+            o = rdflib.Literal(replaced[(s, p)][0], lang=o.language, datatype=o.datatype)  # type: ignore[attr-defined]
+        else:
+            for text_p, start_p, end_p in SPANS:
+                if (s, text_p) in replaced and p in (start_p, end_p):
+                    o = rdflib.Literal(replaced[(s, text_p)][1 if p == start_p else 2])
+        if s == src_new and p == NIDA + "sha256":
+            o = rdflib.Literal(hashlib.sha256(raw).hexdigest())
+        elif s == src_new and p == NIDA + "byteLength":
+            o = rdflib.Literal(len(raw))
+        elif s == src_new and p == NIDA + "charLength":
+            o = rdflib.Literal(len(source))
+        lines.append(f"{_term(s)} {_term(p)} {_term(o)} .\n")
+    return source, PREFIXES + "".join(sorted(lines))  # with @base, for editors (and run.py's edit)
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def shaped_registry(template: Template, count: int, rng: random.Random) -> tuple[str, list[tuple[str, str]]]:
+    """The bundled registry plus `count` generated organizations; (Turtle, [(IRI, name)])."""
+    names = organization_names(count, rng)
+    generated = registry(names).rsplit("<organization/syrians-for-truth-and-justice>", 1)[0]
+    bundled = (REPO / "data" / "organizations.ttl").read_text(encoding="utf-8")
+    orgs = [(iri, iri.rsplit("/", 1)[1].replace("-", " ").title()) for iri in template.organizations]
+    orgs += [(f"{ID}organization/{slugify(name)}", name) for name in names]
+    return bundled + "\n" + generated.split("\n\n", 1)[1], orgs
+
+
+def generate_statements(out: Path, statements: int, organizations: int, seed: int = 1) -> Path:
+    """Write a project folder of `statements` statements shaped like the bundled one."""
+    rng = random.Random(seed)
+    template = load_template()
+    if out.exists():
+        shutil.rmtree(out)
+    copy_project_files(out)
+    data = out / "data"
+    data.mkdir(parents=True)
+    for name in ("actors.ttl", "places.ttl", "agreements.ttl", "events.ttl"):
+        shutil.copy(REPO / "data" / name, data / name)
+    text, orgs = shaped_registry(template, organizations, rng)
+    (data / "organizations.ttl").write_text(text, encoding="utf-8")
+    for number in range(1, statements + 1):
+        slug = f"shaped-{number:05d}"
+        folder = data / "statements" / slug
+        folder.mkdir(parents=True)
+        source, ttl = shaped_statement(template, slug, number, orgs, rng)
+        (folder / "source.txt").write_text(source, encoding="utf-8")
+        (folder / "statement.ttl").write_text(ttl, encoding="utf-8")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
@@ -262,7 +446,12 @@ def main() -> None:
     parser.add_argument("--demands", type=int, default=8)
     parser.add_argument("--signatures", type=int, default=45)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=["synthetic", "statements"], default="synthetic",
+                        help="statements: shaped like the bundled statement (long texts, many mentions)")
     args = parser.parse_args()
+    if args.shape == "statements":
+        generate_statements(args.out, args.statements, args.organizations, args.seed)
+        return
     generate(args.out, args.statements, args.organizations, args.demands, args.signatures, args.seed)
 
 

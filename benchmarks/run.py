@@ -29,6 +29,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 # statements, organizations: about 1,350 triples per statement plus 2 per organization
 SIZES = {"10k": (6, 500), "100k": (70, 5000), "1m": (730, 5000)}
+#: the statement-shaped corpora (generate.py --shape statements): about 1,730 published triples
+#: per statement (half of them entailed) plus 7.7 per organization of the registry
+SHAPED_PREFIX = "st-"
+SHAPED_SIZES = {"st-10k": (5, 150), "st-100k": (50, 1500), "st-1m": (540, 5000), "st-3m": (1700, 5000)}
 
 
 def _status(field: str) -> int:
@@ -108,14 +112,48 @@ def worker_naive(corpus: Path, out: Path) -> None:
     record.timed("export: jsonld", started)
 
 
+def worker_floor(release: Path, out: Path) -> None:
+    """What pyoxigraph alone takes for the same quads: load a release's N-Quads, write the dumps.
+
+    No validation, no pages, no framing: the floor under our load and RDF exporters. Turtle and
+    N-Triples get the union of the graphs (as nida.ttl and nida.nt do); JSON-LD is pyoxigraph's
+    flat expanded form, not our compacted one.
+    """
+    from pyoxigraph import RdfFormat, Store, serialize
+
+    record = Recorder()
+    started = time.perf_counter()
+    store = Store()
+    store.bulk_load(path=str(release / "nida.nq"), format=RdfFormat.N_QUADS)
+    record.timed("load", started)
+    out.mkdir(parents=True, exist_ok=True)
+    prefixes = {"nida": "https://w3id.org/nida/ontology#", "dct": "http://purl.org/dc/terms/",
+                "skos": "http://www.w3.org/2004/02/skos/core#", "schema": "https://schema.org/"}
+    for name, file, format in (("turtle", "nida.ttl", RdfFormat.TURTLE),
+                               ("ntriples", "nida.nt", RdfFormat.N_TRIPLES),
+                               ("nquads", "nida.nq", RdfFormat.N_QUADS),
+                               ("trig", "nida.trig", RdfFormat.TRIG),
+                               ("jsonld (flat)", "nida.jsonld", RdfFormat.JSON_LD)):
+        started = time.perf_counter()
+        if format in (RdfFormat.N_QUADS, RdfFormat.TRIG, RdfFormat.JSON_LD):
+            store.dump(str(out / file), format, prefixes=prefixes if format is RdfFormat.TRIG else None)
+        else:
+            serialize((quad.triple for quad in store), str(out / file), format,
+                      prefixes=prefixes if format is RdfFormat.TURTLE else None)
+        record.timed(f"export: {name}", started)
+
+
 def corpus_for(folder: Path, size: str) -> Path:
     target = folder / size
     sys.path.insert(0, str(HERE))
-    from generate import copy_project_files, generate
+    from generate import copy_project_files, generate, generate_statements
 
     if not (target / ".complete").exists():
-        statements, organizations = SIZES[size]
-        generate(target, statements, organizations)
+        if size.startswith(SHAPED_PREFIX):
+            generate_statements(target, *SHAPED_SIZES[size])
+        else:
+            statements, organizations = SIZES[size]
+            generate(target, statements, organizations)
         (target / ".complete").write_text("")
     copy_project_files(target)  # a cached corpus is measured against today's shapes and ontology
     return target
@@ -194,7 +232,7 @@ def fmt(phase: dict[str, object] | None) -> str:
     return f"{phase['seconds']:.2f} s / {phase['peak_mb']} MB{workers}"
 
 
-RUNS = ("ours", "ours, 1 statement changed", "naive")
+RUNS = ("ours", "ours, 1 statement changed", "floor", "naive")
 
 
 def median_run(repeats: list[dict[str, Any]]) -> dict[str, Any]:
@@ -205,21 +243,23 @@ def median_run(repeats: list[dict[str, Any]]) -> dict[str, Any]:
 
 def table(results: dict[str, dict[str, Any]], limit: float) -> str:
     sizes = list(results)
+    shown = [run for run in RUNS if not all(results[s][run].get("skipped") for s in sizes)]
     header = "| phase | " + " | ".join(
         f"{run} {s}" + (f" ({results[s]['triples']:,} triples)" if run == "ours" else "")
-        for s in sizes for run in RUNS) + " |"
-    lines = [header, "|---|" + "---|" * (len(sizes) * len(RUNS))]
+        for s in sizes for run in shown) + " |"
+    lines = [header, "|---|" + "---|" * (len(sizes) * len(shown))]
     phases: list[str] = []
     for size in sizes:
-        for run in RUNS:
+        for run in shown:
             for phase in results[size][run]["phases"]:
                 if phase["phase"] not in phases:
                     phases.append(phase["phase"])
-    phases += [name for name in NAIVE_PHASES if name not in phases]
+    if "naive" in shown:
+        phases += [name for name in NAIVE_PHASES if name not in phases]
     for name in phases:
         cells = []
         for size in sizes:
-            for run in RUNS:
+            for run in shown:
                 done = {p["phase"]: p for p in results[size][run]["phases"]}
                 if name in done:
                     cells.append(fmt(done[name]))
@@ -232,7 +272,7 @@ def table(results: dict[str, dict[str, Any]], limit: float) -> str:
     totals = []
     for size in sizes:
         ours = results[size]["ours"]
-        for run in RUNS:
+        for run in shown:
             r = results[size][run]
             peak = max((int(p["peak_mb"]) for p in r["phases"]), default=0)
             wall = f"> {limit:.0f} s" if r["cut"] else f"{r['wall']:.1f} s"
@@ -243,6 +283,8 @@ def table(results: dict[str, dict[str, Any]], limit: float) -> str:
             ratio = ""
             if run == "naive":
                 ratio = f", {'≥ ' if r['cut'] else ''}{r['wall'] / ours['wall']:.1f}x ours"
+            elif run == "floor":
+                ratio = f", ours / floor {ours['wall'] / r['wall']:.1f}x"
             totals.append(f"**{wall}**{spread}, peak {peak} MB{ratio}")
     lines.append("| **total wall (whole process)** | " + " | ".join(totals) + " |")
     return "\n".join(lines) + "\n"
@@ -267,18 +309,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run ours (cold, and after one change) this many times; the median run is shown")
     parser.add_argument("--write-readme", action="store_true", help="write benchmarks/README.md")
-    parser.add_argument("--worker", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive pipeline")
+    parser.add_argument("--worker", choices=["ours", "naive", "floor"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        (worker_ours if args.worker == "ours" else worker_naive)(args.corpora, args.out)
+        workers = {"ours": worker_ours, "naive": worker_naive, "floor": worker_floor}
+        workers[args.worker](args.corpora, args.out)
         return
     results: dict[str, dict[str, Any]] = {}
     runs_folder = args.corpora / RUNS_FOLDER
     shutil.rmtree(runs_folder, ignore_errors=True)  # left by a run that was stopped
     for size in args.sizes.split(","):
         corpus = corpus_for(args.corpora, size)
-        runs: dict[str, Any] = {"ours": [], "ours, 1 statement changed": []}
+        runs: dict[str, Any] = {"ours": [], "ours, 1 statement changed": [], "floor": []}
         for repetition in range(1, max(1, args.repeat) + 1):
             # a fresh, cold cache and a fresh release folder each time; none deleted until the end
             cache, out = runs_folder / f"{size}-{repetition}-cache", runs_folder / f"{size}-{repetition}-dist"
@@ -291,13 +335,22 @@ def main() -> None:
             finally:
                 target.write_bytes(original)
             runs["ours, 1 statement changed"].append({"phases": phases, "wall": wall, "cut": cut})
-        for name in ("ours", "ours, 1 statement changed"):
+            # the floor: pyoxigraph alone, on the quads this release published
+            floor = runs_folder / f"{size}-{repetition}-floor"
+            phases, wall, cut = run_worker("floor", out, floor, args.limit)
+            runs["floor"].append({"phases": phases, "wall": wall, "cut": cut})
+        for name in ("ours", "ours, 1 statement changed", "floor"):
             runs[name] = median_run(runs[name])
-        phases, wall, cut = run_worker("naive", corpus, args.corpora / f"{size}-naive", args.naive_limit)
-        runs["naive"] = {"phases": phases, "wall": wall, "cut": cut}
+        if args.no_naive:
+            runs["naive"] = {"phases": [], "wall": 0.0, "cut": False, "skipped": True}
+        else:
+            phases, wall, cut = run_worker("naive", corpus, args.corpora / f"{size}-naive", args.naive_limit)
+            runs["naive"] = {"phases": phases, "wall": wall, "cut": cut}
         runs["triples"] = triples_of(out)
         results[size] = runs
         for run in RUNS:
+            if runs[run].get("skipped"):
+                continue
             for phase in runs[run]["phases"]:
                 print(f"{size} {run:<26} {phase['phase']:<40} {fmt(phase)}", flush=True)
             print(f"{size} {run:<26} total wall {'> ' if runs[run]['cut'] else ''}{runs[run]['wall']:.2f} s",
