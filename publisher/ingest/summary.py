@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.ingest import IngestResult
+from publisher.ingest.translation import TranslationResult
 from publisher.load import display_path
 
 
@@ -30,5 +31,22 @@ def render_summary(result: IngestResult, root: Path) -> str:
         lines.append(f"  flagged: <{entry.iri}> {entry.pref_label!r}")
     for entry in added:
         lines.append(f"  added: <{entry.iri}> {entry.pref_label!r}")
+    lines.append("written: " + ", ".join(display_path(p, root) for p in result.written))
+    return "\n".join(lines) + "\n"
+
+
+def render_translation_summary(result: TranslationResult, root: Path) -> str:
+    lines = [
+        f"ingested the {result.language} version of statement/{result.slug} as "
+        f"statement/{result.slug}/{result.language}",
+        f"  aligned by position: sections: {result.sections}, demands: {result.demands}, "
+        f"signatures: {result.signatures}",
+        f"  organizations: {result.matched} signatures matched by a recorded label, "
+        f"{len(result.recorded)} names recorded as skos:altLabel@{result.language} "
+        "of the aligned organization",
+    ]
+    for ordinal, name, organization in result.recorded:
+        lines.append(f"  recorded: signature {ordinal} {name!r} as skos:altLabel@{result.language} "
+                     f"of <{organization}>")
     lines.append("written: " + ", ".join(display_path(p, root) for p in result.written))
     return "\n".join(lines) + "\n"

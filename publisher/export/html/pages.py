@@ -25,6 +25,7 @@ from publisher.export.html.paths import (
     term_iri,
 )
 from publisher.export.html.site import Page, Site, Value
+from publisher.export.html.versions import WORK_TRANSLATION, version_blocks
 from publisher.settings import ONTOLOGY_IRI, ONTOLOGY_NS
 
 
@@ -77,7 +78,8 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
             "chars": site.value(source, NIDA + "charLength"),
         })
     shown = {RDF_TYPE, DCT + "title", DCT + "alternative", DCT + "publisher", NIDA + "hasSection",
-             NIDA + "hasPosition", NIDA + "hasSignature", NIDA + "signedBy", NIDA + "publisherProfile",
+             WORK_TRANSLATION, NIDA + "hasPosition", NIDA + "hasSignature", NIDA + "signedBy",
+             NIDA + "publisherProfile",
              "http://www.w3.org/ns/prov#wasDerivedFrom", DCT + "issued", NIDA + "publicationDateKnown"}
     return {
         "subtitle": site.value(iri, DCT + "alternative"),
@@ -85,7 +87,7 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
         "publisher": [site.link(o, path) for o in site.iris(iri, DCT + "publisher")],
         "sources": sources, "positions": positions, "sections": sections, "signatures": signatures,
         "organizations": len(set(site.iris(iri, NIDA + "signedBy"))),
-        "about": about, "rows": site.rows(iri, path, shown),
+        "about": about, "rows": site.rows(iri, path, shown), "versions": version_blocks(site, iri, path),
     }
 
 
