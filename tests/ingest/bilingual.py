@@ -14,7 +14,7 @@ from tests.conftest import STATEMENT_DIR, copy_project
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ingest"
 ENGLISH = FIXTURES / "kobani-water-crisis.txt"
 #: a faithful Arabic translation of ENGLISH, organization names in Arabic script
-ARABIC = FIXTURES / "kobani-water-crisis.ar.txt"
+ARABIC = FIXTURES.parent / "translations" / "kobani-water-crisis.ar.txt"
 KOBANI = "kobani-water-crisis"
 VERSION_TTL = f"data/statements/{KOBANI}/statement.ar.ttl"
 #: The layout parser reads English headings only until the layouts work (feat/ingest-layouts)

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from publisher.ingest.translation import detect_language
 from tests.conftest import BASE
@@ -26,6 +27,7 @@ from tests.ingest.bilingual import (  # noqa: F401  (bilingual is a fixture)
     make_bilingual,
     run,
 )
+from tests.reliability.test_release_contract import pyshacl_results, shipped_shapes
 
 ORG = BASE + "organization/"
 RECORDED = [
@@ -106,12 +108,20 @@ def test_bilingual_statement_validates_publishes_and_answers_in_both_languages(f
     assert rows == [["demand", "language", "text"]] + [
         [f"{BASE}statement/{KOBANI}/demand/{d}", language, text]
         for d, (english, arabic) in DEMANDS.items() for language, text in (("ar", arabic), ("en", english))]
+    # the published dump, entailed triples included, conforms to the shapes it ships (plain pySHACL)
+    results = pyshacl_results(Graph().parse(fresh / "dist/nida.ttl", format="turtle"),
+                              shipped_shapes(fresh / "dist", "core.ttl", "fidelity.ttl", "versions.ttl"))
+    assert [r for r in results if r[0] == "Violation" or r[2].startswith(f"{BASE}statement/{KOBANI}/ar")] == []
+    assert run("verify", "dist").exit_code == 0
     page = (fresh / "dist/html/statement" / f"{KOBANI}.html").read_text(encoding="utf-8")
     assert '<section class="version" id="ar" lang="ar" dir="rtl">' in page
     assert ('<li class="demand" id="ar/demand/1-3" value="3"><p class="verbatim"><a href="#demand/1-3">'
             "إدانة استخدام المياه كسلاح حرب.</a></p></li>") in page
     assert page.count('class="demand" id="ar/demand/') == 7
     assert page.count('class="signature" id="ar/signature/') == 6
+    source = (fresh / "dist/html/source" / f"{KOBANI}.html").read_text(encoding="utf-8")
+    assert '<section class="version" id="ar">' in source
+    assert f'<pre class="source verbatim" lang="ar" dir="rtl">{arabic_text()}</pre>' in source
 
 
 def test_language_is_detected_from_the_script() -> None:
@@ -182,3 +192,18 @@ def test_forced_again_the_version_is_the_same(fresh: Path) -> None:
     assert again.exit_code == 0, again.output
     assert "0 names recorded" in again.output  # the names are now labels of the registry
     assert snapshot(fresh) == before
+
+
+def test_a_version_needs_its_source_and_its_statement(fresh: Path) -> None:
+    folder = fresh / "data/statements" / KOBANI
+    (folder / "source.ar.txt").rename(fresh / "source.ar.txt")
+    result = run("validate")
+    assert result.exit_code == 2
+    assert result.output == (f"nida: error: data/statements/{KOBANI}/statement.ar.ttl: statement.ar.ttl has no "
+                             "source.ar.txt; add the printed text byte for byte\n")
+    (fresh / "data/statements/orphan").mkdir()
+    (folder / "statement.ar.ttl").rename(fresh / "data/statements/orphan/statement.ar.ttl")
+    result = run("validate")
+    assert result.exit_code == 2
+    assert result.output == ("nida: error: data/statements/orphan/statement.ar.ttl: a language version needs the "
+                             "statement it translates: statement.ttl is missing beside it\n")

@@ -25,7 +25,7 @@ from publisher.export.html.paths import (
     term_iri,
 )
 from publisher.export.html.site import Page, Site, Value
-from publisher.export.html.versions import WORK_TRANSLATION, version_blocks
+from publisher.export.html.versions import WORK_TRANSLATION, version_blocks, version_texts
 from publisher.settings import ONTOLOGY_IRI, ONTOLOGY_NS
 
 
@@ -122,6 +122,7 @@ def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
     if NIDA + "Source" in types:
         context["source_text"] = site.value(iri, NIDA + "content")
         context["text_href"] = posixpath.basename(path)[:-len(".html")] + ".txt"
+        context["versions"] = version_texts(site, iri)
         shown.add(NIDA + "content")
     if SKOS + "ConceptScheme" in types:
         shown.add(SKOS + "hasTopConcept")

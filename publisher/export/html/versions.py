@@ -18,6 +18,7 @@ from publisher.export.html.site import Site
 
 SCHEMA = "https://schema.org/"
 WORK_TRANSLATION = SCHEMA + "workTranslation"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 #: languages written right to left (Arabic script: Arabic, Sorani Kurdish, Persian...)
 RTL_LANGUAGES = frozenset({"ar", "ckb", "fa", "ur", "ps", "he", "yi"})
 
@@ -57,7 +58,7 @@ def version_blocks(site: Site, iri: str, path: str) -> list[dict[str, Any]]:
         signatures = [{**item(s, NIDA + "nameAsPrinted"),
                        "organization": [site.link(o, path) for o in site.iris(s, NIDA + "signatory")]}
                       for s in of_type("SignatureVersion")]
-        sources = [site.link(s, path) for s in site.iris(version, "http://www.w3.org/ns/prov#wasDerivedFrom")]
+        sources = [site.link(s, path) for s in site.iris(version, PROV_DERIVED)]
         blocks.append({
             "id": version[len(prefix):], "language": language, "dir": text_direction(language),
             "title": site.value(version, DCT + "title") or "",
@@ -65,3 +66,20 @@ def version_blocks(site: Site, iri: str, path: str) -> list[dict[str, Any]]:
             "sources": sources, "sections": sections, "signatures": signatures,
         })
     return sorted(blocks, key=lambda b: b["id"])
+
+
+def version_texts(site: Site, source: str) -> list[dict[str, Any]]:
+    """The printed texts of the language versions of the statement whose source is `source`,
+    shown on the source's page at the fragment of their own source IRI (`#ar`)."""
+    prefix = source + "/"
+    texts = []
+    for link in site.incoming(source, PROV_DERIVED):
+        statement = link.subject.value if isinstance(link.subject, ox.NamedNode) else ""
+        for version in site.iris(statement, WORK_TRANSLATION):
+            language = site.value(version, DCT + "language") or ""
+            for own in site.iris(version, PROV_DERIVED):
+                if own.startswith(prefix):
+                    texts.append({"id": own[len(prefix):], "language": language,
+                                  "dir": text_direction(language),
+                                  "text": site.value(own, NIDA + "content") or ""})
+    return sorted(texts, key=lambda t: t["id"])
