@@ -22,6 +22,7 @@ COMMANDS = {
     "validate": "publisher.commands.publish:validate",
     "publish": "publisher.commands.publish:publish",
     "ingest": "publisher.commands.ingest:ingest",
+    "concepts": "publisher.commands.concepts:concepts",
     "verify": "publisher.commands.release:verify",
     "diff": "publisher.commands.release:diff",
     "export": "publisher.commands.export:export",

@@ -26,6 +26,8 @@ RELEASE_FILE = "release.toml"
 #: the largest source.txt: it is published as one literal, which RDF parsers (Oxigraph's among
 #: them) read only up to 16 MiB per token, and escaping can double it
 MAX_SOURCE_BYTES = 8 << 20
+#: the largest original (PDF, DOCX, HTML) `nida ingest` reads: kept byte for byte, never published
+MAX_ORIGINAL_BYTES = 64 << 20
 #: JSON-LD input: the deepest nesting of arrays and objects (parsers recurse on it)
 MAX_JSON_DEPTH = 128
 #: SPARQL: the deepest bracket nesting a query may have (Oxigraph's parser overflows near 3,000)

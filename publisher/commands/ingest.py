@@ -1,4 +1,5 @@
-"""`nida ingest`: a statement's plain text made a draft to review, or a language version of one."""
+"""`nida ingest`: a statement's text (plain, or a PDF, DOCX or HTML page) made a draft to review,
+or a plain text made a language version of a statement (`--translation-of`)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,17 @@ from publisher.settings import load_settings
 @click.option("--publisher", help="Publishing organization: slug, name or acronym"
               " (default: the ABOUT block).")
 @click.option("--translation-of", "translation_of", metavar="SLUG",
-              help="Add the text as a language version of the statement SLUG, aligned to it by position.")
+              help="Add the text (UTF-8) as a language version of the statement SLUG, aligned to it"
+              " by position.")
 @click.option("--language",
               help="With --translation-of: the version's language tag (default: from its script).")
-@click.option("--force", is_flag=True, help="Overwrite an existing statement (or version) of that slug.")
+@click.option("--force", is_flag=True, help="Overwrite an existing statement (or version) of that slug, or"
+              " ingest a statement whose text is already in data/.")
 def ingest(file: Path, slug: str | None, publisher: str | None, translation_of: str | None,
            language: str | None, force: bool) -> None:
-    """Turn a statement's plain text into a draft data/statements/<slug>/ to review."""
+    """Turn a statement (UTF-8 text, PDF, DOCX or HTML) into a draft data/statements/<slug>/ to
+    review; a document is kept beside it as original.<ext>. With --translation-of, add a text as
+    a language version of a statement."""
     settings = load_settings()
     if translation_of is None:
         if language is not None:

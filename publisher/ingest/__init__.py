@@ -20,22 +20,25 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from publisher.errors import InputError
+from publisher.ingest.about import about_organization
 from publisher.ingest.draft import SectionModel, StatementModel, registry_appendix, statement_turtle
+from publisher.ingest.duplicates import check_not_ingested
 from publisher.ingest.layout import parse_layout
+from publisher.ingest.provenance import Original
 from publisher.ingest.reconcile import (
     ACTOR_BASE,
     ORGANIZATION_BASE,
     Entry,
     Match,
     Registry,
-    is_acronym_of,
     reconcile_organization,
     resolve_addressees,
     slugify,
 )
+from publisher.ingest.sources import read_statement
 from publisher.ingest.spans import Layout
 from publisher.load.dataset import NIDA, SOURCE_FILE, STATEMENT_FILE
-from publisher.load.files import check_source_file, display_path, read_text
+from publisher.load.files import display_path, read_text
 from publisher.load.parse import parse_rdf
 from publisher.locking import project_lock
 from publisher.settings import DATA_BASE, Settings
@@ -121,28 +124,6 @@ def find_publisher(registry: Registry, option: str) -> Entry:
                      "give its slug, name or acronym")
 
 
-def about_organization(registry: Registry, layout: Layout) -> tuple[Entry, Match | None]:
-    """The organization an 'ABOUT <ORG>' block describes: by acronym or name in the registry,
-    else the full name printed before '(<ORG>)' in the profile, else the heading's name."""
-    assert layout.about is not None
-    name = layout.about.name
-    for found in (registry.by_acronym(name), registry.exact(name), registry.normalized(name)):
-        if len(found) == 1:
-            return found[0], None
-    profile = layout.about.text.text if layout.about.text else ""
-    full = name
-    marker = profile.find(f"({name})")
-    if marker > 0:
-        words = profile[:marker].split()
-        for k in range(1, min(len(words), 12) + 1):
-            candidate = " ".join(words[-k:])
-            if is_acronym_of(name, candidate) and candidate[0].isupper():
-                full = candidate
-                break
-    match = reconcile_organization(registry, f"{full} ({name})" if full != name else name)
-    return match.entry, match
-
-
 def build(text: str, layout: Layout, slug: str, organizations: Registry, actors: Registry,
           publisher_option: str | None, where: str) -> tuple[StatementModel, IngestResult]:
     warnings: list[str] = []
@@ -164,12 +145,24 @@ def build(text: str, layout: Layout, slug: str, organizations: Registry, actors:
         sections.append(SectionModel(section.ordinal, section.span, [by_iri[i] for i in entries],
                                      [d.span for d in section.demands], any(new for *_, new in resolved)))
 
+    matches: list[Match] = []
+    for signature in layout.signatures:
+        match = reconcile_organization(organizations, signature.span.text)
+        matches.append(match)
+        if match.kind == "flagged":
+            warnings.append(
+                f"signature {signature.ordinal} (line {signature.span.line}) {signature.span.text!r}: "
+                f"possible duplicate of {_names(match.duplicates)} ({match.reason}); added as a new "
+                f"organization <{match.entry.iri}>, marked draft: merge by hand if it is the same")
     publisher: Entry | None = None
     about: Entry | None = None
     if publisher_option:
         publisher = find_publisher(organizations, publisher_option)
     if layout.about:
-        about, about_match = about_organization(organizations, layout)
+        found = about_organization(organizations, layout, [m.entry for m in matches])
+        about, about_match = found.entry, found.match
+        if found.warning:
+            warnings.append(found.warning)
         if about_match and about_match.kind in ("added", "flagged"):
             warnings.append(f"publisher: {layout.about.heading.text!r} is not in data/organizations.ttl; "
                             f"added as a new organization <{about.iri}>" + (
@@ -181,15 +174,6 @@ def build(text: str, layout: Layout, slug: str, organizations: Registry, actors:
                              "or fix it", where, layout.about.heading.line)
         publisher = about
 
-    matches: list[Match] = []
-    for signature in layout.signatures:
-        match = reconcile_organization(organizations, signature.span.text)
-        matches.append(match)
-        if match.kind == "flagged":
-            warnings.append(
-                f"signature {signature.ordinal} (line {signature.span.line}) {signature.span.text!r}: "
-                f"possible duplicate of {_names(match.duplicates)} ({match.reason}); added as a new "
-                f"organization <{match.entry.iri}>, marked draft: merge by hand if it is the same")
     notes = {}
     for signature, match in zip(layout.signatures, matches, strict=True):
         others = [s.ordinal for s, m in zip(layout.signatures, matches, strict=True)
@@ -221,8 +205,8 @@ def ingest(settings: Settings, file: Path, slug: str | None = None, publisher: s
     """Parse `file`, reconcile its names, and write the draft statement and registry additions."""
     root = settings.root
     shown = display_path(file, root)
-    check_source_file(file, shown)
-    text = read_text(file, root)
+    received = read_statement(file, root)
+    text = received.text
     layout = parse_layout(text, shown)
     if slug is not None and not SLUG.match(slug):
         raise InputError(f"--slug {slug!r}: use lowercase letters, digits and single '-' "
@@ -231,11 +215,11 @@ def ingest(settings: Settings, file: Path, slug: str | None = None, publisher: s
     # from reading the registries to the last write: two ingests at once each appended to the
     # registry as they had read it, and one's new organizations were lost
     with project_lock(root, exclusive=True):
-        return _ingest_locked(settings, text, layout, slug, publisher, force, shown)
+        return _ingest_locked(settings, text, layout, slug, publisher, force, shown, received.original)
 
 
 def _ingest_locked(settings: Settings, text: str, layout: Layout, slug: str, publisher: str | None,
-                   force: bool, shown: str) -> IngestResult:
+                   force: bool, shown: str, original: Original | None) -> IngestResult:
     root = settings.root
     statements = settings.data_dir / "statements"
     folder = statements / slug
@@ -248,6 +232,9 @@ def _ingest_locked(settings: Settings, text: str, layout: Layout, slug: str, pub
     actors, actor_text = load_registry(actor_path, root, NIDA.Actor, ACTOR_BASE)
     # entries that only use an IRI (untyped) keep their slug taken but never match a label
     model, result = build(text, layout, slug, organizations, actors, publisher, shown)
+    if not force:
+        check_not_ingested(statements, text, original, root, shown)
+    model.original = original
 
     statement = statement_turtle(model)
     org_added = registry_appendix(org_text, slug, organizations.new_entries, organizations.extended_entries,
@@ -264,7 +251,9 @@ def _ingest_locked(settings: Settings, text: str, layout: Layout, slug: str, pub
     if actor_added:
         writes[actor_path] = actor_text + actor_added
     result.folder = folder
-    result.written = _write(statements, folder, text, statement, writes, root)
+    kept = {original.kept_as: original.data} if original else {}
+    result.written = _write(statements, folder, {SOURCE_FILE: text.encode("utf-8"), **kept,
+                                                 STATEMENT_FILE: statement.encode("utf-8")}, writes, root)
     return result
 
 
@@ -278,9 +267,10 @@ def _check_turtle(content: str, name: str) -> None:
                          "nothing was written") from None
 
 
-def _write(statements: Path, folder: Path, source: str, statement: str, registries: dict[Path, str],
+def _write(statements: Path, folder: Path, files: dict[str, bytes], registries: dict[Path, str],
            root: Path) -> list[Path]:
-    """Stage every file under a temporary name, then rename them into place."""
+    """Stage every file under a temporary name, then rename them into place; `files` are the
+    statement folder's (source.txt, an original, statement.ttl)."""
     staged_files: list[tuple[Path, Path]] = []
     staged_dir: Path | None = None
     originals = {path: path.read_bytes() if path.exists() else None for path in registries}
@@ -292,8 +282,8 @@ def _write(statements: Path, folder: Path, source: str, statement: str, registri
             remove_stale(path.parent, (f".{path.name}.tmp-*",))
         prefix = f".ingest-tmp-{os.getpid()}-{folder.name}-"
         staged_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=statements))
-        (staged_dir / SOURCE_FILE).write_bytes(source.encode("utf-8"))
-        (staged_dir / STATEMENT_FILE).write_bytes(statement.encode("utf-8"))
+        for name, data in files.items():
+            (staged_dir / name).write_bytes(data)
         staged_dir.chmod(0o755)
         for path, content in registries.items():
             handle, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
@@ -321,4 +311,4 @@ def _write(statements: Path, folder: Path, source: str, statement: str, registri
             temp.unlink(missing_ok=True)
         if staged_dir is not None:
             shutil.rmtree(staged_dir, ignore_errors=True)
-    return [folder / SOURCE_FILE, folder / STATEMENT_FILE, *registries]
+    return [*(folder / name for name in files), *registries]

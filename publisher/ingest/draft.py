@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal
 
+from publisher.ingest.provenance import SPDX, Original, provenance_nodes, source_links
 from publisher.ingest.reconcile import Entry, Match
 from publisher.ingest.spans import Layout, Span
 from publisher.settings import DATA_BASE, ONTOLOGY_NS
@@ -41,6 +42,7 @@ class StatementModel:
     publisher: Entry | None
     about_describes: Entry | None
     notes: dict[int, str] = field(default_factory=dict)  # signature ordinal -> editorial note
+    original: Original | None = None  # the PDF, DOCX or HTML page source.txt was extracted from
 
 
 def literal(text: str) -> str:
@@ -114,6 +116,7 @@ def statement_turtle(model: StatementModel) -> str:
         "@prefix dct: <http://purl.org/dc/terms/> .",
         f"@prefix skos: <{SKOS}> .",
         "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        *([f"@prefix spdx: <{SPDX}> ."] if model.original else []),
         "",
         RULE, "# Statement", RULE, "",
         _node(statement, "nida:Statement", props),
@@ -123,8 +126,13 @@ def statement_turtle(model: StatementModel) -> str:
             ("nida:byteLength", str(len(data))),
             ("nida:charLength", str(len(model.source))),
             ("schema:encodingFormat", literal("text/plain; charset=utf-8")),
+            *(source_links(slug) if model.original else []),
         ]),
     ]
+    if model.original:
+        kept = model.original.kept_as
+        out += [RULE, f"# Where source.txt comes from: the text extracted from {kept}", RULE, ""]
+        out += [_node(*node) for node in provenance_nodes(slug, model.original)]
     if layout.positions:
         out += [RULE, "# Body: one position per sentence, in body order (kind and meaning: to review)",
                 RULE, ""]

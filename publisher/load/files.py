@@ -87,7 +87,7 @@ def read_text(path: Path, root: Path) -> str:
         ) from None
 
 
-def check_source_file(path: Path, shown: str) -> None:
+def check_source_file(path: Path, shown: str, limit: int = MAX_SOURCE_BYTES) -> None:
     """A statement's text (`source.txt`, or the file given to `nida ingest`), checked before it is
     read: a regular file (a FIFO or /dev/zero would be read for ever) of at most MAX_SOURCE_BYTES
     (it is published as one literal)."""
@@ -102,6 +102,7 @@ def check_source_file(path: Path, shown: str) -> None:
     if not stat.S_ISREG(found.st_mode):
         raise InputError("not a regular file (a FIFO or device); save the statement's text as a file and"
                          " give its path", shown)
-    if found.st_size > MAX_SOURCE_BYTES:
-        raise InputError(f"{found.st_size} bytes, more than the {MAX_SOURCE_BYTES} a source text may have"
-                         " (it is published as one literal); check it is the statement's text alone", shown)
+    if found.st_size > limit:
+        what = ("a source text may have (it is published as one literal); check it is the statement's text"
+                if limit == MAX_SOURCE_BYTES else "an original document may have; check it is the statement")
+        raise InputError(f"{found.st_size} bytes, more than the {limit} {what} alone", shown)

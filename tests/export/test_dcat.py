@@ -11,6 +11,8 @@ import pytest
 
 from publisher.release.dcat import check_dcat_ap
 from tests.conftest import run
+from tests.export.test_void import load as store
+from tests.export.test_void import values as objects
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
@@ -19,17 +21,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CATALOG = "https://w3id.org/nida/id/catalog/0.1.0"
 DATASET = "https://w3id.org/nida/id/dataset/0.1.0"
 BASE = "https://w3id.org/nida/release/0.1.0/"
-
-
-def store(release: Path) -> ox.Store:
-    found = ox.Store()
-    found.load(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE)
-    return found
-
-
-def objects(found: ox.Store, subject: str, predicate: str) -> list[str]:
-    return sorted(q.object.value for q in found.quads_for_pattern(
-        ox.NamedNode(subject), ox.NamedNode(predicate), None))
 
 
 def subjects(found: ox.Store, kind: str) -> list[str]:
