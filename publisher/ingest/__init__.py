@@ -37,7 +37,7 @@ from publisher.ingest.reconcile import (
 )
 from publisher.ingest.sources import read_statement
 from publisher.ingest.spans import Layout
-from publisher.load.dataset import NIDA, SOURCE_FILE, STATEMENT_FILE
+from publisher.load.dataset import NIDA, SOURCE_FILE, STATEMENT_FILE, version_files
 from publisher.load.files import display_path, read_text
 from publisher.load.parse import parse_rdf
 from publisher.locking import project_lock
@@ -252,6 +252,7 @@ def _ingest_locked(settings: Settings, text: str, layout: Layout, slug: str, pub
         writes[actor_path] = actor_text + actor_added
     result.folder = folder
     kept = {original.kept_as: original.data} if original else {}
+    kept |= version_files(folder)  # --force keeps the statement's language versions (shapes check them)
     result.written = _write(statements, folder, {SOURCE_FILE: text.encode("utf-8"), **kept,
                                                  STATEMENT_FILE: statement.encode("utf-8")}, writes, root)
     return result

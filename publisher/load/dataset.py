@@ -59,6 +59,15 @@ def version_source(file: Path) -> Path:
     return file.parent / f"source.{version_language(file)}.txt"
 
 
+def version_files(folder: Path) -> dict[str, bytes]:
+    """The language versions in a statement folder (name -> bytes): each statement.<lang>.ttl
+    and its source.<lang>.txt, where there is one."""
+    if not folder.is_dir():
+        return {}
+    versions = sorted(p for p in folder.iterdir() if version_language(p) and p.is_file())
+    return {p.name: p.read_bytes() for v in versions for p in (v, version_source(v)) if p.is_file()}
+
+
 @dataclass(frozen=True)
 class Location:
     """The file (relative to the project root where possible) and line of a subject."""

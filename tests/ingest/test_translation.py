@@ -20,6 +20,7 @@ from rdflib import Graph
 from publisher.ingest.translation import detect_language
 from tests.conftest import BASE
 from tests.ingest.bilingual import (  # noqa: F401  (bilingual is a fixture)
+    ENGLISH,
     KOBANI,
     VERSION_TTL,
     arabic_text,
@@ -207,3 +208,12 @@ def test_a_version_needs_its_source_and_its_statement(fresh: Path) -> None:
     assert result.exit_code == 2
     assert result.output == ("nida: error: data/statements/orphan/statement.ar.ttl: a language version needs the "
                              "statement it translates: statement.ttl is missing beside it\n")
+
+
+def test_the_statement_ingested_again_keeps_its_versions(fresh: Path) -> None:
+    folder = fresh / "data/statements" / KOBANI
+    versions = {name: (folder / name).read_bytes() for name in ("statement.ar.ttl", "source.ar.txt")}
+    again = run("ingest", str(ENGLISH), "--slug", KOBANI, "--force")
+    assert again.exit_code == 0, again.output
+    assert {name: (folder / name).read_bytes() for name in versions} == versions
+    assert run("validate").exit_code == 0

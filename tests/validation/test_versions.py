@@ -170,3 +170,20 @@ def test_a_broken_version_fails_with_the_message(c: Case, fresh: Path) -> None:
     assert found[0]["file"] == VERSION_TTL
     line = (fresh / VERSION_TTL).read_text(encoding="utf-8").splitlines()[found[0]["line"] - 1]
     assert line == f"<{c.focus[len(BASE):]}>"
+
+
+def test_the_fast_engine_reports_what_whole_graph_pyshacl_does(fresh: Path) -> None:
+    """The sharded engine and plain pySHACL agree on a version broken in many ways at once."""
+    for c in CASES:
+        if c.name in ("a section fewer", "a demand fewer", "a signature fewer", "aligned with the next demand",
+                      "another organization", "no language", "untagged demand", "no name start"):
+            mutate(fresh, c)
+
+    def results(*options: str) -> list[tuple[str, ...]]:
+        report = json.loads(run("validate", "--format", "json", "--no-cache", *options).stdout)
+        return sorted((r["severity"], r["shape"], r["focus"], str(r["value"]), r["message"])
+                      for r in report["results"])
+
+    fast = results()
+    assert fast == results("--engine", "pyshacl")
+    assert len([r for r in fast if r[2].startswith(VERSION)]) == 8
