@@ -180,6 +180,10 @@ def version_turtle(text: str, layout: Layout, original: Original, organizations:
                   ("nida:subtitleStart", str(layout.subtitle.start)),
                   ("nida:subtitleEnd", str(layout.subtitle.end))]
     props.append(("prov:wasDerivedFrom", f"<source/{slug}/{language}>"))
+    parts = [part(original.sections[s.ordinal]) for s in layout.sections]
+    parts += [part(original.demands[(s.ordinal, d.ordinal)]) for s in layout.sections for d in s.demands]
+    parts += [part(original.signatures[s.ordinal][0]) for s in layout.signatures]
+    props.append(("dct:hasPart", "\n        " + ",\n        ".join(parts)))
     out = [
         f"# The {language} version of statement {slug}, made by `nida ingest --translation-of {slug}` from",
         f"# source.{language}.txt. Its sections, demands and signatures are aligned by position to those of",

@@ -114,6 +114,16 @@ def test_bilingual_statement_validates_publishes_and_answers_in_both_languages(f
                               shipped_shapes(fresh / "dist", "core.ttl", "fidelity.ttl", "versions.ttl"))
     assert [r for r in results if r[0] == "Violation" or r[2].startswith(f"{BASE}statement/{KOBANI}/ar")] == []
     assert run("verify", "dist").exit_code == 0
+    # the statement's record holds the version: every asserted triple of its nodes
+    graph = f" <{BASE}graph/statement/{KOBANI}> .\n"
+    lines = (fresh / "dist/nida.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    asserted = Graph().parse(data="".join(line[:-len(graph)] + " .\n" for line in lines if line.endswith(graph)),
+                             format="nt")
+    version = {t for t in asserted if str(t[0]).startswith(f"{BASE}statement/{KOBANI}/ar")
+               or str(t[0]) == f"{BASE}source/{KOBANI}/ar"}
+    assert len(version) == 26 + 6 + 3 * 7 + 7 * 7 + 6 * 8  # version, source, sections, demands, signatures
+    record = Graph().parse(fresh / "dist/statements" / f"{KOBANI}.jsonld", format="json-ld")
+    assert version - set(record) == set()
     page = (fresh / "dist/html/statement" / f"{KOBANI}.html").read_text(encoding="utf-8")
     assert '<section class="version" id="ar" lang="ar" dir="rtl">' in page
     assert ('<li class="demand" id="ar/demand/1-3" value="3"><p class="verbatim"><a href="#demand/1-3">'

@@ -112,6 +112,9 @@ CASES = [
          f"This signature names {ORG}pel-civil-waves, but the signature it is aligned with "
          f"({STATEMENT}/signature/3) is signed by {ORG}taa-marbouta: a version's signature names the organization "
          "of the statement's signature at the same position"),
+    case("a part not listed", V, r"\n        <statement/[^>]+/ar/demand/2-1>,", "", "VersionListsPart",
+         f"{VERSION}/demand/2-1", f"The version {VERSION} does not list this part in its dct:hasPart: add it there "
+         "(the version's record reaches its parts through dct:hasPart)"),
     case("text off by one", D11, r"nida:textStart (\d+) ;", "TEXT_START_PLUS_ONE", "PassageTextAtOffsets", BASE + D11,
          "nida:text is not verbatim at"),
 ]
