@@ -18,7 +18,7 @@ import pytest
 from rdflib import Graph
 
 from publisher.ingest.translation import detect_language
-from tests.conftest import BASE
+from tests.conftest import BASE, copy_project
 from tests.ingest.bilingual import (  # noqa: F401  (bilingual is a fixture)
     ENGLISH,
     KOBANI,
@@ -227,3 +227,24 @@ def test_the_statement_ingested_again_keeps_its_versions(fresh: Path) -> None:
     assert again.exit_code == 0, again.output
     assert {name: (folder / name).read_bytes() for name in versions} == versions
     assert run("validate").exit_code == 0
+
+
+def test_a_version_added_after_a_publish_republishes_as_a_cold_publish(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The re-publish that reuses the cache and the site index writes what a cold one does."""
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("NIDA_ROOT", raising=False)
+    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache"))
+    copy_project(root)
+    assert run("ingest", str(ENGLISH), "--slug", KOBANI).exit_code == 0
+    assert run("publish", "-q").exit_code == 0
+    (root / "version.txt").write_text(arabic_text(), encoding="utf-8")
+    assert run("ingest", "version.txt", "--translation-of", KOBANI).exit_code == 0
+    assert run("publish", "-q").exit_code == 0
+    monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cold-cache"))
+    assert run("publish", "-q", "--out", str(tmp_path / "cold")).exit_code == 0
+    files = sorted(p.relative_to(root / "dist") for p in (root / "dist").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "cold") for p in (tmp_path / "cold").rglob("*") if p.is_file())
+    assert [f for f in files if (root / "dist" / f).read_bytes() != (tmp_path / "cold" / f).read_bytes()] == []
