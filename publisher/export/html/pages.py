@@ -105,7 +105,7 @@ def _organization_signed(site: Site, iri: str, path: str) -> list[dict[str, Any]
     } for statement, signatures in sorted(by_statement.items())]
 
 
-def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
+def _resource_context(site: Site, iri: str, path: str, subjects: list[str]) -> dict[str, Any]:
     context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None}
     skip_back: set[str] = set()
     types = site.types(iri)
@@ -122,7 +122,7 @@ def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
     if NIDA + "Source" in types:
         context["source_text"] = site.value(iri, NIDA + "content")
         context["text_href"] = posixpath.basename(path)[:-len(".html")] + ".txt"
-        context["versions"] = version_texts(site, iri)
+        context["versions"] = version_texts(site, iri, subjects)
         shown.add(NIDA + "content")
     if SKOS + "ConceptScheme" in types:
         shown.add(SKOS + "hasTopConcept")
@@ -202,7 +202,8 @@ def build_page(site: Site, plan: Plan) -> Page:
     if path.startswith("statement/"):
         context = base | _statement_context(site, iri, path)
         return Page(path, "statement.html", site.label(iri), triples, context)
-    return Page(path, "resource.html", site.label(iri), triples, base | _resource_context(site, iri, path))
+    return Page(path, "resource.html", site.label(iri), triples,
+                base | _resource_context(site, iri, path, plan.subjects))
 
 
 def build_pages(site: Site) -> list[Page]:

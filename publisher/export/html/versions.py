@@ -9,6 +9,7 @@ sections, demands and signatures in printed order, each at the fragment of its o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
@@ -68,18 +69,15 @@ def version_blocks(site: Site, iri: str, path: str) -> list[dict[str, Any]]:
     return sorted(blocks, key=lambda b: b["id"])
 
 
-def version_texts(site: Site, source: str) -> list[dict[str, Any]]:
-    """The printed texts of the language versions of the statement whose source is `source`,
-    shown on the source's page at the fragment of their own source IRI (`#ar`)."""
+def version_texts(site: Site, source: str, subjects: Iterable[str]) -> list[dict[str, Any]]:
+    """The printed texts of the language versions on the page of the statement's source
+    `source`: the page's other sources, `source/<slug>/<lang>`, at the fragment `#<lang>`. (Only
+    the page's own subjects are read: a change elsewhere does not rebuild the page.)"""
     prefix = source + "/"
     texts = []
-    for link in site.incoming(source, PROV_DERIVED):
-        statement = link.subject.value if isinstance(link.subject, ox.NamedNode) else ""
-        for version in site.iris(statement, WORK_TRANSLATION):
-            language = site.value(version, DCT + "language") or ""
-            for own in site.iris(version, PROV_DERIVED):
-                if own.startswith(prefix):
-                    texts.append({"id": own[len(prefix):], "language": language,
-                                  "dir": text_direction(language),
-                                  "text": site.value(own, NIDA + "content") or ""})
-    return sorted(texts, key=lambda t: t["id"])
+    for own in sorted(s for s in subjects if s.startswith(prefix)):
+        if NIDA + "Source" in site.types(own):
+            language = own[len(prefix):]
+            texts.append({"id": language, "language": language, "dir": text_direction(language),
+                          "text": site.value(own, NIDA + "content") or ""})
+    return texts
