@@ -53,6 +53,7 @@ from publisher.ingest.vocabulary import (
     SIGNATORY_HEADINGS,
     alternatives,
     every,
+    fold,
 )
 
 SEPARATOR = r"\s*[:.\-\u2013\u2014]\s*"
@@ -84,8 +85,11 @@ def is_section(line: Line) -> re.Match[str] | None:
 
 def ordinal_of(word: str) -> int:
     """1 for 'First', 'أولاً' or 'Yekem' (case and spacing folded)."""
-    folded = " ".join(word.casefold().split())
-    return next(words.index(folded) + 1 for words in ORDINALS.values() if folded in words)
+    for words in ORDINALS.values():
+        folded = [fold(w) for w in words]
+        if fold(word) in folded:
+            return folded.index(fold(word)) + 1
+    raise ValueError(word)  # pragma: no cover - SECTION matches only words of the table
 
 
 def structural(line: Line) -> bool:
@@ -230,8 +234,7 @@ def _open_section(cursor: Cursor, body: Body, section: re.Match[str]) -> None:
     word = section.group("word")
     ordinal = len(body.sections) + 1
     if word and ordinal_of(word) != ordinal:
-        language = next(k for k, words in ORDINALS.items() if " ".join(word.casefold().split()) in words)
-        names = ORDINALS[language]
+        names = next(ws for ws in ORDINALS.values() if fold(word) in [fold(w) for w in ws])
         expected = names[ordinal - 1].capitalize() if ordinal <= len(names) else ""
         raise cursor.fail(f"section heading {word!r} where {expected!r} was expected: sections are "
                           f"numbered {', '.join(n.capitalize() for n in names[:3])}... in order", line.number)

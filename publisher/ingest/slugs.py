@@ -45,6 +45,8 @@ def romanize_arabic_word(word: str) -> str:
             following = letters[k + 1] if k + 1 < len(letters) else ""
             consonant, vowel = WEAK[char]
             out.append(consonant if k == 0 or following in VOWEL_LETTERS else vowel)
+        elif char == "ع":  # ain: unwritten inside a word, read as its vowel at the start ("ala")
+            out.append("a" if k == 0 else "")
         elif char.isdigit():
             out.append(str(unicodedata.decimal(char)))
         else:

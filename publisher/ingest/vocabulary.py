@@ -65,11 +65,21 @@ STOP_WORDS = frozenset({
 })
 
 
+#: Arabic tanween and shadda: "أولاً", "أولًا" and "أولا" are one word as typed by different hands
+MARKS = re.compile("[\u064b\u0651]")
+
+
+def fold(word: str) -> str:
+    """A word as the table compares it: case, runs of spaces and optional Arabic marks folded."""
+    return MARKS.sub("", " ".join(word.casefold().split()))
+
+
 def alternatives(words: list[str]) -> str:
     """A regex alternation of the words, longest first (so 'signatory organizations' wins over
-    'signatories'), spaces matching any run of spaces."""
-    ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    'signatories'), spaces matching any run of spaces, Arabic marks optional anywhere."""
+    ordered = sorted({fold(w) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join("".join(re.escape(c).replace(r"\ ", r"\s+") + "[\u064b\u0651]?" for c in w)
+                    for w in ordered)
 
 
 def every(table: dict[str, list[str]]) -> list[str]:
