@@ -164,6 +164,21 @@ def test_variants_validate_and_publish(ingested: tuple[Path, dict[str, Result]],
     for case in CASES.values():
         assert (f'<{BASE}statement/{case["slug"]}> <http://purl.org/dc/terms/language> '
                 f'"{case["language"]}"^^<http://www.w3.org/2001/XMLSchema#language>') in nt
+    # the Arabic statement's text is shown right to left: subtitle, 5 positions, 3 section
+    # headings, 7 demands; its source text too; the page's own words and English text stay as they are
+    arabic = CASES["kobani-water-crisis-ar"]["slug"]
+    page = (root / "dist/html/statement" / f"{arabic}.html").read_text(encoding="utf-8")
+    assert page.count('lang="ar" dir="rtl"') == 16
+    assert '<p class="verbatim" lang="ar" dir="rtl">مطالبة جميع الأطراف' in page
+    assert '<h1 class="verbatim" id="title" dir="auto">سوريا:' in page
+    source = (root / "dist/html/source" / f"{arabic}.html").read_text(encoding="utf-8")
+    assert '<pre class="source verbatim" lang="ar" dir="rtl">' in source
+    kurmanji = (root / "dist/html/statement" / f"{CASES['kobani-water-crisis-ku']['slug']}.html").read_text(
+        encoding="utf-8")
+    assert kurmanji.count('lang="ku" dir="ltr"') == 1 + 5 + 3 + 7
+    english = (root / "dist/html/statement" / f"{CASES['idlib-schools-bullets']['slug']}.html").read_text(
+        encoding="utf-8")
+    assert " dir=\"rtl\"" not in english and " lang=" not in english.split("<body", 1)[1]
 
 
 # ----------------------------------------------------------------------------- unreadable layouts

@@ -27,6 +27,18 @@ from publisher.export.html.paths import (
 from publisher.export.html.site import Page, Site, Value
 from publisher.settings import ONTOLOGY_IRI, ONTOLOGY_NS
 
+#: languages written right to left; a statement's text in one is shown with dir="rtl"
+RTL = frozenset({"ar", "ckb", "fa", "he", "ur", "ps", "syr"})
+
+
+def _text_language(site: Site, statement: str) -> dict[str, str | None]:
+    """lang and dir for the statement's verbatim text (dct:language, the body's); none for
+    English, the pages' own language."""
+    language = site.value(statement, DCT + "language")
+    if not language or language == "en":
+        return {"lang": None, "dir": None}
+    return {"lang": language, "dir": "rtl" if language.split("-")[0] in RTL else "ltr"}
+
 
 def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
     prefix = iri + "/"
@@ -85,7 +97,7 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
         "publisher": [site.link(o, path) for o in site.iris(iri, DCT + "publisher")],
         "sources": sources, "positions": positions, "sections": sections, "signatures": signatures,
         "organizations": len(set(site.iris(iri, NIDA + "signedBy"))),
-        "about": about, "rows": site.rows(iri, path, shown),
+        "about": about, "rows": site.rows(iri, path, shown), **_text_language(site, iri),
     }
 
 
@@ -104,7 +116,8 @@ def _organization_signed(site: Site, iri: str, path: str) -> list[dict[str, Any]
 
 
 def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
-    context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None}
+    context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None,
+                               "lang": None, "dir": None}
     skip_back: set[str] = set()
     types = site.types(iri)
     if NIDA + "Organization" in types:
@@ -119,6 +132,8 @@ def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
     shown = {RDF_TYPE, DCT + "title", SKOS + "prefLabel"}  # the page's heading
     if NIDA + "Source" in types:
         context["source_text"] = site.value(iri, NIDA + "content")
+        for derived in site.incoming(iri, "http://www.w3.org/ns/prov#wasDerivedFrom"):
+            context.update(_text_language(site, term_iri(derived.subject)))
         context["text_href"] = posixpath.basename(path)[:-len(".html")] + ".txt"
         shown.add(NIDA + "content")
     if SKOS + "ConceptScheme" in types:
