@@ -270,3 +270,11 @@ def test_default_slug(title: str, slug: str) -> None:
 def test_romanized_arabic_words() -> None:
     assert [romanize_arabic_word(w) for w in ("سوريا", "الدولي", "كوباني", "وقف", "يوم")] == [
         "surya", "al-duli", "kubani", "wqf", "yum"]
+
+
+@pytest.mark.parametrize("marker", ["المطالب:", "التوصيات", "Daxwazên me:", "Demands:"])
+def test_a_demands_marker_before_addressed_sections_is_not_a_position(marker: str) -> None:
+    text = AR.replace("أولاً: إلى", marker + "\n\nأولاً: إلى", 1)
+    layout = parse_layout(text, "x")
+    assert [(s.line, s.text) for s in layout.lead_ins] == [(9, "لذلك، نطالب بما يلي:"), (11, marker)]
+    assert len(layout.positions) == 5 and [len(s.demands) for s in layout.sections] == [3, 2, 2]
