@@ -18,6 +18,7 @@ def render_summary(result: IngestResult, root: Path) -> str:
         f"ingested statement/{result.slug} into {display_path(result.folder, root)}",
         f"  sections: {result.sections}, demands: {result.demands}, body sentences: {result.positions}, "
         f"signatures: {result.signatures}",
+        f"  language: {result.language} (of the body: dct:language)",
         f"  organizations: {len(matched)} matched ({len(matched) - len(normalized)} exact, "
         f"{len(normalized)} after normalization, their printed forms recorded as skos:altLabel), "
         f"{len(added)} added, {len(flagged)} flagged as possible duplicates (added, marked draft)",
@@ -27,6 +28,8 @@ def render_summary(result: IngestResult, root: Path) -> str:
         f"  draft nodes to review: {result.draft_nodes} "
         "(nida validate lists them as warnings)",
     ]
+    for line, text in result.lead_ins:
+        lines.append(f"  lead-in, not a position: line {line} {text!r}")
     for entry in flagged:
         lines.append(f"  flagged: <{entry.iri}> {entry.pref_label!r}")
     for entry in added:

@@ -17,19 +17,10 @@ ENGLISH = FIXTURES / "kobani-water-crisis.txt"
 ARABIC = FIXTURES.parent / "translations" / "kobani-water-crisis.ar.txt"
 KOBANI = "kobani-water-crisis"
 VERSION_TTL = f"data/statements/{KOBANI}/statement.ar.ttl"
-#: The layout parser reads English headings only until the layouts work (feat/ingest-layouts)
-#: reads Arabic ones: until then the Arabic text is given with these structural lines in the
-#: parser's English form (the bodies, demands and names stay Arabic).
-PARSER_HEADINGS = (("أولاً: إلى ", "First: To "), ("ثانياً: إلى ", "Second: To "),
-                   ("ثالثاً: إلى ", "Third: To "), ("الموقّعون:", "Signatories:"), ("حول STJ", "ABOUT STJ"))
 
 
 def arabic_text() -> str:
-    text = ARABIC.read_text(encoding="utf-8")
-    for arabic, english in PARSER_HEADINGS:
-        assert text.count(arabic) == 1, arabic
-        text = text.replace(arabic, english)
-    return text
+    return ARABIC.read_text(encoding="utf-8")
 
 
 def run(*args: str) -> Result:

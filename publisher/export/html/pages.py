@@ -28,6 +28,18 @@ from publisher.export.html.site import Page, Site, Value
 from publisher.export.html.versions import WORK_TRANSLATION, version_blocks, version_texts
 from publisher.settings import ONTOLOGY_IRI, ONTOLOGY_NS
 
+#: languages written right to left; a statement's text in one is shown with dir="rtl"
+RTL = frozenset({"ar", "ckb", "fa", "he", "ur", "ps", "syr"})
+
+
+def _text_language(site: Site, statement: str) -> dict[str, str | None]:
+    """lang and dir for the statement's verbatim text (dct:language, the body's); none for
+    English, the pages' own language."""
+    language = site.value(statement, DCT + "language")
+    if not language or language == "en":
+        return {"lang": None, "dir": None}
+    return {"lang": language, "dir": "rtl" if language.split("-")[0] in RTL else "ltr"}
+
 
 def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
     prefix = iri + "/"
@@ -88,6 +100,7 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
         "sources": sources, "positions": positions, "sections": sections, "signatures": signatures,
         "organizations": len(set(site.iris(iri, NIDA + "signedBy"))),
         "about": about, "rows": site.rows(iri, path, shown), "versions": version_blocks(site, iri, path),
+        **_text_language(site, iri),
     }
 
 
@@ -106,7 +119,8 @@ def _organization_signed(site: Site, iri: str, path: str) -> list[dict[str, Any]
 
 
 def _resource_context(site: Site, iri: str, path: str, subjects: list[str]) -> dict[str, Any]:
-    context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None}
+    context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None,
+                               "lang": None, "dir": None}
     skip_back: set[str] = set()
     types = site.types(iri)
     if NIDA + "Organization" in types:
@@ -121,6 +135,8 @@ def _resource_context(site: Site, iri: str, path: str, subjects: list[str]) -> d
     shown = {RDF_TYPE, DCT + "title", SKOS + "prefLabel"}  # the page's heading
     if NIDA + "Source" in types:
         context["source_text"] = site.value(iri, NIDA + "content")
+        for derived in site.incoming(iri, "http://www.w3.org/ns/prov#wasDerivedFrom"):
+            context.update(_text_language(site, term_iri(derived.subject)))
         context["text_href"] = posixpath.basename(path)[:-len(".html")] + ".txt"
         context["versions"] = version_texts(site, iri, subjects)
         shown.add(NIDA + "content")
