@@ -47,8 +47,6 @@ from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
 from publisher.staging import remove_stale
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-#: languages written right to left in Arabic script, for `dir="rtl"` (docs/MODEL.md)
-RTL_LANGUAGES = frozenset({"ar", "ckb", "fa", "ur", "ps", "he", "yi"})
 #: letters of Sorani Kurdish that Arabic does not use: a text with them is Kurdish (ckb)
 SORANI = frozenset("ڕڵۆێە")
 

@@ -25,11 +25,8 @@ from publisher.export.html.paths import (
     term_iri,
 )
 from publisher.export.html.site import Page, Site, Value
-from publisher.export.html.versions import WORK_TRANSLATION, version_blocks, version_texts
+from publisher.export.html.versions import WORK_TRANSLATION, text_direction, version_blocks, version_texts
 from publisher.settings import ONTOLOGY_IRI, ONTOLOGY_NS
-
-#: languages written right to left; a statement's text in one is shown with dir="rtl"
-RTL = frozenset({"ar", "ckb", "fa", "he", "ur", "ps", "syr"})
 
 
 def _text_language(site: Site, statement: str) -> dict[str, str | None]:
@@ -38,7 +35,7 @@ def _text_language(site: Site, statement: str) -> dict[str, str | None]:
     language = site.value(statement, DCT + "language")
     if not language or language == "en":
         return {"lang": None, "dir": None}
-    return {"lang": language, "dir": "rtl" if language.split("-")[0] in RTL else "ltr"}
+    return {"lang": language, "dir": text_direction(language)}
 
 
 def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from publisher.export.html.site import Site
 SCHEMA = "https://schema.org/"
 WORK_TRANSLATION = SCHEMA + "workTranslation"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-#: languages written right to left (Arabic script: Arabic, Sorani Kurdish, Persian...)
-RTL_LANGUAGES = frozenset({"ar", "ckb", "fa", "ur", "ps", "he", "yi"})
+#: languages written right to left (Arabic script: Arabic, Sorani Kurdish, Persian...; Hebrew, Syriac)
+RTL_LANGUAGES = frozenset({"ar", "ckb", "fa", "ur", "ps", "he", "yi", "syr"})
 
 
 def text_direction(language: str) -> str:
