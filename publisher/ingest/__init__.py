@@ -23,6 +23,7 @@ from publisher.errors import InputError
 from publisher.ingest.about import about_organization
 from publisher.ingest.draft import SectionModel, StatementModel, registry_appendix, statement_turtle
 from publisher.ingest.duplicates import check_not_ingested
+from publisher.ingest.language import body_language, title_mismatch
 from publisher.ingest.layout import parse_layout
 from publisher.ingest.provenance import Original
 from publisher.ingest.reconcile import (
@@ -33,11 +34,11 @@ from publisher.ingest.reconcile import (
     Registry,
     reconcile_organization,
     resolve_addressees,
-    slugify,
 )
+from publisher.ingest.slugs import default_slug
 from publisher.ingest.sources import read_statement
 from publisher.ingest.spans import Layout
-from publisher.load.dataset import NIDA, SOURCE_FILE, STATEMENT_FILE
+from publisher.load.dataset import NIDA, SOURCE_FILE, STATEMENT_FILE, version_files
 from publisher.load.files import display_path, read_text
 from publisher.load.parse import parse_rdf
 from publisher.locking import project_lock
@@ -45,7 +46,6 @@ from publisher.settings import DATA_BASE, Settings
 from publisher.staging import remove_stale, swap_in
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_SLUG = 60
 ORGANIZATIONS_FILE = "organizations.ttl"
 ACTORS_FILE = "actors.ttl"
 
@@ -65,6 +65,8 @@ class IngestResult:
     actors_added: list[Entry]
     warnings: list[str] = field(default_factory=list)
     draft_sections: int = 0
+    language: str = "en"
+    lead_ins: list[tuple[int, str]] = field(default_factory=list)  # (line, text): not positions
 
     def organizations(self, *kinds: str) -> list[Entry]:
         """Distinct organizations of the signatures and the publisher, by outcome: exact or
@@ -85,13 +87,6 @@ class IngestResult:
         addressee, new actors, and organizations flagged as possible duplicates."""
         return (1 + self.positions + self.demands + self.draft_sections + len(self.actors_added)
                 + len(self.organizations("flagged")))
-
-
-def default_slug(title: str) -> str:
-    slug = slugify(title)
-    if len(slug) <= MAX_SLUG:
-        return slug
-    return slug[:MAX_SLUG + 1].rsplit("-", 1)[0]
 
 
 def load_registry(path: Path, root: Path, kind: URIRef, base: str) -> tuple[Registry, str]:
@@ -126,7 +121,8 @@ def find_publisher(registry: Registry, option: str) -> Entry:
 
 def build(text: str, layout: Layout, slug: str, organizations: Registry, actors: Registry,
           publisher_option: str | None, where: str) -> tuple[StatementModel, IngestResult]:
-    warnings: list[str] = []
+    language = body_language(layout)
+    warnings: list[str] = [w for w in [title_mismatch(layout, language)] if w]
     sections: list[SectionModel] = []
     actors_matched: list[Entry] = []
     for section in layout.sections:
@@ -185,13 +181,14 @@ def build(text: str, layout: Layout, slug: str, organizations: Registry, actors:
         warnings.append(f"line {number}: {line!r} is not modeled (not a signatory, no organization named)")
 
     model = StatementModel(slug, text, layout, sections, matches, publisher,
-                           about if layout.about and layout.about.text else None, notes)
+                           about if layout.about and layout.about.text else None, notes, language=language)
     result = IngestResult(
         slug=slug, folder=Path(), written=[],
         sections=len(layout.sections), demands=sum(len(s.demands) for s in layout.sections),
         positions=len(layout.positions), signatures=len(layout.signatures), matches=matches,
         publisher=publisher, actors_matched=actors_matched, actors_added=actors.new_entries,
-        warnings=warnings, draft_sections=sum(1 for s in sections if s.draft),
+        warnings=warnings, draft_sections=sum(1 for s in sections if s.draft), language=language,
+        lead_ins=[(span.line, span.text) for span in layout.lead_ins],
     )
     return model, result
 
@@ -252,6 +249,7 @@ def _ingest_locked(settings: Settings, text: str, layout: Layout, slug: str, pub
         writes[actor_path] = actor_text + actor_added
     result.folder = folder
     kept = {original.kept_as: original.data} if original else {}
+    kept |= version_files(folder)  # --force keeps the statement's language versions (shapes check them)
     result.written = _write(statements, folder, {SOURCE_FILE: text.encode("utf-8"), **kept,
                                                  STATEMENT_FILE: statement.encode("utf-8")}, writes, root)
     return result

@@ -43,6 +43,7 @@ class StatementModel:
     about_describes: Entry | None
     notes: dict[int, str] = field(default_factory=dict)  # signature ordinal -> editorial note
     original: Original | None = None  # the PDF, DOCX or HTML page source.txt was extracted from
+    language: str = "en"  # of the body (publisher/ingest/language.py)
 
 
 def literal(text: str) -> str:
@@ -90,7 +91,7 @@ def statement_turtle(model: StatementModel) -> str:
                   ("nida:subtitleEnd", str(layout.subtitle.end))]
     if model.publisher:
         props.append(("dct:publisher", ref(model.publisher)))
-    props += [("dct:language", '"en"^^xsd:language'),
+    props += [("dct:language", f'"{model.language}"^^xsd:language'),
               ("nida:publicationDateKnown", "false"),
               ("prov:wasDerivedFrom", f"<source/{slug}>")]
     if layout.about and model.about_describes and layout.about.text:

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from publisher.errors import InputError
+from publisher.ingest.lists import Item, item, marker_example, numbered, numbering_problem
 from publisher.ingest.sentences import sentences
 from publisher.ingest.spans import (
     About,
@@ -43,26 +44,33 @@ from publisher.ingest.spans import (
     Span,
     split_lines,
 )
+from publisher.ingest.vocabulary import (
+    ADDRESS_WORDS,
+    APPEAL_WORDS,
+    DEMAND_HEADINGS,
+    LEAD_INS,
+    ORDINALS,
+    SIGNATORY_HEADINGS,
+    alternatives,
+    every,
+    fold,
+)
 
-ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-                 "tenth", "eleventh", "twelfth"]
+SEPARATOR = r"\s*[:.\-\u2013\u2014]\s*"
 SECTION = re.compile(
-    r"^\s*(?:(?P<word>" + "|".join(ORDINAL_WORDS) + r")\s*[:.\-\u2013\u2014]\s*)?"
-    r"(?P<to>To\s+(?P<rest>.+))$",
+    r"^\s*(?:(?P<word>" + alternatives(every(ORDINALS)) + r")" + SEPARATOR + r")?"
+    r"(?P<to>(?:" + alternatives(every(ADDRESS_WORDS)) + r")\s+(?P<rest>.+))$",
     re.IGNORECASE,
 )
-NUMBERED = re.compile(r"^\s*(?P<number>\d+)\s*(?P<mark>[.)\-\u2013])\s*(?P<text>\S.*)$")
-SIGNATORIES = re.compile(
-    r"^\s*(?:signatory\s+organi[sz]ations|signatories|signed\s+by|signing\s+organi[sz]ations|"
-    r"the\s+undersigned\s+organi[sz]ations|undersigned\s+organi[sz]ations|list\s+of\s+signatories)"
-    r"\s*:?$",
-    re.IGNORECASE,
-)
+SIGNATORIES = re.compile(r"^\s*(?:" + alternatives(every(SIGNATORY_HEADINGS)) + r")\s*:?$", re.IGNORECASE)
+DEMAND_HEADING = re.compile(r"^\s*(?:" + alternatives(every(DEMAND_HEADINGS)) + r")\s*:?$", re.IGNORECASE)
+LEAD_IN = re.compile(r"^(?:" + "|".join(LEAD_INS.values()) + r")\s*:$", re.IGNORECASE)
 ABOUT = re.compile(r"^\s*(?P<heading>ABOUT\s+(?P<name>\S(?:.*[^\s:])?))(?:\s*:)?$")
 STRAY = re.compile(r"^\s*[-\u2013\u2014_*\u2022]+\s*$")
-BULLET = re.compile(r"^\s*[-\u2022*]\s+(?P<text>\S.*)$")
-APPEAL = re.compile(r"^\s*Finally\b", re.IGNORECASE)
+APPEAL = re.compile(r"^\s*(?:" + alternatives(every(APPEAL_WORDS)) + r")(?!\w)", re.IGNORECASE)
 QUALIFIER = re.compile(r"(?<!\s)\s+[\u2013\u2014-]\s+")  # tried once per run of spaces: linear
+#: signatories printed on one line: "A, B; C" or "أ، ب"
+NAME_RUN = re.compile(r"[^\s,;\u060c\u061b](?:[^,;\u060c\u061b]*[^\s,;\u060c\u061b])?")
 #: "ABOUT US" and the like name no organization: the block is then not modeled
 NOT_AN_ORGANIZATION = {"us", "the signatories", "the signatory organizations", "this statement"}
 TERMINAL = (".", ":", "!", "?", ";", "…")
@@ -75,11 +83,21 @@ def is_section(line: Line) -> re.Match[str] | None:
     return None
 
 
-def structural(line: Line) -> bool:
-    return bool(is_section(line) or NUMBERED.match(line.text) or SIGNATORIES.match(line.text)
-                or ABOUT.match(line.text))
+def ordinal_of(word: str) -> int:
+    """1 for 'First', 'أولاً' or 'Yekem' (case and spacing folded)."""
+    for words in ORDINALS.values():
+        folded = [fold(w) for w in words]
+        if fold(word) in folded:
+            return folded.index(fold(word)) + 1
+    raise ValueError(word)  # pragma: no cover - SECTION matches only words of the table
 
-NO_DEMANDS = "section without numbered demands: number the demands under its heading (1. ..., 2. ...)"
+
+def structural(line: Line) -> bool:
+    return bool(is_section(line) or numbered(line) or SIGNATORIES.match(line.text)
+                or ABOUT.match(line.text) or DEMAND_HEADING.match(line.text))
+
+NO_DEMANDS = ("section without demands: list the demands under its heading (1. ..., 2. ...; a. ...; or"
+              " - ... bullets)")
 
 
 class Cursor:
@@ -121,6 +139,8 @@ class Body:
     last_demand: Demand | None = None
     list_closed: bool = False
     signatories_at: int | None = None
+    marker: str = "number"  # the kind of marker of the current section's list
+    lead_ins: list[Span] = field(default_factory=list)
 
 
 def parse_layout(text: str, where: str) -> Layout:
@@ -132,7 +152,8 @@ def parse_layout(text: str, where: str) -> Layout:
     body, heading = _body(cursor)
     signatures = _signatures(cursor, heading)
     about = _about(cursor, body.skipped)
-    return Layout(title, subtitle, body.sections, body.positions, signatures, about, body.skipped)
+    return Layout(title, subtitle, body.sections, body.positions, signatures, about, body.skipped,
+                  body.lead_ins)
 
 
 def _header(cursor: Cursor) -> tuple[Span, Span | None]:
@@ -170,12 +191,13 @@ def _header(cursor: Cursor) -> tuple[Span, Span | None]:
 
 
 def _body(cursor: Cursor) -> tuple[Body, int]:
-    """Paragraphs (as positions, sentence by sentence), addressed sections and their numbered
-    demands, up to the signatories' heading."""
+    """Paragraphs (as positions, sentence by sentence), addressed sections and their demands,
+    up to the signatories' heading."""
     body = Body()
     while not cursor.done():
         line = cursor.line
-        if line.blank or STRAY.match(line.text):
+        listed = item(line) if body.current is not None and not body.list_closed else numbered(line)
+        if line.blank or (STRAY.match(line.text) and listed is None):
             body.last_demand = None
         elif SIGNATORIES.match(line.text):
             body.signatories_at = cursor.i
@@ -184,8 +206,10 @@ def _body(cursor: Cursor) -> tuple[Body, int]:
             break
         elif section := is_section(line):
             _open_section(cursor, body, section)
-        elif numbered := NUMBERED.match(line.text):
-            _add_demand(cursor, body, numbered)
+        elif DEMAND_HEADING.match(line.text):
+            _demand_heading(cursor, body)
+        elif listed is not None:
+            _add_demand(cursor, body, listed)
         elif body.last_demand is not None and not APPEAL.match(line.text):  # a demand wrapped over lines
             end = line.stripped().end
             span = body.last_demand.span
@@ -198,7 +222,8 @@ def _body(cursor: Cursor) -> tuple[Body, int]:
     if body.signatories_at is None:
         at = next((ln.number for ln in cursor.lines if ABOUT.match(ln.text)), cursor.lines[-1].number)
         raise cursor.fail("no signatories block: add a line 'Signatory organizations:' (or 'Signatories:', "
-                          "'Signed by:') followed by the numbered list of signatories", at)
+                          "'Signed by:', 'المنظمات الموقعة:', 'Rêxistinên îmzeker:') followed by the list "
+                          "of signatories", at)
     return body, body.signatories_at
 
 
@@ -208,10 +233,11 @@ def _open_section(cursor: Cursor, body: Body, section: re.Match[str]) -> None:
     line = cursor.line
     word = section.group("word")
     ordinal = len(body.sections) + 1
-    if word and ORDINAL_WORDS.index(word.casefold()) + 1 != ordinal:
-        expected = ORDINAL_WORDS[ordinal - 1].capitalize() if ordinal <= len(ORDINAL_WORDS) else ""
-        raise cursor.fail(f"section heading {word!r} where {expected!r} was expected: "
-                          "sections are numbered First, Second, Third... in order", line.number)
+    if word and ordinal_of(word) != ordinal:
+        names = next(ws for ws in ORDINALS.values() if fold(word) in [fold(w) for w in ws])
+        expected = names[ordinal - 1].capitalize() if ordinal <= len(names) else ""
+        raise cursor.fail(f"section heading {word!r} where {expected!r} was expected: sections are "
+                          f"numbered {', '.join(n.capitalize() for n in names[:3])}... in order", line.number)
     if body.current is not None and not body.current.demands:
         raise cursor.fail(NO_DEMANDS, body.current.span.line)
     rest = section.group("rest").rstrip()[:-1].rstrip()  # without the closing ':'
@@ -223,8 +249,22 @@ def _open_section(cursor: Cursor, body: Body, section: re.Match[str]) -> None:
     body.last_demand = None
 
 
-def _add_demand(cursor: Cursor, body: Body, numbered: re.Match[str]) -> None:
-    """A numbered line in a section is its next demand, numbered 1, 2, 3... without gaps."""
+def _demand_heading(cursor: Cursor, body: Body) -> None:
+    """'Demands:' / 'المطالب:' / 'Daxwaz:' announces the addressed sections; it names no
+    addressee, which every section needs, so a list right under it is refused."""
+    line = cursor.line
+    following = next((ln for ln in cursor.lines[cursor.i + 1:] if not ln.blank), None)
+    if following is not None and item(following) is not None:
+        raise cursor.fail(f"the demands under {line.text.strip()!r} name no addressee: add a heading "
+                          "such as 'First: To <addressee>:' (أولاً: إلى <الجهة>: / Yekem: Ji bo <...>:) "
+                          "above the list", following.number)
+    body.lead_ins.append(line.stripped())
+    body.last_demand = None
+
+
+def _add_demand(cursor: Cursor, body: Body, listed: Item) -> None:
+    """A list line in a section is its next demand: numbers and letters count up without
+    gaps, bullets are counted as printed; one kind of marker per list."""
     line = cursor.line
     current = body.current
     if current is None or body.list_closed:
@@ -234,17 +274,23 @@ def _add_demand(cursor: Cursor, body: Body, numbered: re.Match[str]) -> None:
                               "'First: To <addressee>:' above demands)", line.number)
         raise cursor.fail("numbered demand outside an addressed section: add a heading such as "
                           "'First: To <addressee>:' above the list", line.number)
-    number = int(numbered.group("number"))
     expected_number = len(current.demands) + 1
-    if number != expected_number:
-        raise cursor.fail(_numbering_problem("demand", number, expected_number), line.number)
-    body.last_demand = Demand(number, line.group(numbered, "text"))
+    if current.demands and body.marker != listed.kind:
+        raise cursor.fail(f"demand marked as a {listed.kind} in a list of {body.marker}s: mark every "
+                          f"demand of a section the same way ({marker_example(body.marker)})", line.number)
+    body.marker = listed.kind
+    if listed.value is not None and listed.value != expected_number:
+        problem = numbering_problem("demand", listed.value, expected_number, listed.kind)
+        raise cursor.fail(problem, line.number)
+    body.last_demand = Demand(expected_number, listed.text)
     current.demands.append(body.last_demand)
 
 
 def _add_paragraph(cursor: Cursor, body: Body) -> None:
     """Consecutive non-blank, non-structural lines: one paragraph, a position per sentence
-    (the first of a closing appeal marked so); it closes the section's list of demands."""
+    (the first of a closing appeal marked so); it closes the section's list of demands. A last
+    sentence that only leads in to the demands ("Therefore, we call for the following:") says
+    nothing of its own: it is kept as a lead-in, not a position."""
     lines = cursor.lines
     first = cursor.i
     while (following := cursor.next_line()) is not None and not following.blank \
@@ -254,14 +300,24 @@ def _add_paragraph(cursor: Cursor, body: Body) -> None:
         raise cursor.fail(NO_DEMANDS, body.current.span.line)
     appeal = bool(APPEAL.match(lines[first].text))
     begin, end = lines[first].stripped().start, lines[cursor.i].stripped().end
-    for k, sentence in enumerate(sentences(cursor.source[begin:end], begin, lines[first].number)):
+    found = sentences(cursor.source[begin:end], begin, lines[first].number)
+    if found and LEAD_IN.match(found[-1].text) and _announces_demands(cursor):
+        body.lead_ins.append(found.pop())
+    for k, sentence in enumerate(found):
         body.positions.append(Position(len(body.positions) + 1, sentence, appeal=appeal and k == 0))
     body.list_closed = body.current is not None
 
 
+def _announces_demands(cursor: Cursor) -> bool:
+    following = next((ln for ln in cursor.lines[cursor.i + 1:] if not ln.blank), None)
+    return following is not None and bool(is_section(following) or DEMAND_HEADING.match(following.text)
+                                          or item(following))
+
+
 def _signatures(cursor: Cursor, heading: int) -> list[Signature]:
     """The signatories after their heading, up to an ABOUT block: numbered 1, 2, 3... without
-    gaps, or one per line unnumbered (bullets allowed)."""
+    gaps, one per line unnumbered (bullets allowed), or several on a line separated by commas
+    or semicolons (Arabic ones too)."""
     signatures: list[Signature] = []
     numbered_list: bool | None = None
     cursor.i = heading + 1
@@ -269,30 +325,39 @@ def _signatures(cursor: Cursor, heading: int) -> list[Signature]:
         line = cursor.line
         if ABOUT.match(line.text):
             break
-        numbered = NUMBERED.match(line.text)
-        if line.blank or STRAY.match(line.text):
+        listed = item(line)
+        if line.blank or (STRAY.match(line.text) and listed is None):
             pass
-        elif numbered and numbered_list is not False:
+        elif listed is not None and listed.kind == "number" and numbered_list is not False:
             numbered_list = True
-            number = int(numbered.group("number"))
+            assert listed.value is not None
             expected_number = len(signatures) + 1
-            if number != expected_number:
-                raise cursor.fail(_numbering_problem("signatory", number, expected_number), line.number)
-            signatures.append(Signature(number, line.group(numbered, "text")))
+            if listed.value != expected_number:
+                raise cursor.fail(numbering_problem("signatory", listed.value, expected_number), line.number)
+            signatures.append(Signature(listed.value, listed.text))
         elif numbered_list is True:
             raise cursor.fail("a line without a number in the numbered list of signatories: number it,"
                               " join it to the line above if it continues that name, or end the list"
                               " with 'ABOUT <ORG>'", line.number)
         else:
             numbered_list = False
-            bullet = BULLET.match(line.text)
-            span = line.group(bullet, "text") if bullet else line.stripped()
-            signatures.append(Signature(len(signatures) + 1, span))
+            span = listed.text if listed is not None else line.stripped()
+            for name in _names_on_line(span):
+                signatures.append(Signature(len(signatures) + 1, name))
         cursor.i += 1
     if not signatures:
-        raise cursor.fail("the signatories block lists no signatories: add one numbered line per"
-                          " organization", cursor.lines[heading].number)
+        raise cursor.fail("the signatories block lists no signatories: add one line per organization"
+                          " (numbered or not), or their names separated by commas",
+                          cursor.lines[heading].number)
     return signatures
+
+
+def _names_on_line(span: Span) -> list[Span]:
+    """The names on one unnumbered signatory line: split at commas and semicolons (a trailing
+    one or a closing full stop is not part of a name)."""
+    text = span.text.rstrip(".")
+    return [Span(m.group(), span.start + m.start(), span.start + m.end(), span.line)
+            for m in NAME_RUN.finditer(text)]
 
 
 def _about(cursor: Cursor, skipped: list[tuple[int, str]]) -> About | None:
@@ -313,12 +378,3 @@ def _about(cursor: Cursor, skipped: list[tuple[int, str]]) -> About | None:
         skipped.append((line.number, heading.text))
         return None
     return About(heading, match.group("name"), profile)
-
-
-def _numbering_problem(kind: str, number: int, expected: int) -> str:
-    if number < expected:
-        return (f"{kind} number {number} repeats or goes back (expected {expected}): "
-                "number the list 1, 2, 3... as printed, each number once")
-    missing = ", ".join(str(k) for k in range(expected, number)) if number - expected <= 5 \
-        else f"{expected} to {number - 1}"
-    return (f"{kind} number {number} skips {missing}: number the list 1, 2, 3... without gaps")

@@ -65,6 +65,9 @@ class Layout:
     about: About | None
     #: lines that were not modeled, (line number, text), for the summary
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    #: sentences and headings that only announce the demands ("we call for the following:"):
+    #: not positions; they stay in source.txt and are listed in the summary
+    lead_ins: list[Span] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

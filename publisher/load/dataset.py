@@ -44,6 +44,28 @@ ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 REFERENCE_PREDICATES = frozenset(str(predicate) for predicate, _name in inputs.REFERENCES)
 SOURCE_FILE = "source.txt"
 STATEMENT_FILE = "statement.ttl"
+#: a language version of a statement, beside its statement.ttl: statement.<lang>.ttl + source.<lang>.txt
+VERSION_FILE = re.compile(r"statement\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\.ttl")
+
+
+def version_language(file: Path) -> str | None:
+    """The language tag of a version file (`statement.ar.ttl` -> "ar"), else None."""
+    match = VERSION_FILE.fullmatch(file.name)
+    return match.group("lang") if match else None
+
+
+def version_source(file: Path) -> Path:
+    """The printed text of a version file: `statement.ar.ttl` -> `source.ar.txt`."""
+    return file.parent / f"source.{version_language(file)}.txt"
+
+
+def version_files(folder: Path) -> dict[str, bytes]:
+    """The language versions in a statement folder (name -> bytes): each statement.<lang>.ttl
+    and its source.<lang>.txt, where there is one."""
+    if not folder.is_dir():
+        return {}
+    versions = sorted(p for p in folder.iterdir() if version_language(p) and p.is_file())
+    return {p.name: p.read_bytes() for v in versions for p in (v, version_source(v)) if p.is_file()}
 
 
 @dataclass(frozen=True)
@@ -59,10 +81,17 @@ class StatementSource:
     slug: str
     folder: Path
     text: str
+    #: the language of a version's source (`source.ar.txt`), None for the statement's own
+    language: str | None = None
 
     @property
     def iri(self) -> URIRef:
-        return URIRef(f"{DATA_BASE}source/{self.slug}")
+        suffix = f"/{self.language}" if self.language else ""
+        return URIRef(f"{DATA_BASE}source/{self.slug}{suffix}")
+
+    @property
+    def file(self) -> Path:
+        return self.folder / (f"source.{self.language}.txt" if self.language else SOURCE_FILE)
 
 
 class Locations:
@@ -119,6 +148,8 @@ class Dataset:
     pending: dict[str, Path] = field(default_factory=dict)
     #: what is computed from the files once per load (`units.dataset_units`)
     memo: dict[Any, Any] = field(default_factory=dict)
+    #: the language versions of each statement folder (`statement.<lang>.ttl`), loaded with it
+    versions: dict[Path, list[Path]] = field(default_factory=dict)
 
     @property
     def parts(self) -> dict[str, list[ox.Triple]]:
@@ -174,15 +205,17 @@ def statement_folders(files: Iterable[Path]) -> Iterator[Path]:
             yield file.parent
 
 
-def load_source(folder: Path, root: Path) -> StatementSource:
-    source = folder / SOURCE_FILE
+def load_source(folder: Path, root: Path, language: str | None = None) -> StatementSource:
+    name = f"source.{language}.txt" if language else SOURCE_FILE
+    source = folder / name
     if not source.exists():
+        owner = f"statement.{language}.ttl" if language else "statement folder"
         raise InputError(
-            f"statement folder has no {SOURCE_FILE}; add the printed text byte for byte",
-            display_path(folder, root),
+            f"{owner} has no {name}; add the printed text byte for byte",
+            display_path(folder / f"statement.{language}.ttl" if language else folder, root),
         )
     check_source_file(source, display_path(source, root))
-    return StatementSource(slug=folder.name, folder=folder, text=read_text(source, root))
+    return StatementSource(slug=folder.name, folder=folder, text=read_text(source, root), language=language)
 
 
 
@@ -190,7 +223,7 @@ def graph_name(file: Path, kind: str) -> str:
     """The named graph a file's triples are published in: one per statement, registry, ontology."""
     if kind == "ontology":
         return GRAPH_BASE + "ontology"
-    if file.name == STATEMENT_FILE:
+    if file.name == STATEMENT_FILE or version_language(file):  # a version is in its statement's graph
         return f"{GRAPH_BASE}statement/{file.parent.name}"
     return GRAPH_BASE + file.stem
 
@@ -210,15 +243,18 @@ def load_parts(files: Iterable[Path], root: Path, dataset: Dataset, kind: str = 
 
 
 def load_statement(file: Path, dataset: Dataset) -> None:
-    """A statement's graph: its statement.ttl, and its source.txt as `nida:content`."""
+    """A statement's graph: its statement.ttl, and its source.txt as `nida:content`; and so
+    for each of its language versions (statement.<lang>.ttl, source.<lang>.txt)."""
     root = dataset.root
-    load_parts([file], root, dataset)
-    source = load_source(file.parent, root)
-    dataset.sources.append(source)
-    iri = ox.NamedNode(str(source.iri))
-    dataset.loaded.setdefault(graph_name(file, "data"), []).append(
-        ox.Triple(iri, ox.NamedNode(str(NIDA.content)), ox.Literal(source.text)))
-    dataset.locations.add(iri.value, Location(display_path(source.folder / SOURCE_FILE, root), None))
+    versions = dataset.versions.get(file.parent, [])
+    load_parts([file, *versions], root, dataset)
+    for language in [None, *(version_language(v) for v in versions)]:
+        source = load_source(file.parent, root, language)
+        dataset.sources.append(source)
+        iri = ox.NamedNode(str(source.iri))
+        dataset.loaded.setdefault(graph_name(file, "data"), []).append(
+            ox.Triple(iri, ox.NamedNode(str(NIDA.content)), ox.Literal(source.text)))
+        dataset.locations.add(iri.value, Location(display_path(source.file, root), None))
 
 
 
@@ -243,18 +279,38 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
     dataset = Dataset(ontology=Graph(), shapes=Graph(), data_files=data_files,
                       ontology_files=ontology_files, shape_files=shape_files, root=root)
     statements = [f for f in data_files if f.name == STATEMENT_FILE]
+    dataset.versions = statement_versions(data_files, root)
     for file in statements:
         if not (file.parent / SOURCE_FILE).is_file():  # a missing source is found before any parsing
             load_source(file.parent, root)
-    load_parts([f for f in data_files if f.name != STATEMENT_FILE], root, dataset)
+        for version in dataset.versions.get(file.parent, []):
+            if not version_source(version).is_file():
+                load_source(file.parent, root, version_language(version))
+    load_parts([f for f in data_files if f.name != STATEMENT_FILE and not version_language(f)], root, dataset)
     dataset.ontology = merge_graphs(to_graph(parsed) for parsed in
                                     load_parts(ontology_files, root, dataset, kind="ontology"))
     dataset.shapes = load_graph(shape_files, root, allow_blank_nodes=True)
     dataset.pending = {graph_name(f, "data"): f for f in statements}
     # references (owl:imports...) are reported as the files are loaded: those that may have one are
     dataset.load_units(list(dataset.pending) if not lazy else
-                       [graph_name(f, "data") for f in statements if may_reference(f)])
+                       [graph_name(f, "data") for f in statements
+                        if any(may_reference(v) for v in [f, *dataset.versions.get(f.parent, [])])])
     return dataset
+
+
+def statement_versions(files: Iterable[Path], root: Path) -> dict[Path, list[Path]]:
+    """The language versions (`statement.<lang>.ttl`) of each statement folder; a version
+    whose folder has no statement.ttl is an error (it would translate nothing)."""
+    files = list(files)
+    folders = set(statement_folders(files))
+    versions: dict[Path, list[Path]] = {}
+    for file in files:
+        if version_language(file):
+            if file.parent not in folders:
+                raise InputError(f"a language version needs the statement it translates: {STATEMENT_FILE}"
+                                 " is missing beside it", display_path(file, root))
+            versions.setdefault(file.parent, []).append(file)
+    return versions
 
 
 def may_reference(file: Path) -> bool:

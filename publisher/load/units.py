@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publisher.load import ONTOLOGY_GRAPH, SOURCE_FILE, STATEMENT_FILE, Dataset, graph_name, read_bytes
+from publisher.load.dataset import version_language, version_source
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def _units(dataset: Dataset, root: Path) -> list[Unit]:
         files.setdefault(graph_name(file, "data"), []).append(file)
         if file.name == STATEMENT_FILE:
             files[graph_name(file, "data")].append(file.parent / SOURCE_FILE)
+        elif version_language(file):
+            files[graph_name(file, "data")].append(version_source(file))
     files[ONTOLOGY_GRAPH] = list(dataset.ontology_files)
     return [Unit(graph, tuple(sorted(paths)), files_digest(tuple(sorted(paths)), root))
             for graph, paths in sorted(files.items())]

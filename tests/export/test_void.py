@@ -34,7 +34,7 @@ def values(store: ox.Store, subject: str, predicate: str) -> list[str]:
 
 DISTRIBUTIONS = {
     DATASET: ["context.jsonld", "nida.jsonld", "nida.nq", "nida.nt", "nida.trig", "nida.ttl",
-              "ontology/nida.ttl", "shapes/core.ttl", "shapes/fidelity.ttl"],
+              "ontology/nida.ttl", "shapes/core.ttl", "shapes/fidelity.ttl", "shapes/versions.ttl"],
     DATASET + "/network": ["network.graphml"],
     DATASET + "/tables": [f"tables/{name}" for name in (
         "actors.csv", "csv-metadata.json", "demand_addressees.csv", "demand_types.csv", "demands.csv",
@@ -47,7 +47,7 @@ def test_the_data_files_are_distributions_with_size_type_and_checksum(release: P
     for dataset, names in DISTRIBUTIONS.items():
         assert [iri[len(BASE):] for iri in values(store, dataset, DCAT + "distribution")] == names
     all_described = {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(DCAT + "distribution"), None)}
-    assert len(all_described) == 19  # no HTML page, query, record or checksum file is a distribution
+    assert len(all_described) == 20  # no HTML page, query, record or checksum file is a distribution
     for name in (name for names in DISTRIBUTIONS.values() for name in names):
         iri = BASE + name
         data = (release / name).read_bytes()

@@ -57,6 +57,7 @@ def test_release_files(release: Path) -> None:
         *sorted(f"queries/{p.name}" for p in (REPO / "queries").glob("*.rq")),
         "shapes/core.ttl",
         "shapes/fidelity.ttl",
+        "shapes/versions.ttl",
         "statements/halt-military-escalation-northeast-syria.jsonld",
         *sorted(f"tables/{name}" for name in ("actors.csv", "csv-metadata.json", "demand_addressees.csv",
                                               "demand_types.csv", "demands.csv", "organizations.csv",

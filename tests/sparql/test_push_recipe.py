@@ -54,7 +54,7 @@ def test_example_queries_answer_after_push(project: Path, store: tuple[str, bool
     note = "queries without GRAPH see nothing in this store"
     assert (note in pushed.output) is not union
     expected = local_answers(project)
-    assert len(expected) == 13 and sum(1 for answer in expected.values() if answer) == 13
+    assert len(expected) == 14 and sum(1 for answer in expected.values() if answer) == 14
     for name, query in QUERIES.items():
         response = requests.post(base + "/query", data={"query": query.text}, timeout=30,
                                  headers={"Accept": "application/sparql-results+json"})

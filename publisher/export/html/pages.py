@@ -25,7 +25,17 @@ from publisher.export.html.paths import (
     term_iri,
 )
 from publisher.export.html.site import Page, Site, Value
+from publisher.export.html.versions import WORK_TRANSLATION, text_direction, version_blocks, version_texts
 from publisher.settings import ONTOLOGY_IRI, ONTOLOGY_NS
+
+
+def _text_language(site: Site, statement: str) -> dict[str, str | None]:
+    """lang and dir for the statement's verbatim text (dct:language, the body's); none for
+    English, the pages' own language."""
+    language = site.value(statement, DCT + "language")
+    if not language or language == "en":
+        return {"lang": None, "dir": None}
+    return {"lang": language, "dir": text_direction(language)}
 
 
 def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
@@ -77,7 +87,8 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
             "chars": site.value(source, NIDA + "charLength"),
         })
     shown = {RDF_TYPE, DCT + "title", DCT + "alternative", DCT + "publisher", NIDA + "hasSection",
-             NIDA + "hasPosition", NIDA + "hasSignature", NIDA + "signedBy", NIDA + "publisherProfile",
+             WORK_TRANSLATION, NIDA + "hasPosition", NIDA + "hasSignature", NIDA + "signedBy",
+             NIDA + "publisherProfile",
              "http://www.w3.org/ns/prov#wasDerivedFrom", DCT + "issued", NIDA + "publicationDateKnown"}
     return {
         "subtitle": site.value(iri, DCT + "alternative"),
@@ -85,7 +96,8 @@ def _statement_context(site: Site, iri: str, path: str) -> dict[str, Any]:
         "publisher": [site.link(o, path) for o in site.iris(iri, DCT + "publisher")],
         "sources": sources, "positions": positions, "sections": sections, "signatures": signatures,
         "organizations": len(set(site.iris(iri, NIDA + "signedBy"))),
-        "about": about, "rows": site.rows(iri, path, shown),
+        "about": about, "rows": site.rows(iri, path, shown), "versions": version_blocks(site, iri, path),
+        **_text_language(site, iri),
     }
 
 
@@ -103,8 +115,9 @@ def _organization_signed(site: Site, iri: str, path: str) -> list[dict[str, Any]
     } for statement, signatures in sorted(by_statement.items())]
 
 
-def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
-    context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None}
+def _resource_context(site: Site, iri: str, path: str, subjects: list[str]) -> dict[str, Any]:
+    context: dict[str, Any] = {"signed": [], "concepts": [], "source_text": None, "text_href": None,
+                               "lang": None, "dir": None}
     skip_back: set[str] = set()
     types = site.types(iri)
     if NIDA + "Organization" in types:
@@ -119,7 +132,10 @@ def _resource_context(site: Site, iri: str, path: str) -> dict[str, Any]:
     shown = {RDF_TYPE, DCT + "title", SKOS + "prefLabel"}  # the page's heading
     if NIDA + "Source" in types:
         context["source_text"] = site.value(iri, NIDA + "content")
+        for derived in site.incoming(iri, "http://www.w3.org/ns/prov#wasDerivedFrom"):
+            context.update(_text_language(site, term_iri(derived.subject)))
         context["text_href"] = posixpath.basename(path)[:-len(".html")] + ".txt"
+        context["versions"] = version_texts(site, iri, subjects)
         shown.add(NIDA + "content")
     if SKOS + "ConceptScheme" in types:
         shown.add(SKOS + "hasTopConcept")
@@ -199,7 +215,8 @@ def build_page(site: Site, plan: Plan) -> Page:
     if path.startswith("statement/"):
         context = base | _statement_context(site, iri, path)
         return Page(path, "statement.html", site.label(iri), triples, context)
-    return Page(path, "resource.html", site.label(iri), triples, base | _resource_context(site, iri, path))
+    return Page(path, "resource.html", site.label(iri), triples,
+                base | _resource_context(site, iri, path, plan.subjects))
 
 
 def build_pages(site: Site) -> list[Page]:

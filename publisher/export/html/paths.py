@@ -74,8 +74,10 @@ FOREIGN_LABELS = {
 }
 
 
-#: what pages look up of the resources they link to (a label, a type, an ordinal, a parent)
-BRIEF_PROPERTIES = frozenset({RDF_TYPE, *LABEL_PROPERTIES, NIDA + "ordinal", DCT + "isPartOf"})
+#: what pages look up of the resources they link to (a label, a type, an ordinal, a parent; the
+#: language a source page shows its statement's text in)
+BRIEF_PROPERTIES = frozenset({RDF_TYPE, *LABEL_PROPERTIES, NIDA + "ordinal", DCT + "isPartOf",
+                              DCT + "language"})
 
 
 OFFSET_PROPERTIES = {NIDA + name for name in (
