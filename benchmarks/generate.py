@@ -234,10 +234,9 @@ def copy_project_files(out: Path) -> None:
     shutil.copy(REPO / "release.toml", out / "release.toml")
 
 
-def generate(out: Path, statements: int, organizations: int, demands: int = 8,
-             signatures: int = 45, seed: int = 1) -> Path:
-    """Write a complete project folder (ontology, shapes, data) at `out`."""
-    rng = random.Random(seed)
+def new_project(out: Path) -> Path:
+    """An empty project at `out` (the ontology, shapes and the bundled small registries), its
+    data folder returned for the corpus's statements and organizations."""
     if out.exists():
         shutil.rmtree(out)
     copy_project_files(out)
@@ -245,6 +244,14 @@ def generate(out: Path, statements: int, organizations: int, demands: int = 8,
     data.mkdir(parents=True)
     for name in ("actors.ttl", "places.ttl", "agreements.ttl", "events.ttl"):
         shutil.copy(REPO / "data" / name, data / name)
+    return data
+
+
+def generate(out: Path, statements: int, organizations: int, demands: int = 8,
+             signatures: int = 45, seed: int = 1) -> Path:
+    """Write a complete project folder (ontology, shapes, data) at `out`."""
+    rng = random.Random(seed)
+    data = new_project(out)
     names = organization_names(organizations, rng)
     (data / "organizations.ttl").write_text(registry(names), encoding="utf-8")
     for number in range(1, statements + 1):
@@ -419,13 +426,7 @@ def generate_statements(out: Path, statements: int, organizations: int, seed: in
     """Write a project folder of `statements` statements shaped like the bundled one."""
     rng = random.Random(seed)
     template = load_template()
-    if out.exists():
-        shutil.rmtree(out)
-    copy_project_files(out)
-    data = out / "data"
-    data.mkdir(parents=True)
-    for name in ("actors.ttl", "places.ttl", "agreements.ttl", "events.ttl"):
-        shutil.copy(REPO / "data" / name, data / name)
+    data = new_project(out)
     text, orgs = shaped_registry(template, organizations, rng)
     (data / "organizations.ttl").write_text(text, encoding="utf-8")
     for number in range(1, statements + 1):

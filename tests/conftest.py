@@ -14,6 +14,9 @@ from click.testing import CliRunner, Result
 
 from publisher.cli import cli
 
+#: the bilingual project's fixtures (`bilingual`, `fresh`), shared by the ingest and validation tests
+pytest_plugins = ["tests.ingest.bilingual"]
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_FOLDERS = ("ontology", "data", "shapes", "queries")
 PROJECT_FILES = ("release.toml",)

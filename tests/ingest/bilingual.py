@@ -49,3 +49,13 @@ def bilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _english, arabic = make_bilingual(root)
         assert arabic.exit_code == 0, arabic.output
     return root
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bilingual: Path) -> Path:
+    """A private copy of the bilingual project, made the working directory."""
+    root = tmp_path / "project"
+    shutil.copytree(bilingual, root)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("NIDA_ROOT", raising=False)
+    return root

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,11 @@ from rdflib import Graph
 
 from publisher.ingest.translation import detect_language
 from tests.conftest import BASE, copy_project
-from tests.ingest.bilingual import (  # noqa: F401  (bilingual is a fixture)
+from tests.ingest.bilingual import (
     ENGLISH,
     KOBANI,
     VERSION_TTL,
     arabic_text,
-    bilingual,
     make_bilingual,
     run,
 )
@@ -58,15 +56,6 @@ DEMANDS = {
 def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "data").rglob("*")) if p.is_file()}
 
-
-@pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bilingual: Path) -> Path:  # noqa: F811
-    """A private copy of the bilingual project, made the working directory."""
-    root = tmp_path / "project"
-    shutil.copytree(bilingual, root)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("NIDA_ROOT", raising=False)
-    return root
 
 
 def test_the_version_is_written_beside_the_statement_and_reported(tmp_path: Path,

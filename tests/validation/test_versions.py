@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BASE
-from tests.ingest.bilingual import KOBANI, VERSION_TTL, bilingual, run  # noqa: F401  (a fixture)
+from tests.ingest.bilingual import KOBANI, VERSION_TTL, run
 
 STATEMENT = f"{BASE}statement/{KOBANI}"
 VERSION = f"{STATEMENT}/ar"
@@ -141,14 +140,6 @@ def validate(root: Path) -> tuple[int, dict[str, Any]]:
     result = run("validate", "--format", "json")
     return result.exit_code, json.loads(result.stdout)
 
-
-@pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bilingual: Path) -> Path:  # noqa: F811
-    root = tmp_path / "project"
-    shutil.copytree(bilingual, root)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("NIDA_ROOT", raising=False)
-    return root
 
 
 def test_the_bilingual_project_conforms(fresh: Path) -> None:
