@@ -12,7 +12,8 @@ import errno
 import os
 import re
 import shutil
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from publisher.errors import InputError
@@ -98,4 +99,37 @@ def write_text_file(path: Path, text: str) -> None:
         reason = exc.strerror or str(exc)
         raise InputError(f"cannot write this file ({reason}); give a path in an existing,"
                          " writable folder", path) from None
+
+
+def replace_files(contents: dict[Path, str], then: Callable[[], None] | None = None) -> None:
+    """Write several files as one change: each staged beside its target (a killed writer's
+    leftovers removed first), all renamed into place, then `then()` (a folder swapped in); on an
+    OSError every file replaced is put back as it was, and the error is raised again."""
+    originals = {path: path.read_bytes() if path.exists() else None for path in contents}
+    staged: list[tuple[Path, Path]] = []
+    replaced: list[Path] = []
+    try:
+        for path, content in contents.items():
+            remove_stale(path.parent, (f".{path.name}.tmp-*",))
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(content.encode("utf-8"))
+            os.chmod(name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            staged.append((Path(name), path))
+        for temp, path in staged:
+            os.replace(temp, path)
+            replaced.append(path)
+        if then is not None:
+            then()
+    except OSError:
+        for path in replaced:
+            original = originals[path]
+            if original is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(original)
+        raise
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
 

@@ -8,6 +8,7 @@ are then written to temporary names and renamed into place, so an error writes n
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -43,7 +44,7 @@ from publisher.load.files import display_path, read_text
 from publisher.load.parse import parse_rdf
 from publisher.locking import project_lock
 from publisher.settings import DATA_BASE, Settings
-from publisher.staging import remove_stale, swap_in
+from publisher.staging import remove_stale, replace_files, swap_in
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ORGANIZATIONS_FILE = "organizations.ttl"
@@ -267,46 +268,24 @@ def _check_turtle(content: str, name: str) -> None:
 
 def _write(statements: Path, folder: Path, files: dict[str, bytes], registries: dict[Path, str],
            root: Path) -> list[Path]:
-    """Stage every file under a temporary name, then rename them into place; `files` are the
-    statement folder's (source.txt, an original, statement.ttl)."""
-    staged_files: list[tuple[Path, Path]] = []
+    """Stage the statement folder under a temporary name, then replace the registries and swap
+    the folder in as one change (`replace_files`); `files` are the statement folder's
+    (source.txt, an original, statement.ttl)."""
     staged_dir: Path | None = None
-    originals = {path: path.read_bytes() if path.exists() else None for path in registries}
-    replaced: list[Path] = []
     try:
         statements.mkdir(parents=True, exist_ok=True)
         remove_stale(statements, (".ingest-tmp-*",))  # left by a killed ingest
-        for path in registries:
-            remove_stale(path.parent, (f".{path.name}.tmp-*",))
         prefix = f".ingest-tmp-{os.getpid()}-{folder.name}-"
         staged_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=statements))
         for name, data in files.items():
             (staged_dir / name).write_bytes(data)
         staged_dir.chmod(0o755)
-        for path, content in registries.items():
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
-            with os.fdopen(handle, "wb") as out:
-                out.write(content.encode("utf-8"))
-            if path.exists():
-                os.chmod(name, path.stat().st_mode & 0o777)
-            staged_files.append((Path(name), path))
-        for temp, path in staged_files:
-            os.replace(temp, path)
-            replaced.append(path)
-        swap_in(staged_dir, folder)
+        replace_files(registries, then=functools.partial(swap_in, staged_dir, folder))
         staged_dir = None
     except OSError as exc:
-        for path in replaced:  # put the registries back as they were
-            original = originals[path]
-            if original is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(original)
         where = display_path(Path(exc.filename), root) if exc.filename else display_path(statements, root)
         raise InputError(f"cannot write: {exc.strerror}; nothing usable was written", where) from None
     finally:
-        for temp, _ in staged_files:
-            temp.unlink(missing_ok=True)
         if staged_dir is not None:
             shutil.rmtree(staged_dir, ignore_errors=True)
     return [*(folder / name for name in files), *registries]

@@ -62,7 +62,24 @@ def _objects(values: list[str]) -> str:
     return "\n        " + ",\n        ".join(values)
 
 
-def _node(subject: str, types: str, properties: list[tuple[str, str]]) -> str:
+#: the prefixes a draft may declare, in the order it declares them
+DRAFT_PREFIXES = {"nida": ONTOLOGY_NS, "schema": "https://schema.org/", "prov": "http://www.w3.org/ns/prov#",
+                  "dct": "http://purl.org/dc/terms/", "skos": SKOS, "xsd": "http://www.w3.org/2001/XMLSchema#",
+                  "spdx": SPDX}
+#: those every draft declares
+COMMON_PREFIXES = ("nida", "schema", "prov", "dct", "xsd")
+
+
+def prologue(*extra: str) -> list[str]:
+    """The @base and @prefix lines of a draft: the common prefixes and `extra`, in one order."""
+    wanted = {*COMMON_PREFIXES, *extra}
+    return [f"@base <{DATA_BASE}> .",
+            *(f"@prefix {name}: <{iri}> ." for name, iri in DRAFT_PREFIXES.items() if name in wanted)]
+
+
+def turtle_node(subject: str, types: str, properties: list[tuple[str, str]]) -> str:
+    """A node's block of a draft: its types, then a property a line (a value that starts on a
+    new line, a list of objects, follows its property without a space)."""
     lines = [subject, f"    a {types}"]
     for prop, value in properties:
         lines[-1] += " ;"
@@ -110,19 +127,12 @@ def statement_turtle(model: StatementModel) -> str:
         "# computed from the source. Review every node marked nida:reviewStatus draft (demand types,",
         "# the kind of each body sentence, addressees, places, events), then remove the mark.",
         "",
-        f"@base <{DATA_BASE}> .",
-        f"@prefix nida: <{ONTOLOGY_NS}> .",
-        "@prefix schema: <https://schema.org/> .",
-        "@prefix prov: <http://www.w3.org/ns/prov#> .",
-        "@prefix dct: <http://purl.org/dc/terms/> .",
-        f"@prefix skos: <{SKOS}> .",
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-        *([f"@prefix spdx: <{SPDX}> ."] if model.original else []),
+        *prologue("skos", *(["spdx"] if model.original else [])),
         "",
         RULE, "# Statement", RULE, "",
-        _node(statement, "nida:Statement", props),
+        turtle_node(statement, "nida:Statement", props),
         RULE, "# Source (nida:content is added by the loader from source.txt)", RULE, "",
-        _node(f"<source/{slug}>", "nida:Source", [
+        turtle_node(f"<source/{slug}>", "nida:Source", [
             ("nida:sha256", literal(hashlib.sha256(data).hexdigest())),
             ("nida:byteLength", str(len(data))),
             ("nida:charLength", str(len(model.source))),
@@ -133,12 +143,12 @@ def statement_turtle(model: StatementModel) -> str:
     if model.original:
         kept = model.original.kept_as
         out += [RULE, f"# Where source.txt comes from: the text extracted from {kept}", RULE, ""]
-        out += [_node(*node) for node in provenance_nodes(slug, model.original)]
+        out += [turtle_node(*node) for node in provenance_nodes(slug, model.original)]
     if layout.positions:
         out += [RULE, "# Body: one position per sentence, in body order (kind and meaning: to review)",
                 RULE, ""]
         for p, iri in zip(layout.positions, positions, strict=True):
-            out.append(_node(iri, "nida:Appeal" if p.appeal else "nida:Position", [
+            out.append(turtle_node(iri, "nida:Appeal" if p.appeal else "nida:Position", [
                 ("dct:isPartOf", statement),
                 ("nida:ordinal", str(p.ordinal)),
                 ("nida:text", literal(p.span.text)),
@@ -161,9 +171,9 @@ def statement_turtle(model: StatementModel) -> str:
         ]
         if sec.draft:
             section_props.append(("nida:reviewStatus", DRAFT))
-        out.append(_node(iri, "nida:Section", section_props))
+        out.append(turtle_node(iri, "nida:Section", section_props))
         for n, (span, demand) in enumerate(zip(sec.demands, demands, strict=True), start=1):
-            out.append(_node(demand, "nida:Demand", [
+            out.append(turtle_node(demand, "nida:Demand", [
                 ("dct:isPartOf", statement),
                 ("nida:section", iri),
                 ("nida:ordinal", str(n)),
@@ -185,11 +195,11 @@ def statement_turtle(model: StatementModel) -> str:
         ]
         if sig.ordinal in model.notes:
             sig_props.append(("skos:editorialNote", literal(model.notes[sig.ordinal])))
-        out.append(_node(iri, "nida:Signature", sig_props))
+        out.append(turtle_node(iri, "nida:Signature", sig_props))
     about = layout.about
     if about and about.text and model.about_describes:
         out += [RULE, "# Publisher profile", RULE, ""]
-        out.append(_node(f"<{s}/about>", "nida:PublisherProfile", [
+        out.append(turtle_node(f"<{s}/about>", "nida:PublisherProfile", [
             ("dct:isPartOf", statement),
             ("nida:describes", ref(model.about_describes)),
             ("nida:heading", literal(about.heading.text)),
@@ -225,7 +235,7 @@ def registry_appendix(existing: str, slug: str, new: list[Entry], extended: list
         props += [("skos:editorialNote", literal(note)) for note in entry.notes]
         if entry.notes:
             props.append(("nida:reviewStatus", DRAFT))
-        out.append(_node(ref(entry), types, props))
+        out.append(turtle_node(ref(entry), types, props))
     for entry in extended:
         block = [ref(entry)]
         block += [f"    skos:altLabel {literal(label)} ;" for label in entry.added_alt_labels]

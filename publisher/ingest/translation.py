@@ -22,9 +22,7 @@ text. Counts that differ refuse it too: one line, nothing written.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +33,7 @@ from rdflib.term import Node
 
 from publisher.errors import InputError
 from publisher.ingest import ORGANIZATIONS_FILE, load_registry
-from publisher.ingest.draft import RULE, literal, ref
+from publisher.ingest.draft import RULE, literal, prologue, ref, turtle_node
 from publisher.ingest.layout import parse_layout
 from publisher.ingest.reconcile import ORGANIZATION_BASE, Registry
 from publisher.ingest.spans import Layout, Span
@@ -43,8 +41,8 @@ from publisher.load.dataset import NIDA, STATEMENT_FILE
 from publisher.load.files import check_source_file, display_path, read_text
 from publisher.load.parse import parse_rdf
 from publisher.locking import project_lock
-from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
-from publisher.staging import remove_stale
+from publisher.settings import DATA_BASE, Settings
+from publisher.staging import replace_files
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 #: letters of Sorani Kurdish that Arabic does not use: a text with them is Kurdish (ckb)
@@ -154,12 +152,6 @@ def tagged(span: Span, language: str) -> str:
     return Literal(span.text, lang=language).n3()
 
 
-def _node(subject: str, types: str, properties: list[tuple[str, str]]) -> str:
-    lines = [subject, f"    a {types} ;"] + [f"    {p} {o} ;" for p, o in properties]
-    lines[-1] = lines[-1][:-2] + " ."
-    return "\n".join(lines) + "\n"
-
-
 def version_turtle(text: str, layout: Layout, original: Original, organizations: list[str], language: str,
                    slug: str) -> str:
     statement = ref(original.iri)
@@ -187,17 +179,12 @@ def version_turtle(text: str, layout: Layout, original: Original, organizations:
         f"# source.{language}.txt. Its sections, demands and signatures are aligned by position to those of",
         "# statement.ttl (nida:alignedWith); offsets are code point offsets into the version's own source.",
         "",
-        f"@base <{DATA_BASE}> .",
-        f"@prefix nida: <{ONTOLOGY_NS}> .",
-        "@prefix schema: <https://schema.org/> .",
-        "@prefix prov: <http://www.w3.org/ns/prov#> .",
-        "@prefix dct: <http://purl.org/dc/terms/> .",
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        *prologue(),
         "",
         RULE, "# The version, and the statement it translates", RULE, "",
-        _node(version, "nida:StatementVersion", props),
+        turtle_node(version, "nida:StatementVersion", props),
         f"{statement} schema:workTranslation {version} .\n",
-        _node(f"<source/{slug}/{language}>", "nida:Source", [
+        turtle_node(f"<source/{slug}/{language}>", "nida:Source", [
             ("nida:sha256", literal(hashlib.sha256(data).hexdigest())),
             ("nida:byteLength", str(len(data))),
             ("nida:charLength", str(len(text))),
@@ -207,21 +194,21 @@ def version_turtle(text: str, layout: Layout, original: Original, organizations:
     ]
     for section in layout.sections:
         aligned = original.sections[section.ordinal]
-        out.append(_node(part(aligned), "nida:SectionVersion", [
+        out.append(turtle_node(part(aligned), "nida:SectionVersion", [
             ("dct:isPartOf", version), ("nida:alignedWith", ref(aligned)),
             ("nida:ordinal", str(section.ordinal)), ("nida:text", tagged(section.span, language)),
             ("nida:textStart", str(section.span.start)),
             ("nida:textEnd", str(section.span.end))]))
         for demand in section.demands:
             aligned = original.demands[(section.ordinal, demand.ordinal)]
-            out.append(_node(part(aligned), "nida:DemandVersion", [
+            out.append(turtle_node(part(aligned), "nida:DemandVersion", [
                 ("dct:isPartOf", version), ("nida:alignedWith", ref(aligned)),
                 ("nida:ordinal", str(demand.ordinal)), ("nida:text", tagged(demand.span, language)),
                 ("nida:textStart", str(demand.span.start)), ("nida:textEnd", str(demand.span.end))]))
     out += [RULE, "# Signatures, aligned by position", RULE, ""]
     for signature, organization in zip(layout.signatures, organizations, strict=True):
         aligned = original.signatures[signature.ordinal][0]
-        out.append(_node(part(aligned), "nida:SignatureVersion", [
+        out.append(turtle_node(part(aligned), "nida:SignatureVersion", [
             ("dct:isPartOf", version), ("nida:alignedWith", ref(aligned)),
             ("nida:ordinal", str(signature.ordinal)),
             ("nida:nameAsPrinted", tagged(signature.span, language)),
@@ -285,32 +272,10 @@ def ingest_translation(settings: Settings, file: Path, slug: str, language: str 
 
 
 def _write(files: dict[Path, str], root: Path) -> None:
-    """Stage every file beside its target, then rename them into place; on an error put back
-    what was replaced."""
-    staged: list[tuple[Path, Path]] = []
-    originals = {path: path.read_bytes() if path.exists() else None for path in files}
-    replaced: list[Path] = []
+    """The version's files and the registry, all written or none."""
     try:
-        for path, content in files.items():
-            remove_stale(path.parent, (f".{path.name}.tmp-*",))
-            handle, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
-            with os.fdopen(handle, "wb") as out:
-                out.write(content.encode("utf-8"))
-            os.chmod(name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-            staged.append((Path(name), path))
-        for temp, path in staged:
-            os.replace(temp, path)
-            replaced.append(path)
+        replace_files(files)
     except OSError as exc:
-        for path in replaced:
-            original = originals[path]
-            if original is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(original)
         failed = Path(exc.filename) if exc.filename else next(iter(files))
         where = display_path(failed, root)
         raise InputError(f"cannot write: {exc.strerror}; nothing was written", where) from None
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)

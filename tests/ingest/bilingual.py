@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from publisher.cli import cli
-from tests.conftest import STATEMENT_DIR, copy_project
+from tests.conftest import STATEMENT_DIR, copy_project, run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ingest"
 ENGLISH = FIXTURES / "kobani-water-crisis.txt"
@@ -21,10 +20,6 @@ VERSION_TTL = f"data/statements/{KOBANI}/statement.ar.ttl"
 
 def arabic_text() -> str:
     return ARABIC.read_text(encoding="utf-8")
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def make_bilingual(root: Path) -> tuple[Result, Result]:

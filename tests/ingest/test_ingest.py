@@ -30,7 +30,7 @@ from publisher.ingest.reconcile import (
     reconcile_organization,
     slugify,
 )
-from tests.conftest import BASE, REPO, SLUG, STATEMENT_DIR, copy_project
+from tests.conftest import BASE, REPO, SLUG, STATEMENT_DIR, copy_project, run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ingest"
 SEED = REPO / STATEMENT_DIR / "source.txt"  # byte-identical to shared/seeds/000_8a0ca22e61b5950c.txt
@@ -41,10 +41,6 @@ PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def store(*files: Path) -> ox.Store:

@@ -21,14 +21,10 @@ from publisher.cli import cli
 from publisher.ingest.language import language_of
 from publisher.ingest.layout import parse_layout
 from publisher.ingest.slugs import default_slug, romanize_arabic_word
-from tests.conftest import BASE, copy_project
+from tests.conftest import BASE, copy_project, run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ingest"
 KOBANI = (FIXTURES / "kobani-water-crisis.txt").read_text(encoding="utf-8")
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 #: fixture -> exact outcome: default slug, language, (sections: demands each), positions,

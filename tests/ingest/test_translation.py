@@ -26,6 +26,7 @@ from tests.ingest.bilingual import (
     make_bilingual,
     run,
 )
+from tests.ingest.test_ingest import snapshot
 from tests.reliability.test_release_contract import pyshacl_results, shipped_shapes
 
 ORG = BASE + "organization/"
@@ -51,10 +52,6 @@ DEMANDS = {
     "3-2": ("Support the long-term rehabilitation of water infrastructure.",
             "دعم إعادة التأهيل طويلة الأمد للبنية التحتية للمياه."),
 }
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "data").rglob("*")) if p.is_file()}
 
 
 
