@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,7 +16,9 @@ from pyld import jsonld
 
 from publisher.export.base import Release
 from publisher.export.html.exporter import HtmlExporter
+from publisher.export.html.overview import MAX_EDGES, network_data
 from publisher.export.html.paths import page_link, page_path, relative_href
+from publisher.export.network import CoSignatures
 from publisher.graph import release_quads, union_triples
 from publisher.load.dataset import load_dataset
 from publisher.settings import ONTOLOGY_NS as ONTOLOGY
@@ -426,3 +428,17 @@ def test_the_network_page_draws_every_signing_organization(html: Path, tmp_path:
         assert label == "Syrians for Truth and Justice"
     finally:
         browser.quit()
+
+
+def test_the_network_page_keeps_the_strongest_ties_of_many() -> None:
+    """Past MAX_EDGES ties, the page draws the strongest, ties of equal weight by their pair:
+    exactly the first MAX_EDGES of all of them sorted so (chosen without sorting them all)."""
+    organizations = [f"{BASE}organization/o{n:04d}" for n in range(120)]
+    pairs = [(a, b) for i, a in enumerate(organizations) for b in organizations[i + 1:]]
+    ties = Counter({pair: 1 + (index * 7919) % 13 for index, pair in enumerate(pairs)})
+    found = CoSignatures(labels={}, statements=Counter(dict.fromkeys(organizations, 1)), ties=ties)
+    data = json.loads(str(network_data(found)))
+    expected = sorted(sorted(ties.items(), key=lambda item: (-item[1], item[0]))[:MAX_EDGES])
+    assert len(pairs) == 7140 and data["ties"] == 7140
+    assert [(e["source"], e["target"], e["weight"]) for e in data["edges"]] == [(a, b, w) for (a, b), w in expected]
+    assert len(data["edges"]) == MAX_EDGES == 3000
