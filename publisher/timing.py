@@ -15,6 +15,10 @@ class PhaseClock:
         self.timer = timer
         self.last = time.perf_counter()
 
+    def restart(self) -> None:
+        """Count the next phase from now (what ran meanwhile was timed by others)."""
+        self.last = time.perf_counter()
+
     def __call__(self, phase: str) -> None:
         now = time.perf_counter()
         if self.timer is not None:

@@ -22,7 +22,7 @@ from publisher.export import exporters
 from publisher.load.dataset import load_dataset
 from publisher.progress import BAR_WIDTH, VALIDATING, Progress, Steps, render_bar
 from publisher.release import publish
-from publisher.release.write import WRITING, exporter_groups
+from publisher.release.write import PREPARING, WRITING, exporter_groups
 from publisher.settings import Settings
 from publisher.validation.engine import validate
 from publisher.validation.incremental import validate_cached
@@ -85,7 +85,8 @@ def test_publish_reports_statements_then_each_exporter(project: Path, tmp_path: 
         if len(group) > 1:  # all but the last of a forked group are done at its end
             done += len(group) - 1
             expected.append((label, done, n))
-    assert calls == [(VALIDATING, 0, 1), (VALIDATING, 1, 1), (WRITING, 0, n), *expected, (WRITING, n, n)]
+    early = [(PREPARING, 0, 1), ("preparing records", 0, 1), (PREPARING, 1, 1)]  # begun beside validation
+    assert calls == [*early, (VALIDATING, 0, 1), (VALIDATING, 1, 1), (WRITING, 0, n), *expected, (WRITING, n, n)]
 
 
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])
@@ -199,5 +200,7 @@ def test_a_failing_validation_ends_the_bar_before_the_report(project: Path) -> N
     edit(project / STATEMENT_DIR / "statement.ttl", "nida:ordinal 7 ;", "nida:ordinal 70 ;")
     code, _out, terminal = on_terminal(project, "publish")
     assert code == 1
-    assert re.match(rf"\rvalidating statements  \[\.+\] 0/1 0\.0s\x1b\[K\rvalidating statements  \[{FULL}\] "
+    assert re.match(rf"\rpreparing release      \[\.+\] 0/1 \d+\.\ds\x1b\[K\rpreparing records      \[\.+\] 0/1 "
+                    rf"\d+\.\ds\x1b\[K\rpreparing release      \[{FULL}\] 1/1 \d+\.\ds\x1b\[K\n"
+                    rf"\rvalidating statements  \[\.+\] 0/1 \d+\.\ds\x1b\[K\rvalidating statements  \[{FULL}\] "
                     r"1/1 \d+\.\ds\x1b\[K\n[^\r]*nida: data does not conform", terminal)

@@ -18,8 +18,9 @@ import pyoxigraph as ox
 
 from publisher.buildcache import BuildCache, content_key, read_packed
 from publisher.export import dumps
+from publisher.export.dumps import PieceSpec
 from publisher.graph import by_graph, graph_order, unit_of, unit_quads
-from publisher.jobs import fork_map, workers
+from publisher.jobs import Background, fork_background, fork_map, workers
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.load.units import Unit, dataset_units
 from publisher.settings import Settings
@@ -51,6 +52,8 @@ class Release:
         #: the release this one replaces (its folder, where there is one): unchanged files may be
         #: linked from it instead of written again
         self.previous: Path | None = None
+        #: the processes making pieces beside validation (`make_pieces_beside`)
+        self._making: Background[bool] | None = None
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -173,10 +176,48 @@ class Release:
             self._units.update(unit_quads(self.dataset, missing))
         return {unit.graph: self._units.get(unit.graph, []) for unit in units}
 
+    def make_pieces_beside(self, specs: Iterable[PieceSpec]) -> None:
+        """Begin making every unit's pieces of `specs` (each kind once) in forked processes that
+        store them in the build cache, kinds shared out by weight; `pieces` waits for them.
+        Nothing begins without a build cache, or with one job."""
+        unique = {spec.kind: spec for spec in specs}
+        jobs = min(workers(), len(unique))
+        if self.cache.folder is None or jobs < 2:
+            return
+        shares: list[list[PieceSpec]] = [[] for _ in range(jobs)]
+        for spec in sorted(unique.values(), key=lambda spec: (-spec.weight, spec.kind)):
+            min(shares, key=lambda share: sum(spec.weight for spec in share)).append(spec)
+
+        def make(share: list[PieceSpec]) -> bool:
+            for spec in share:  # not in parallel: a background process forks no workers
+                self.spec_pieces(spec)
+            return True
+
+        self._making = fork_background(make, shares, name="making the dumps' pieces")
+
+    def await_pieces(self) -> bool:
+        """Wait for what `make_pieces_beside` began; whether it stored every piece it was asked for."""
+        making, self._making = self._making, None
+        if making is None or not making.started:
+            return False
+        return all(making.join())
+
+    def forget_quads(self) -> None:
+        """Let go of the release quads (the largest part of a publish's memory): once every
+        piece is in the build cache, the exporters read their pieces there; whatever asks for
+        quads again has them computed again."""
+        self._units = {}
+        self._quads = None
+
+    def spec_pieces(self, spec: PieceSpec, parallel: bool = False) -> list[bytes]:
+        return self.pieces(spec.kind, spec.code, spec.make, parallel)
+
     def pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes],
                parallel: bool = False) -> list[bytes]:
         """`make(quads of the unit)` for every unit, in unit order; read back from the build
         cache for units whose files, the ontology and `code` are unchanged."""
+        if self._making is not None:
+            self.await_pieces()
         cache = self.cache
         keys = [content_key(kind, [code, unit.graph, unit.digest, self.ontology_digest])
                 for unit in self.units]
@@ -214,6 +255,10 @@ class Exporter:
     #: run last in their stage, heaviest `weight` first
     forkable: ClassVar[bool] = False
     weight: ClassVar[int] = 0
+    #: its `start` only fills the build cache from the data as loaded, so it is begun before
+    #: validation ends, beside it (`publisher.release.write.ReleaseWriter.begin`); a publish
+    #: that does not conform stops it, and nothing of it reaches the release
+    early: ClassVar[bool] = False
 
     def start(self, release: Release) -> None:
         """Begin work that can run beside the other exporters (forked processes filling the
@@ -221,6 +266,11 @@ class Exporter:
 
     def stop(self) -> None:
         """End what `start` began and did not finish."""
+
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        """The per-unit pieces `write` reads (`Release.pieces`), which the release makes beside
+        validation (`Release.make_pieces_beside`)."""
+        return []
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         raise NotImplementedError

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import pyoxigraph as ox
 
@@ -194,3 +194,21 @@ def turtle_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject; a subject described in two graphs gets a block from each."""
     blocks = unpack_views(release.pieces("turtle", CODE, _turtle_piece))
     return [prefix_header().encode("utf-8"), *(body for _subject, body in blocks)] if blocks else []
+
+
+class PieceSpec(NamedTuple):
+    """One kind of per-unit piece, as `Release.pieces` is asked for it: made beside validation
+    by `Release.make_pieces_beside`, with the same key, so that the exporter finds it cached."""
+
+    kind: str
+    code: str
+    make: Callable[[list[ox.Quad]], bytes]
+    #: its share of the work of making every kind (pyld's compaction costs a serializer's several times)
+    weight: int = 1
+
+
+def dump_spec(kind: str) -> PieceSpec:
+    """The pieces of a whole-release dump ("nquads", "ntriples", "trig", "turtle")."""
+    makers = {"nquads": _nquads_piece, "ntriples": _ntriples_piece, "trig": _trig_piece,
+              "turtle": _turtle_piece}
+    return PieceSpec(kind, CODE, makers[kind])

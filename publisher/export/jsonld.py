@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from publisher.buildcache import code_version
 from publisher.errors import InputError
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import pack, unpack
+from publisher.export.dumps import PieceSpec, pack, unpack
 from publisher.export.processor import shared_processor
 from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
@@ -216,6 +216,9 @@ class JsonLdExporter(Exporter):
     needs = frozenset({JSONLD_NODES})
     filename = "nida.jsonld"
 
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        return [nodes_spec(build_context(release.dataset.ontology))]
+
     def write(self, release: Release, folder: Path) -> list[Path]:
         ontology = release.dataset.ontology
         context = build_context(ontology)
@@ -234,13 +237,17 @@ def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
     return make
 
 
+def nodes_spec(context: dict[str, Any]) -> PieceSpec:
+    """The dump's nodes of each unit, compacted with `context` (pyld: the heaviest pieces)."""
+    version = "\n".join([code_version(), json.dumps(context, sort_keys=True)])
+    return PieceSpec("jsonld", version, _unit_nodes(context), weight=4)
+
+
 def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[bytes, bytes]]:
     """Every node of the dump, sorted by id: pyld's compaction of each unit's triples, in
     forked workers, read back from the build cache for unchanged units. A subject that two
     units describe gets a node from each (JSON-LD merges them when it reads the dump)."""
-    code = code_version()
-    version = "\n".join([code, json.dumps(context, sort_keys=True)])
     def make() -> list[tuple[bytes, bytes]]:
-        return unpack(release.pieces("jsonld", version, _unit_nodes(context), parallel=True))
+        return unpack(release.spec_pieces(nodes_spec(context), parallel=True))
 
     return release.product(JSONLD_NODES, make)

@@ -15,8 +15,8 @@ import networkx as nx
 
 from publisher.buildcache import content_key
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import CODE
-from publisher.export.tables import TABLE_ROWS, table_records
+from publisher.export.dumps import CODE, PieceSpec
+from publisher.export.tables import TABLE_ROWS, TABLES_SPEC, table_records
 
 NETWORK_FILE = "network.graphml"
 CACHE_KIND = "network"
@@ -85,6 +85,9 @@ class NetworkExporter(Exporter):
     media_type = "application/graphml+xml"
     needs = frozenset({TABLE_ROWS, CO_SIGNATURES})
     forkable = True
+
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        return [TABLES_SPEC]
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         rows = release.product(TABLE_ROWS, lambda: table_records(release))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.export.base import NTRIPLES_DUMP, Exporter, Release
+from publisher.export.dumps import PieceSpec, dump_spec
 from publisher.graph import serialize_text, sorted_lines
 
 
@@ -20,6 +21,9 @@ class NTriplesExporter(Exporter):
     forkable = True
     needs = frozenset({NTRIPLES_DUMP})  # written as it is where another exporter made it
     filename = "nida.nt"
+
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        return [dump_spec("ntriples")]
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         return [release.write_chunks(folder / self.filename, release.dump_chunks("ntriples"))]

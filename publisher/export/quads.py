@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.export.base import NQUADS_DUMP, Exporter, Release
+from publisher.export.dumps import PieceSpec, dump_spec
 from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 from publisher.textlines import split_lines
@@ -35,6 +36,9 @@ class TriGExporter(Exporter):
     weight = 1
     filename = "nida.trig"
 
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        return [dump_spec("trig")]
+
     def write(self, release: Release, folder: Path) -> list[Path]:
         return [release.write_chunks(folder / self.filename, release.dump_chunks("trig"))]
 
@@ -46,6 +50,9 @@ class NQuadsExporter(Exporter):
     weight = 2
     needs = frozenset({NQUADS_DUMP})  # written as it is where `Release.quads` made it
     filename = "nida.nq"
+
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        return [dump_spec("nquads")]
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         return [release.write_chunks(folder / self.filename, release.dump_chunks("nquads"))]

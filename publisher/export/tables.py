@@ -20,7 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import CODE, pack, unpack
+from publisher.export.dumps import CODE, PieceSpec, pack, unpack
 from publisher.graph import graph_name, is_entailed, union_triples
 from publisher.load.dataset import GRAPH_BASE
 from publisher.settings import PREFIXES
@@ -163,6 +163,10 @@ def unit_piece(quads: list[ox.Quad]) -> bytes:
     return pack(records)
 
 
+#: every table's rows in each unit (`unit_piece`)
+TABLES_SPEC = PieceSpec("tables", CODE, unit_piece)
+
+
 def metadata(title: str) -> dict[str, Any]:
     """The CSVW table group: each table's columns, the property and datatype of each, and the
     IRI of each row's subject, so that CSV to RDF (minimal mode) gives the asserted triples."""
@@ -197,6 +201,9 @@ class TablesExporter(Exporter):
     media_type = "text/csv"
     needs = frozenset({TABLE_ROWS})
 
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        return [TABLES_SPEC]
+
     def write(self, release: Release, folder: Path) -> list[Path]:
         rows = release.product(TABLE_ROWS, lambda: table_records(release))
         written = []
@@ -214,6 +221,6 @@ class TablesExporter(Exporter):
 def table_records(release: Release) -> dict[str, list[list[str]]]:
     """Each table's rows (cells) in order, from every unit's cached piece."""
     rows: dict[str, list[list[str]]] = defaultdict(list)
-    for key, text in unpack(release.pieces("tables", CODE, unit_piece, parallel=True)):
+    for key, text in unpack(release.spec_pieces(TABLES_SPEC, parallel=True)):
         rows[key.decode("utf-8").split(SEPARATOR, 1)[0]].append(json.loads(text))
     return rows

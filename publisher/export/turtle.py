@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.export.base import Exporter, Release
+from publisher.export.dumps import PieceSpec, dump_spec
 from publisher.graph import serialize_text, sorted_prefixes
 from publisher.settings import PREFIXES
 
@@ -21,6 +22,9 @@ class TurtleExporter(Exporter):
     forkable = True
     weight = 3
     filename = "nida.ttl"
+
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        return [dump_spec("turtle")]
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         return [release.write_chunks(folder / self.filename, release.dump_chunks("turtle"))]

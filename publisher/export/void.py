@@ -68,10 +68,14 @@ def _counts_piece(quads: list[ox.Quad]) -> bytes:
     return json.dumps(graph_counts(quads)).encode("utf-8")
 
 
+#: the triples of each graph in each unit
+COUNTS_SPEC = dumps.PieceSpec("graph-counts", dumps.CODE, _counts_piece)
+
+
 def release_graph_counts(release: Release) -> dict[str, int]:
     """`graph_counts` of the release, unit by unit (cached with the unit's other pieces)."""
     counts: dict[str, int] = {}
-    for piece in release.pieces("graph-counts", dumps.CODE, _counts_piece):
+    for piece in release.spec_pieces(COUNTS_SPEC):
         counts.update(json.loads(piece))
     return dict(sorted(counts.items()))
 
@@ -125,6 +129,9 @@ class VoidExporter(Exporter):
     name = "void"
     media_type = "text/turtle"
     stage = 1
+
+    def piece_specs(self, release: Release) -> list[dumps.PieceSpec]:
+        return [COUNTS_SPEC]
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         return [write_bytes(folder / VOID_FILE, void_bytes(describe(release, folder)))]

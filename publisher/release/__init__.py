@@ -6,8 +6,10 @@ the kernel has it), so an interrupted publish leaves it exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from publisher.errors import InputError, NotConforming
 from publisher.export.base import line_count
@@ -17,11 +19,13 @@ from publisher.load.files import display_path
 from publisher.progress import Progress
 from publisher.release.package import check_bag_target
 from publisher.release.target import prepare_out, resolve_out
-from publisher.release.write import write_release
+from publisher.release.write import ReleaseWriter
 from publisher.settings import Settings
 from publisher.timing import Timer
 from publisher.validation.engine import validate
 from publisher.validation.report import Report
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,25 @@ def _publish(dataset: Dataset, settings: Settings, out: Path, strict: bool, pack
     out = resolve_out(out, settings)
     if package:
         check_bag_target(out, settings.root)
-    report = validate(dataset, timer=timer, cache_dir=settings.cache_dir, progress=progress)
-    if not report.conforms(strict):
-        raise NotConforming(report, "data does not conform to the shapes; nothing was written")
-    prepare_out(out, settings.root)
+    writer = ReleaseWriter(dataset, settings, timer, progress)
     try:
-        files = write_release(dataset, settings, out, package=package, timer=timer, progress=progress)
+        _cannot_write(writer.begin, out, settings)
+        report = validate(dataset, timer=timer, cache_dir=settings.cache_dir, progress=progress)
+        if not report.conforms(strict):
+            raise NotConforming(report, "data does not conform to the shapes; nothing was written")
+        prepare_out(out, settings.root)
+        files = _cannot_write(lambda: writer.write(out, package), out, settings)
+    finally:
+        writer.stop()
+    triples = line_count(out / "nida.nt")
+    return Published(out=out, files=files, triples=triples, report=report)
+
+
+def _cannot_write(work: Callable[[], T], out: Path, settings: Settings) -> T:
+    try:
+        return work()
     except OSError as exc:
         raise InputError(
             f"cannot write the release: {exc.strerror or exc}; the previous release is unchanged",
             display_path(out, settings.root),
         ) from None
-    triples = line_count(out / "nida.nt")
-    return Published(out=out, files=files, triples=triples, report=report)

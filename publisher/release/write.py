@@ -21,6 +21,7 @@ CHECKSUMS = "SHA256SUMS"
 
 
 WRITING = "writing release"
+PREPARING = "preparing release"
 
 
 def write_checksums(folder: Path, release: Release | None = None) -> Path:
@@ -65,49 +66,89 @@ def write_group(group: list[Exporter], release: Release, staged: Path, steps: St
     steps.advance(len(group) - 1)  # the last one is counted when the next step begins
 
 
+class ReleaseWriter:
+    """One release being written. `begin` starts the exporters whose `start` only fills the build
+    cache (`Exporter.early`: the statement records' framing) before validation, so that they
+    work beside its single-threaded parts; `write` stages every file once the data conforms and
+    swaps the release in; `stop` ends whatever was begun (a publish that does not conform writes
+    nothing into the release, only records of its data into the cache)."""
+
+    def __init__(self, dataset: Dataset, settings: Settings, timer: Timer | None = None,
+                 progress: Progress | None = None) -> None:
+        self.settings = settings
+        self.clock = PhaseClock(timer)
+        self.progress = progress
+        self.release = Release(dataset, settings)  # the whole release graph is built only if asked
+        self.writers = exporters()
+        self.release.expect(self.writers)
+        self.begun = False
+
+    def begin(self) -> None:
+        self.clock.restart()
+        early = [exporter for exporter in self.writers if exporter.early]
+        steps = Steps(self.progress, PREPARING, len(early))
+        for exporter in early:
+            steps.begin(f"preparing {exporter.name}")
+            exporter.start(self.release)
+        # every unit's pieces of the dumps, tables and pages, made and cached beside validation too
+        self.release.make_pieces_beside(spec for exporter in self.writers
+                                        for spec in exporter.piece_specs(self.release))
+        steps.finish(PREPARING)
+        self.begun = True
+        self.clock("export: early start")
+
+    def stop(self) -> None:
+        for exporter in self.writers:
+            exporter.stop()
+
+    def write(self, out: Path, package: bool = False) -> list[Path]:
+        """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
+
+        The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
+        release, clock = self.release, self.clock
+        clock.restart()
+        release.previous = out if out.is_dir() else None
+        remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
+        staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+        staged.chmod(0o755)
+        bag_staging = None
+        try:
+            if release.await_pieces():  # every piece is in the build cache: the quads are not needed
+                release.forget_quads()
+            for exporter in self.writers:
+                if not (exporter.early and self.begun):
+                    exporter.start(release)
+            clock("export: start")
+            steps = Steps(self.progress, WRITING, len(self.writers))
+            for group in exporter_groups(self.writers):
+                names = ", ".join(exporter.name for exporter in group)
+                steps.begin(f"writing {names}")
+                write_group(group, release, staged, steps)
+                clock(f"export: {names}")
+            steps.finish(WRITING)
+            if package:
+                write_crate(staged, self.settings, later=(CHECKSUMS,))
+            write_checksums(staged, release)
+            clock("checksums")
+            files = sorted(release_files(staged))
+            if package:
+                bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-{os.getpid()}-", dir=out.parent))
+                make_bag(staged, bag_staging / "bag", self.settings)
+                (bag_staging / "bag").chmod(0o755)
+            swap_in(staged, out)
+            if bag_staging is not None:
+                swap_in(bag_staging / "bag", bag_folder(out))
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        finally:
+            self.stop()
+            if bag_staging is not None:
+                shutil.rmtree(bag_staging, ignore_errors=True)
+        return [out / f for f in files]
+
+
 def write_release(dataset: Dataset, settings: Settings, out: Path, package: bool = False,
                   timer: Timer | None = None, progress: Progress | None = None) -> list[Path]:
-    """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
-
-    The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
-    clock = PhaseClock(timer)
-    release = Release(dataset, settings)  # the whole release graph is built only if an exporter asks
-    release.previous = out if out.is_dir() else None
-    remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
-    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
-    staged.chmod(0o755)
-    bag_staging = None
-    writers = exporters()
-    release.expect(writers)
-    try:
-        for exporter in writers:
-            exporter.start(release)
-        clock("export: start")
-        steps = Steps(progress, WRITING, len(writers))
-        for group in exporter_groups(writers):
-            names = ", ".join(exporter.name for exporter in group)
-            steps.begin(f"writing {names}")
-            write_group(group, release, staged, steps)
-            clock(f"export: {names}")
-        steps.finish(WRITING)
-        if package:
-            write_crate(staged, settings, later=(CHECKSUMS,))
-        write_checksums(staged, release)
-        clock("checksums")
-        files = sorted(release_files(staged))
-        if package:
-            bag_staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-{os.getpid()}-", dir=out.parent))
-            make_bag(staged, bag_staging / "bag", settings)
-            (bag_staging / "bag").chmod(0o755)
-        swap_in(staged, out)
-        if bag_staging is not None:
-            swap_in(bag_staging / "bag", bag_folder(out))
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    finally:
-        for exporter in writers:
-            exporter.stop()
-        if bag_staging is not None:
-            shutil.rmtree(bag_staging, ignore_errors=True)
-    return [out / f for f in files]
+    """Every exporter's files, staged and swapped in (see `ReleaseWriter.write`)."""
+    return ReleaseWriter(dataset, settings, timer, progress).write(out, package)

@@ -9,6 +9,7 @@ from typing import Any
 from publisher import jobs
 from publisher.export.base import NTRIPLES_DUMP, Exporter, Release
 from publisher.export.cached import CacheStats
+from publisher.export.dumps import PieceSpec, dump_spec
 from publisher.export.html import update
 from publisher.export.html.build import (
     FEW_MISSING,
@@ -27,11 +28,12 @@ from publisher.export.jsonld import (
     JSONLD_NODES,
     build_context,
     dump_nodes,
+    nodes_spec,
     ontology_version,
 )
 from publisher.export.network import CO_SIGNATURES
 from publisher.export.nogc import collector_paused
-from publisher.export.tables import TABLE_ROWS
+from publisher.export.tables import TABLE_ROWS, TABLES_SPEC
 from publisher.jobs import Background, workers
 
 
@@ -55,6 +57,10 @@ class HtmlExporter(Exporter):
             context = build_context(release.dataset.ontology)
             fingerprint = index_fingerprint(release, context, ontology_version(release.dataset.ontology))
             self.rows = update.start_rows(release, path, fingerprint)
+
+    def piece_specs(self, release: Release) -> list[PieceSpec]:
+        """The N-Triples dump's (`Site`), the JSON-LD dump's nodes and the tables' rows."""
+        return [dump_spec("ntriples"), nodes_spec(build_context(release.dataset.ontology)), TABLES_SPEC]
 
     def stop(self) -> None:
         if self.rows is not None:

@@ -1,0 +1,104 @@
+"""The statement records are framed beside validation (`ReleaseWriter.begin`): before it in the
+phases, stopped with nothing in the release when the data does not conform."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from publisher.errors import NotConforming
+from publisher.export import dumps
+from publisher.export.base import Release
+from publisher.export.jsonld import build_context, dump_nodes
+from publisher.export.tables import table_records
+from publisher.export.void import release_graph_counts
+from publisher.jobs import limited
+from publisher.load.dataset import load_dataset
+from publisher.release import publish
+from publisher.release.write import ReleaseWriter
+from publisher.settings import Settings
+from tests.conftest import STATEMENT_DIR, edit
+
+STATEMENT_TTL = STATEMENT_DIR / "statement.ttl"
+DEMAND_TEXT = "Press for the launch of a credible"  # a verbatim text: changing it breaks fidelity
+
+
+def _publish(project: Path, jobs: int) -> tuple[list[str], Exception | None]:
+    """The phases timed, each with the worker processes alive as it ended; the refusal, if any."""
+    phases: list[str] = []
+    settings = Settings(root=project, jobs=jobs)
+
+    def timer(phase: str, _seconds: float) -> None:
+        phases.append(f"{phase} ({len(multiprocessing.active_children())} working)")
+
+    try:
+        publish(load_dataset(settings, lazy=True), settings, project / "dist", timer=timer)
+    except NotConforming as exc:
+        return phases, exc
+    return phases, None
+
+
+def test_records_begin_before_validation(project: Path) -> None:
+    phases, failed = _publish(project, jobs=2)
+    assert failed is None
+    # one process frames the record, two make the pieces (`make_pieces_beside`)
+    assert phases[0] == "export: early start (3 working)"
+    assert phases[1].startswith("validate: data triples (") and phases[1] != "validate: data triples (0 working)"
+    order = [phase.split(" (")[0] for phase in phases]
+    assert order.index("validate: revalidated shards") < order.index("export: start")
+    assert (project / "dist" / "statements").is_dir()
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_data_that_does_not_conform_stops_them_and_writes_nothing(project: Path, jobs: int) -> None:
+    edit(project / STATEMENT_TTL, DEMAND_TEXT, "Push for the launch of a credible")
+    phases, failed = _publish(project, jobs)
+    assert isinstance(failed, NotConforming)
+    assert phases == [f"export: early start ({3 if jobs == 2 else 0} working)", *phases[1:]]
+    assert [p for p in phases if p.startswith("export: start")] == []
+    assert not (project / "dist").exists()
+    assert [p.name for p in project.iterdir() if p.name.startswith(".dist")] == []
+    assert multiprocessing.active_children() == []
+
+
+def _every_piece(release: Release) -> list[object]:
+    """What the exporters read of the per-unit pieces: the dumps, the JSON-LD nodes, the tables'
+    rows and the graphs' sizes."""
+    context = build_context(release.dataset.ontology)
+    return [dumps.ntriples(release), dumps.nquads(release), dumps.trig(release), dumps.turtle(release),
+            dump_nodes(release, context), table_records(release), release_graph_counts(release)]
+
+
+def test_every_piece_is_made_beside_validation(project: Path, tmp_path: Path) -> None:
+    """Once `begin`'s pieces are stored, the quads are let go, and each exporter finds every
+    piece it reads in the build cache, the same as made where it is read: nothing asks for the
+    quads again."""
+    plain = Settings(root=project, jobs=1, cache_dir_override=tmp_path / "plain")
+    with limited(1):
+        expected = _every_piece(Release(load_dataset(plain, lazy=True), plain))
+    settings = Settings(root=project, jobs=2, cache_dir_override=tmp_path / "cache")
+    with limited(2):
+        writer = ReleaseWriter(load_dataset(settings, lazy=True), settings)
+        release = writer.release
+        try:
+            writer.begin()
+            assert release.await_pieces()
+            release.forget_quads()
+            found = _every_piece(release)
+        finally:
+            writer.stop()
+    assert release._units == {}  # no piece needed the quads
+    assert found == expected
+    assert expected[0].count(b"\n") == 2414  # type: ignore[union-attr]
+
+
+def test_with_one_job_nothing_is_made_beside(project: Path, tmp_path: Path) -> None:
+    settings = Settings(root=project, jobs=1, cache_dir_override=tmp_path / "cache")
+    with limited(1):
+        release = Release(load_dataset(settings, lazy=True), settings)
+        release.make_pieces_beside([dumps.dump_spec("ntriples")])
+        assert multiprocessing.active_children() == []
+        assert release.await_pieces() is False
