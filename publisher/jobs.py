@@ -91,6 +91,54 @@ def fork_map(work: Callable[[T], R], tasks: Sequence[T], minimum: int = 2,
         _JOB = None
 
 
+class Beside(Generic[R]):
+    """`fork_map` begun, not waited for: its workers go on beside this process until `results`
+    (or `stop`). Each worker is given the work when it is forked (`_install`), so a worker the
+    pool forks again later has it too, whatever `fork_map` ran meanwhile."""
+
+    def __init__(self, work: Callable[[T], R], tasks: Sequence[T], jobs: int | None = None) -> None:
+        self.work, self.tasks = work, tasks
+        self._pool: Any = None
+        self._pending: Any = None
+        jobs = workers() if jobs is None else jobs
+        if not can_fork(jobs) or len(tasks) < 2:
+            return  # `results` does the work here
+        gc.freeze()  # as in fork_map: the workers' collections leave this process's pages shared
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(
+                min(jobs, len(tasks)), initializer=_install, initargs=(work, tasks))
+            self._pending = self._pool.map_async(_run, range(len(tasks)), chunksize=1)
+        finally:
+            gc.unfreeze()
+
+    def results(self) -> list[R]:
+        """What `work` returned for each task, in task order (done here if nothing was forked);
+        a task's exception is raised here."""
+        if self._pool is None:
+            return [self.work(task) for task in self.tasks]
+        try:
+            found: list[R] = self._pending.get()
+        except BaseException:
+            self.stop()
+            raise
+        self._pool.close()
+        self._pool.join()
+        self._pool = None
+        return found
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def _install(work: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
+    global _JOB
+    _JOB = (work, tasks)
+    gc.enable()
+
+
 def _done(result: R, done: Callable[[R], None] | None) -> R:
     if done is not None:
         done(result)

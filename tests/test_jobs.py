@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.jobs import cpus, fork_background, fork_map, limited, workers
+from publisher.jobs import Beside, cpus, fork_background, fork_map, limited, workers
 from tests.conftest import REPO, copy_project, run
 
 needs_two = pytest.mark.skipif(workers() < 2, reason="forks only with two CPUs or more")
@@ -113,3 +114,36 @@ def test_nida_jobs_must_be_a_number(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == ("nida: error: NIDA_JOBS: must be a whole number (0: one per CPU,"
                            " 1: no forking)\n")
+
+
+@needs_two
+def test_beside_runs_while_this_process_goes_on_and_keeps_task_order(tmp_path: Path) -> None:
+    """`Beside` workers go on while this process runs other forked work (`fork_map` replaces the
+    work it hands its own workers), and give their results in task order."""
+    parent = os.getpid()
+    beside = Beside(square_in_child(parent), list(range(5)))
+    assert [value for value, _ in fork_map(lambda n: (n + 1, True), list(range(4)))] == [1, 2, 3, 4]
+    results = beside.results()
+    assert [value for value, _ in results] == [0, 1, 4, 9, 16]
+    assert all(in_child for _, in_child in results)
+    assert multiprocessing.active_children() == []
+
+
+@needs_two
+def test_beside_raises_a_task_error_when_its_results_are_asked_for() -> None:
+    def work(n: int) -> int:
+        if n == 3:
+            raise ValueError("task 3 failed")
+        return n
+
+    beside = Beside(work, list(range(5)))
+    with pytest.raises(ValueError, match="task 3 failed"):
+        beside.results()
+    assert multiprocessing.active_children() == []
+
+
+def test_beside_with_one_job_works_here_when_asked() -> None:
+    done: list[int] = []
+    beside = Beside(lambda n: done.append(n) or os.getpid(), [1, 2, 3], jobs=1)
+    assert done == []
+    assert beside.results() == [os.getpid()] * 3 and done == [1, 2, 3]

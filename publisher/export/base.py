@@ -202,6 +202,12 @@ class Release:
             return False
         return all(making.join())
 
+    def stop_pieces(self) -> None:
+        """End what `make_pieces_beside` began (a publish that does not conform, or failed)."""
+        making, self._making = self._making, None
+        if making is not None:
+            making.stop()
+
     def forget_quads(self) -> None:
         """Let go of the release quads (the largest part of a publish's memory): once every
         piece is in the build cache, the exporters read their pieces there; whatever asks for

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from publisher.export import exporters
 from publisher.export.base import Exporter, Release, release_files, release_names, sha256_file
-from publisher.jobs import fork_map
+from publisher.jobs import Beside
 from publisher.load.dataset import Dataset
 from publisher.progress import Progress, Steps
 from publisher.release.package import bag_folder, make_bag, write_crate
@@ -18,6 +18,8 @@ from publisher.staging import remove_stale, swap_in
 from publisher.timing import PhaseClock, Timer
 
 CHECKSUMS = "SHA256SUMS"
+#: the files an exporter wrote, with their SHA-256
+Written = list[tuple[Path, str]]
 
 
 WRITING = "writing release"
@@ -47,18 +49,24 @@ def exporter_groups(writers: list[Exporter]) -> list[list[Exporter]]:
     return groups
 
 
-def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps) -> None:
-    """One exporter here, or forkable ones each in a forked process (they only write files,
-    and hash them there, as they write them, for void.ttl and SHA256SUMS)."""
-    if len(group) == 1:
+def begin_forked(groups: list[list[Exporter]], release: Release, staged: Path) -> dict[int, Beside[Written]]:
+    """Each group of forkable exporters begun in forked processes, beside the exporters of its
+    stage that run here (they only write files, and hash them there, as they write them, for
+    void.ttl and SHA256SUMS): the dumps are written while the pages are built. By group index."""
+    def write_and_hash(exporter: Exporter) -> Written:
+        return [(path, release.digest(path)) for path in exporter.write(release, staged)]
+
+    return {index: Beside(write_and_hash, group) for index, group in enumerate(groups) if len(group) > 1}
+
+
+def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps,
+                forked: Beside[Written] | None = None) -> None:
+    """One exporter here, or forkable ones (`begin_forked`) waited for."""
+    if forked is None:
         group[0].write(release, staged)
         release.finished(group[0])
         return
-
-    def write_and_hash(exporter: Exporter) -> list[tuple[Path, str]]:
-        return [(path, release.digest(path)) for path in exporter.write(release, staged)]
-
-    for written in fork_map(write_and_hash, group):
+    for written in forked.results():
         for path, digest in written:
             release.wrote(path, digest)
     for exporter in group:
@@ -82,6 +90,7 @@ class ReleaseWriter:
         self.writers = exporters()
         self.release.expect(self.writers)
         self.begun = False
+        self.forked: dict[int, Beside[Written]] = {}
 
     def begin(self) -> None:
         self.clock.restart()
@@ -98,8 +107,12 @@ class ReleaseWriter:
         self.clock("export: early start")
 
     def stop(self) -> None:
+        for forked in self.forked.values():
+            forked.stop()
+        self.forked = {}
         for exporter in self.writers:
             exporter.stop()
+        self.release.stop_pieces()
 
     def write(self, out: Path, package: bool = False) -> list[Path]:
         """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
@@ -120,11 +133,15 @@ class ReleaseWriter:
                     exporter.start(release)
             clock("export: start")
             steps = Steps(self.progress, WRITING, len(self.writers))
-            for group in exporter_groups(self.writers):
-                names = ", ".join(exporter.name for exporter in group)
-                steps.begin(f"writing {names}")
-                write_group(group, release, staged, steps)
-                clock(f"export: {names}")
+            groups = exporter_groups(self.writers)
+            for stage in sorted({exporter.stage for exporter in self.writers}):
+                here = [index for index, group in enumerate(groups) if group[0].stage == stage]
+                self.forked = begin_forked([groups[index] for index in here], release, staged)
+                for position, index in enumerate(here):
+                    names = ", ".join(exporter.name for exporter in groups[index])
+                    steps.begin(f"writing {names}")
+                    write_group(groups[index], release, staged, steps, self.forked.pop(position, None))
+                    clock(f"export: {names}")
             steps.finish(WRITING)
             if package:
                 write_crate(staged, self.settings, later=(CHECKSUMS,))
