@@ -4,6 +4,7 @@ class, and the release's file helpers (media types, SHA-256, listing)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import posixpath
 import stat
@@ -69,9 +70,11 @@ class Release:
 
     @property
     def triples(self) -> list[ox.Triple]:
-        """The union of the graphs, sorted: read back from the N-Triples dump."""
+        """The union of the graphs, sorted: read back from the N-Triples dump, as its pieces (or
+        the dump, where an exporter made it), which are not kept for this."""
         if self._triples is None:
-            self._triples = [quad.triple for quad in ox.parse(self.dump("ntriples"), ox.RdfFormat.N_TRIPLES)]
+            stream = io.BufferedReader(dumps.ChunkReader(self.dump_chunks("ntriples")), 1 << 20)
+            self._triples = [quad.triple for quad in ox.parse(stream, ox.RdfFormat.N_TRIPLES)]
         return self._triples
 
     def expect(self, writers: Iterable[Exporter]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from rdflib import Dataset as RdfDataset
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from publisher.export.dumps import ChunkReader
 from tests.conftest import SLUG
 
 GRAPH = "https://w3id.org/nida/id/graph/"
@@ -86,3 +89,14 @@ def test_nquads_are_sorted_graph_by_graph_one_per_line(release: Path) -> None:
     assert (graph[0], graph[-1]) == (f"{GRAPH}actors>", f"{GRAPH}statement/halt-military-escalation-northeast-syria>")
     assert f"{GRAPH}entailed/statement/halt-military-escalation-northeast-syria>" in graph
     assert all(line.endswith(f"<{GRAPH}" + line.rsplit(f"<{GRAPH}", 1)[1]) for line in lines)
+
+
+def test_a_dump_read_as_its_chunks_is_the_dump(release: Path) -> None:
+    """`ChunkReader` streams pieces to the parser (`Release.triples`) as the joined dump reads."""
+    data = (release / "nida.nt").read_bytes()
+    cuts = [0, 1, 7, 4096, 4097, len(data) // 2, len(data) - 1, len(data)]
+    chunks = [memoryview(data)[a:b] for a, b in itertools.pairwise(cuts)] + [b""]
+    stream = io.BufferedReader(ChunkReader(chunks), 1000)
+    assert stream.read(3) + stream.read() == data
+    parsed = list(ox.parse(io.BufferedReader(ChunkReader(chunks)), ox.RdfFormat.N_TRIPLES))
+    assert parsed == list(ox.parse(data, ox.RdfFormat.N_TRIPLES)) and len(parsed) == data.count(b"\n")

@@ -61,7 +61,7 @@ def test_a_product_is_kept_until_the_last_exporter_needing_it_has_written(tmp_pa
     release.finished(writers["html"])  # the last exporter that needs the nodes
     assert release.product(JSONLD_NODES, lambda: made.append("after") or ["later"]) == ["later"]
     assert made == ["first", "after"]
-    assert release.product(NTRIPLES_DUMP, lambda: b"x") == b"x"  # html and ntriples still to write
+    assert release.product(NTRIPLES_DUMP, lambda: b"x") == b"x"  # ntriples still to write
 
 
 def test_an_exporter_run_alone_keeps_nothing(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher import jobs
-from publisher.export.base import NTRIPLES_DUMP, Exporter, Release
+from publisher.export.base import Exporter, Release
 from publisher.export.cached import CacheStats
 from publisher.export.dumps import PieceSpec, dump_spec
 from publisher.export.html import update
@@ -40,10 +40,10 @@ from publisher.jobs import Background, workers
 class HtmlExporter(Exporter):
     name = "html"
     media_type = "text/html"
-    #: the pages embed the dump's JSON-LD nodes, `Site` reads the N-Triples dump's triples, and
-    #: the index's search finds demands by their text (the tables' rows), and the network page
-    #: draws who signed with whom
-    needs = frozenset({JSONLD_NODES, NTRIPLES_DUMP, TABLE_ROWS, CO_SIGNATURES})
+    #: the pages embed the dump's JSON-LD nodes, the index's search finds demands by their text
+    #: (the tables' rows), and the network page draws who signed with whom; `Site` reads the
+    #: N-Triples dump's triples from its pieces, and does not keep the dump
+    needs = frozenset({JSONLD_NODES, TABLE_ROWS, CO_SIGNATURES})
 
     def __init__(self) -> None:
         self.stats = CacheStats()
