@@ -1,0 +1,93 @@
+"""The compaction shortcuts of publisher/export/processor.py against plain pyld, on contexts
+and values chosen to reach every branch of pyld 3.3's `_compact_value` and term selection:
+typed, language-tagged, directed and indexed values, booleans and numbers, JSON literals, a
+default language, `@language: null`, scoped contexts, `@set`/`@index`/`@language` containers,
+node references under `@id`, `@vocab` and untyped properties. The real records and dump are
+compared in tests/test_scale.py."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from pyld import jsonld
+
+from publisher.export.jsonld import dump_json, refuse_remote
+from publisher.export.processor import Processor
+
+EX = "https://example.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+CONTEXTS: list[dict[str, Any]] = [
+    {"ex": EX, "xsd": XSD, "id": "@id", "type": "@type", "value": "@value",
+     "date": {"@id": EX + "date", "@type": "xsd:date"},
+     "name": EX + "name",
+     "nameEn": {"@id": EX + "name", "@language": "en"},
+     "noLang": {"@id": EX + "noLang", "@language": None},
+     "ltr": {"@id": EX + "ltr", "@direction": "ltr"},
+     "link": {"@id": EX + "link", "@type": "@id"},
+     "vocabLink": {"@id": EX + "vocabLink", "@type": "@vocab"},
+     "links": {"@id": EX + "links", "@type": "@id", "@container": "@set"},
+     "tags": {"@id": EX + "tags", "@container": "@language"},
+     "indexed": {"@id": EX + "indexed", "@container": "@index"},
+     "scoped": {"@id": EX + "scoped", "@context": {"inner": EX + "inner"}},
+     "data": {"@id": EX + "data", "@type": "@json"},
+     "none": {"@id": EX + "none", "@type": "@none"},
+     "Thing": EX + "Thing", "a": EX + "a"},
+    {"@version": 1.1, "@language": "fr", "ex": EX, "xsd": XSD, "@vocab": EX + "vocab/",
+     "name": EX + "name", "noLang": {"@id": EX + "noLang", "@language": None},
+     "link": {"@id": EX + "link", "@type": "@id"}, "a": EX + "a"},
+]
+
+
+def _values() -> list[dict[str, Any]]:
+    """Value objects and node references of every shape the shortcuts remember."""
+    return [
+        {"@value": "plain"}, {"@value": "second plain"}, {"@value": "en", "@language": "en"},
+        {"@value": "other", "@language": "en"}, {"@value": "fr", "@language": "fr"},
+        {"@value": "2020-01-01", "@type": XSD + "date"}, {"@value": "2021-02-02", "@type": XSD + "date"},
+        {"@value": "1", "@type": XSD + "integer"}, {"@value": 1}, {"@value": True}, {"@value": 1.5},
+        {"@value": "rtl", "@direction": "rtl"}, {"@value": "ltr", "@direction": "ltr"},
+        {"@value": "both", "@language": "ar", "@direction": "rtl"},
+        {"@value": "idx", "@index": "i1"}, {"@value": {"k": [1, 2]}, "@type": "@json"},
+        {"@value": "x", "@type": "@json"}, {"@id": EX + "a"}, {"@id": EX + "b"}, {"@id": "https://other.net/c"},
+        {"@id": EX + "vocab/term"},
+    ]
+
+
+def _document() -> list[dict[str, Any]]:
+    """Expanded nodes: every value under every property of the contexts, one node per property."""
+    properties = ["date", "name", "noLang", "ltr", "link", "vocabLink", "links", "tags", "indexed", "scoped",
+                  "data", "none", "inner", "other"]
+    nodes = []
+    for index, name in enumerate(properties):
+        values = [v for v in _values() if name != "data" or v.get("@type") == "@json"]
+        nodes.append({"@id": f"{EX}n{index}", "@type": [EX + "Thing"], EX + name: values,
+                      EX + "name": [{"@value": f"node {index}"}, {"@id": EX + "a"}]})
+    return nodes
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=["terms", "vocab-and-language"])
+def test_remembered_leaf_compaction_equals_plain_pyld(context: dict[str, Any]) -> None:
+    """Compacting the same nodes twice with one processor (the second time from what it
+    remembered) gives plain pyld's document each time."""
+    options = {"documentLoader": refuse_remote, "skipExpansion": True}
+    expected = dump_json(jsonld.JsonLdProcessor().compact(_document(), context, dict(options)))
+    ours = Processor()
+    for _ in range(2):
+        assert dump_json(ours.compact(_document(), context, dict(options))) == expected
+    assert ours._values and ours._references
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=["terms", "vocab-and-language"])
+def test_remembered_leaf_compaction_frames_as_plain_pyld(context: dict[str, Any]) -> None:
+    """Framing (whose compaction passes pyld's `link` map) with embedded nodes and references."""
+    document = _document()
+    document[0][EX + "link"] = [{"@id": f"{EX}n1"}, {"@id": f"{EX}n2"}]
+    frame = {"@context": context, "@id": f"{EX}n0", EX + "link": {}}
+    options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True}
+    expected = dump_json(jsonld.JsonLdProcessor().frame(copy.deepcopy(document), frame, dict(options)))
+    ours = Processor()
+    for _ in range(2):
+        assert dump_json(ours.frame(copy.deepcopy(document), frame, dict(options))) == expected
