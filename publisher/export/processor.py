@@ -36,6 +36,8 @@ from pyld import jsonld
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _LITERAL_KEYS = frozenset(("@value", "@type", "@language", "@direction"))
+#: keys that make pyld 3.3's term selection read more of a node object than its @id
+_NODE_UNREAD = ("@list", "@graph", "@preserve", "@index")
 _ABSENT = object()  # no such key
 _SCALAR = object()  # a value object compacted to its @value
 _PYLD = object()  # a value object compacted by pyld each time
@@ -221,22 +223,25 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
 
     def _value_shape(self, active_ctx: Any, value: Any) -> Hashable | None:
         """What pyld's term selection reads of `value` (pyld 3.3 `_compact_iri`, `_select_term`):
-        for a value object its keys, datatype, language and direction; for a node reference
-        whether its IRI compacts to a term that maps back to it. None for anything else (lists,
-        graphs...), which is never remembered."""
+        for a value object its keys, datatype, language and direction; for a node reference or
+        a node object (framing embeds them) whether its IRI compacts to a term that maps back to
+        it. None for anything else (lists, graphs, indexed or preserved objects...), which is
+        never remembered."""
         if type(value) is not dict:
             return None
-        if len(value) == 1 and type(value.get("@id")) is str:
-            iri = value["@id"]
-            term = self._iris.get((id(active_ctx), iri, True, None, False, ()))
-            if term is None:
-                term = self._compact_iri(active_ctx, iri, None, vocab=True)
-            mapping = active_ctx["mappings"].get(term)
-            return ("reference", bool(term is not None and mapping and mapping["@id"] == iri))
-        if "@value" in value and value.keys() <= _VALUE_KEYS:
+        if "@value" in value:
+            if not value.keys() <= _VALUE_KEYS:
+                return None
             return ("value", value.get("@type", _ABSENT), value.get("@language", _ABSENT),
                     value.get("@direction", _ABSENT), "@index" in value)
-        return None
+        iri = value.get("@id")
+        if type(iri) is not str or any(key in value for key in _NODE_UNREAD):
+            return None
+        term = self._iris.get((id(active_ctx), iri, True, None, False, ()))
+        if term is None:
+            term = self._compact_iri(active_ctx, iri, None, vocab=True)
+        mapping = active_ctx["mappings"].get(term)
+        return ("reference", bool(term is not None and mapping and mapping["@id"] == iri))
 
 
 def _link_unused(options: Any) -> bool:

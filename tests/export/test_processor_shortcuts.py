@@ -27,6 +27,8 @@ CONTEXTS: list[dict[str, Any]] = [
      "noLang": {"@id": EX + "noLang", "@language": None},
      "ltr": {"@id": EX + "ltr", "@direction": "ltr"},
      "link": {"@id": EX + "link", "@type": "@id"},
+     "linkToTerm": {"@id": EX + "link", "@type": "@vocab"},
+     "linkByIndex": {"@id": EX + "link", "@container": "@index"},
      "vocabLink": {"@id": EX + "vocabLink", "@type": "@vocab"},
      "links": {"@id": EX + "links", "@type": "@id", "@container": "@set"},
      "tags": {"@id": EX + "tags", "@container": "@language"},
@@ -82,9 +84,14 @@ def test_remembered_leaf_compaction_equals_plain_pyld(context: dict[str, Any]) -
 
 @pytest.mark.parametrize("context", CONTEXTS, ids=["terms", "vocab-and-language"])
 def test_remembered_leaf_compaction_frames_as_plain_pyld(context: dict[str, Any]) -> None:
-    """Framing (whose compaction passes pyld's `link` map) with embedded nodes and references."""
+    """Framing (whose compaction passes pyld's `link` map) with embedded nodes and references,
+    to nodes whose IRI is a term and to others, indexed or not."""
     document = _document()
-    document[0][EX + "link"] = [{"@id": f"{EX}n1"}, {"@id": f"{EX}n2"}]
+    document.append({"@id": EX + "a", EX + "name": [{"@value": "term node"}]})
+    document.append({"@id": EX + "c", "@index": "i", EX + "name": [{"@value": "indexed node"}]})
+    links = [{"@id": f"{EX}n1"}, {"@id": f"{EX}n2"}, {"@id": EX + "a"}, {"@id": EX + "c"}]
+    document[0][EX + "link"] = links
+    document[0][EX + "name"] = [*links, {"@value": "n0"}]
     frame = {"@context": context, "@id": f"{EX}n0", EX + "link": {}}
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True}
     expected = dump_json(jsonld.JsonLdProcessor().frame(copy.deepcopy(document), frame, dict(options)))
