@@ -12,6 +12,7 @@
   a value object's keys, datatype, language and direction decide whether it becomes its bare
   `@value` or an object that differs only in `@value`; a node reference's property decides
   how its IRI is written. Framing and the dump compact hundreds of thousands of them.
+- The node map framing builds holds one graph; merging it is copying it (`merged_copy`).
 - While `Processor.frame` runs, pyld's `has_value` answers node references and value objects
   without a call to `compare_values` per value (`_has_value`): framing asks it for every
   value it adds to a node, and a statement has dozens of values of the same property.
@@ -33,6 +34,8 @@ from importlib import metadata
 from typing import Any
 
 from pyld import jsonld
+
+from publisher.export.nodemap import merged_copy
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _LITERAL_KEYS = frozenset(("@value", "@type", "@language", "@direction"))
@@ -105,6 +108,12 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
     def frame(self, input_: Any, frame: Any, options: Any) -> Any:
         with _faster_has_value():
             return super().frame(input_, frame, options)
+
+    def _merge_node_map_graphs(self, graph_map: Any) -> Any:
+        """The merged node map framing starts from, copied where it holds one graph
+        (publisher/export/nodemap.py), else merged by pyld."""
+        merged = merged_copy(graph_map)
+        return super()._merge_node_map_graphs(graph_map) if merged is None else merged
 
     def _compact(self, active_ctx: Any, active_property: str | None, element: Any, options: Any) -> Any:
         """A value object or node reference goes straight to `_compact_value`, as pyld 3.3's

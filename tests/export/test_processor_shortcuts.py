@@ -8,6 +8,7 @@ compared in tests/test_scale.py."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -98,3 +99,35 @@ def test_remembered_leaf_compaction_frames_as_plain_pyld(context: dict[str, Any]
     ours = Processor()
     for _ in range(2):
         assert dump_json(ours.frame(copy.deepcopy(document), frame, dict(options))) == expected
+
+
+def _merge(graph_map: dict[str, Any]) -> Any:
+    return jsonld.JsonLdProcessor()._merge_node_map_graphs(copy.deepcopy(graph_map))
+
+
+def test_a_one_graph_node_map_is_merged_by_copying_it() -> None:
+    """The node map of every bundled statement's record, and one with empty arrays, keywords,
+    types, and values equal but for their direction (pyld keeps one: the copy must not)."""
+    from publisher.export.base import Release
+    from publisher.export.expanded import expand
+    from publisher.export.nodemap import merged_copy
+    from publisher.graph import statement_scopes
+    from publisher.load.dataset import load_dataset
+    from publisher.settings import Settings
+    from tests.conftest import REPO
+
+    settings = Settings(root=REPO)
+    scopes = statement_scopes(Release(load_dataset(settings), settings).quads)
+    for scope in scopes.values():
+        graph_map: dict[str, Any] = {"@default": {}}
+        jsonld.JsonLdProcessor()._create_node_map(expand(scope), graph_map, "@default", jsonld.IdentifierIssuer("_:b"))
+        found = merged_copy(graph_map)
+        assert found is not None and json.dumps(found) == json.dumps(_merge(graph_map))
+    node = {"@id": EX + "a", "@type": [EX + "T", EX + "U"], "@index": "i", EX + "empty": [],
+            EX + "p": [{"@value": "v"}, {"@value": "v", "@language": "en"}, {"@id": EX + "b"}, "text"]}
+    one = {"@default": {EX + "a": node, EX + "b": {"@id": EX + "b"}}}
+    assert json.dumps(merged_copy(one)) == json.dumps(_merge(one))
+    for values in ([{"@value": "v", "@direction": "ltr"}, {"@value": "v", "@direction": "rtl"}],
+                   [{"@id": EX + "b"}, {"@id": EX + "b"}], [{"@value": "1", "@index": "i"}], "not an array"):
+        assert merged_copy({"@default": {EX + "a": {"@id": EX + "a", EX + "p": values}}}) is None
+    assert merged_copy({"@default": {}, EX + "g": {}}) is None
