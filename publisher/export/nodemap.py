@@ -1,13 +1,19 @@
-"""pyld 3.3's merge of a framing node map that holds one graph, without its per-value checks.
+"""pyld 3.3's node map of flat nodes, and its merge of a node map of one graph, without their
+per-value scans.
 
-Framing a record merges the node map's graphs (`_merge_node_map_graphs`) into new node
-objects: each keyword but `@type` copied, every other value added by `add_value` without
-duplicates (`has_value`, a scan of the values already added: quadratic in a statement's
-signatures). With the default graph alone, and values that hold no two equal (as pyld's
-`compare_values` compares them), that is a copy of each node with new arrays of the same
+Framing a record first maps its nodes by IRI (`_create_node_map`): for node objects that are
+flat (every value a plain value object or a node reference, no blank node, as
+publisher/export/expanded.py writes them) that is each node with its properties in sorted order
+and each value added once (as pyld's `compare_values` compares them), a node reference as a
+new `{"@id"}` object after an empty node for its IRI; `flat_node_map` makes it so, and answers
+None for anything else, for pyld to map. Framing then merges the node map's graphs
+(`_merge_node_map_graphs`) into new node objects: each keyword but `@type` copied, every
+other value added by `add_value` without duplicates (`has_value`, a scan of the values
+already added: quadratic in a statement's signatures). With the default graph alone, and
+values that hold no two equal, that is a copy of each node with new arrays of the same
 values, empty arrays left out: `merged_copy` makes it so, and answers None where it cannot
 tell (anything but strings, plain value objects and node references), for pyld to merge.
-tests/export/test_processor_shortcuts.py compares it with pyld's merge.
+tests/export/test_processor_shortcuts.py compares both with pyld's.
 """
 
 from __future__ import annotations
@@ -38,6 +44,51 @@ def merged_copy(graph_map: dict[str, Nodes]) -> Nodes | None:
                 copied[property] = list(values)
         merged[id_] = copied
     return merged
+
+
+def flat_node_map(nodes: list[dict[str, Any]]) -> Nodes | None:
+    """pyld 3.3 `_create_node_map` of flat node objects into an empty default graph."""
+    graph: Nodes = {}
+    added: dict[tuple[str, str], set[Hashable]] = {}
+    for entry in nodes:
+        id_ = entry.get("@id") if type(entry) is dict else None
+        if type(id_) is not str or id_.startswith("_:"):
+            return None
+        node = graph.setdefault(id_, {"@id": id_})
+        for property, objects in sorted(entry.items()):
+            if property == "@id":
+                continue
+            flat = (property == "@type" or not _is_keyword(property)) and not property.startswith("_:")
+            if not flat or type(objects) is not list or not objects:
+                return None
+            keys = added.setdefault((id_, property), set())
+            for value in objects:
+                found = _mapped(graph, property, value)
+                if found is None:
+                    return None
+                if found[0] not in keys:
+                    keys.add(found[0])
+                    node.setdefault(property, []).append(found[1])
+    return graph
+
+
+def _mapped(graph: Nodes, property: str, value: Any) -> tuple[Hashable, Any] | None:
+    """What `_create_node_map` compares and adds for a value: a type IRI itself; a value object
+    itself; for a node reference a new one, after an empty node for its IRI. None for a blank
+    node (pyld relabels them) or anything else."""
+    if property == "@type":
+        return (value, value) if type(value) is str and not value.startswith("_:") else None
+    key = _compared(value)
+    if type(key) is not tuple:
+        return None
+    if key[0] == "@id":
+        target = value["@id"]
+        if target.startswith("_:"):
+            return None
+        graph.setdefault(target, {"@id": target})
+        return key, {"@id": target}
+    datatype = value.get("@type", "")
+    return (key, value) if type(datatype) is str and not datatype.startswith("_:") else None
 
 
 def _distinct(values: Any) -> bool:

@@ -12,7 +12,8 @@
   a value object's keys, datatype, language and direction decide whether it becomes its bare
   `@value` or an object that differs only in `@value`; a node reference's property decides
   how its IRI is written. Framing and the dump compact hundreds of thousands of them.
-- The node map framing builds holds one graph; merging it is copying it (`merged_copy`).
+- Framing maps the expanded input's nodes by IRI, and merges that map's one graph: for flat
+  nodes the map is made at once (`flat_node_map`), and the merge is a copy (`merged_copy`).
 - While `Processor.frame` runs, pyld's `has_value` answers node references and value objects
   without a call to `compare_values` per value (`_has_value`): framing asks it for every
   value it adds to a node, and a statement has dozens of values of the same property.
@@ -35,7 +36,7 @@ from typing import Any
 
 from pyld import jsonld
 
-from publisher.export.nodemap import merged_copy
+from publisher.export.nodemap import flat_node_map, merged_copy
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _LITERAL_KEYS = frozenset(("@value", "@type", "@language", "@direction"))
@@ -108,6 +109,19 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
     def frame(self, input_: Any, frame: Any, options: Any) -> Any:
         with _faster_has_value():
             return super().frame(input_, frame, options)
+
+    def _create_node_map(self, input_: Any, graph_map: Any, active_graph: Any, issuer: Any,
+                         active_subject: Any = None, active_property: Any = None, list_: Any = None) -> None:
+        """The node map of this processor's expanded input (`expanded`, flat node objects), made
+        at once where it can be (publisher/export/nodemap.py), else by pyld."""
+        whole = (input_ is self.expanded and active_graph == "@default" and graph_map == {"@default": {}}
+                 and active_subject is None and active_property is None and list_ is None)
+        graph = flat_node_map(input_) if whole else None
+        if graph is None:
+            super()._create_node_map(input_, graph_map, active_graph, issuer, active_subject, active_property,
+                                     list_)
+        else:
+            graph_map["@default"].update(graph)
 
     def _merge_node_map_graphs(self, graph_map: Any) -> Any:
         """The merged node map framing starts from, copied where it holds one graph

@@ -131,3 +131,41 @@ def test_a_one_graph_node_map_is_merged_by_copying_it() -> None:
                    [{"@id": EX + "b"}, {"@id": EX + "b"}], [{"@value": "1", "@index": "i"}], "not an array"):
         assert merged_copy({"@default": {EX + "a": {"@id": EX + "a", EX + "p": values}}}) is None
     assert merged_copy({"@default": {}, EX + "g": {}}) is None
+
+
+def _pyld_node_map(nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    graph_map: dict[str, Any] = {"@default": {}}
+    jsonld.JsonLdProcessor()._create_node_map(copy.deepcopy(nodes), graph_map, "@default",
+                                              jsonld.IdentifierIssuer("_:b"))
+    return graph_map["@default"]
+
+
+def test_flat_nodes_are_mapped_as_pyld_maps_them() -> None:
+    """Every bundled statement's record input, and flat nodes with repeated values (equal but
+    for their direction, repeated references and types), a subject met twice, references before
+    and after their node; blank nodes, indexed values, lists, empty arrays and bare strings
+    are left to pyld."""
+    from publisher.export.base import Release
+    from publisher.export.expanded import expand
+    from publisher.export.nodemap import flat_node_map
+    from publisher.graph import statement_scopes
+    from publisher.load.dataset import load_dataset
+    from publisher.settings import Settings
+    from tests.conftest import REPO
+
+    settings = Settings(root=REPO)
+    for scope in statement_scopes(Release(load_dataset(settings), settings).quads).values():
+        nodes = expand(scope)
+        assert json.dumps(flat_node_map(nodes)) == json.dumps(_pyld_node_map(nodes))
+    nodes = [
+        {"@id": EX + "b", EX + "p": [{"@id": EX + "z"}, {"@id": EX + "a"}, {"@id": EX + "z"}]},
+        {"@id": EX + "a", "@type": [EX + "T", EX + "T"], EX + "q": [
+            {"@value": "v", "@direction": "ltr"}, {"@value": "v", "@direction": "rtl"}, {"@value": "v"},
+            {"@value": "v", "@language": "en"}, {"@value": "1", "@type": XSD + "integer"}]},
+        {"@id": EX + "a", EX + "q": [{"@value": "v"}, {"@value": "w"}], EX + "r": [{"@id": EX + "b"}]},
+    ]
+    assert json.dumps(flat_node_map(nodes)) == json.dumps(_pyld_node_map(nodes))
+    for values in ([{"@id": "_:b0"}], [{"@value": "v", "@index": "i"}], [{"@list": []}], [], ["text"]):
+        assert flat_node_map([{"@id": EX + "a", EX + "p": values}]) is None
+    assert flat_node_map([{"@id": "_:b1", EX + "p": [{"@value": "v"}]}]) is None
+    assert flat_node_map([{"@id": EX + "a", "@type": ["_:t"]}]) is None
