@@ -280,9 +280,11 @@ def _literal_shape(value: Any) -> Hashable | None:
     keys (`@index`...), or that is no value object."""
     if type(value) is not dict or "@value" not in value or not value.keys() <= _LITERAL_KEYS:
         return None
-    shape = (value.get("@type", _ABSENT), value.get("@language", _ABSENT), value.get("@direction", _ABSENT),
-             isinstance(value["@value"], str))
-    return shape if all(part is _ABSENT or type(part) is str for part in shape[:3]) else None
+    datatype, language = value.get("@type", _ABSENT), value.get("@language", _ABSENT)
+    direction = value.get("@direction", _ABSENT)
+    plain = ((datatype is _ABSENT or type(datatype) is str) and (language is _ABSENT or type(language) is str)
+             and (direction is _ABSENT or type(direction) is str))
+    return (datatype, language, direction, isinstance(value["@value"], str)) if plain else None
 
 
 _SHARED: list[Processor] = []
