@@ -18,8 +18,10 @@
   without a call to `compare_values` per value (`_has_value`): framing asks it for every
   value it adds to a node, and a statement has dozens of values of the same property.
 
-pyld still does all expansion, framing and compaction; tests compare the results with
-plain pyld's (tests/test_scale.py, tests/export/test_cache.py). The shortcuts apply only with
+pyld still does expansion, framing and compaction: a shortcut that does one of their steps
+itself does it only for input of a narrow shape (flat nodes, plain values), and leaves anything
+else to pyld. Tests compare the results with plain pyld's (tests/test_scale.py,
+tests/export/test_cache.py, tests/export/test_processor_shortcuts.py). The shortcuts apply only with
 the PyLD release they were written against (`PYLD_PINNED`), and never in `nida serve`.
 """
 
