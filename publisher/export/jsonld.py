@@ -21,6 +21,7 @@ from publisher.buildcache import code_version
 from publisher.errors import InputError
 from publisher.export.base import Exporter, Release
 from publisher.export.dumps import PieceSpec, pack, unpack
+from publisher.export.expanded import expand, pyld_dataset
 from publisher.export.processor import shared_processor
 from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
@@ -92,31 +93,6 @@ def build_context(ontology: Graph) -> dict[str, Any]:
     return context
 
 
-def _pyld_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "IRI", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "blank node", "value": f"_:{term.value}"}
-    node = {"type": "literal", "value": term.value, "datatype": term.datatype.value}
-    if term.language:
-        node["language"] = term.language
-    return node
-
-
-def pyld_dataset(triples: list[ox.Triple]) -> dict[str, list[dict[str, Any]]]:
-    """Triples in pyld's own RDF dataset form.
-
-    Handing pyld N-Quads text instead costs the square of the triple count: its N-Quads
-    parser de-duplicates by scanning a list (about 2 minutes for 15k triples).
-    """
-    rows = [
-        {"subject": _pyld_term(t.subject), "predicate": _pyld_term(t.predicate),  # type: ignore[arg-type]
-         "object": _pyld_term(t.object)}  # type: ignore[arg-type]
-        for t in triples
-    ]
-    return {"@default": rows}
-
-
 def compact_nodes(expanded: list[dict[str, Any]], context: dict[str, Any],
                   plain: bool = False) -> list[dict[str, Any]]:
     """pyld's compaction of flat expanded node objects (`jsonld.from_rdf`'s output), in their order.
@@ -147,7 +123,8 @@ def as_document(context: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[st
 def compact(triples: list[ox.Triple], context: dict[str, Any], plain: bool = False) -> dict[str, Any]:
     """pyld's compaction of some triples as one document (`nida serve` answers with these, with
     `plain` pyld: a long-running server gains nothing from the shortcuts' memory)."""
-    return as_document(context, compact_nodes(jsonld.from_rdf(pyld_dataset(triples)), context, plain))
+    expanded = jsonld.from_rdf(pyld_dataset(triples)) if plain else expand(triples)
+    return as_document(context, compact_nodes(expanded, context, plain))
 
 
 #: a node as it appears in the dump: its compacted id and its JSON text, indented
@@ -173,7 +150,7 @@ def node_text(node: dict[str, Any]) -> Node:
 def compact_group(triples: list[ox.Triple], context: dict[str, Any]) -> list[Node]:
     """The dump's nodes of the subjects of `triples` (every triple of each subject), as text:
     a unit's nodes are cached as bytes and never parsed again (`dump_document`)."""
-    return [node_text(node) for node in compact_nodes(jsonld.from_rdf(pyld_dataset(triples)), context)]
+    return [node_text(node) for node in compact_nodes(expand(triples), context)]
 
 
 def context_text(context: dict[str, Any]) -> str:

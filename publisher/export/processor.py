@@ -8,12 +8,20 @@
 - A frame that selects one node by its IRI is expanded once per processor without that IRI,
   which is put back as expansion writes it (`_expand_frame`); `shared_processor` is one
   processor per process, so this and the compacted IRIs carry over from record to record.
+- A value object or node reference is compacted by what pyld reads of it (`_compact_value`):
+  a value object's keys, datatype, language and direction decide whether it becomes its bare
+  `@value` or an object that differs only in `@value`; a node reference's property decides
+  how its IRI is written. Framing and the dump compact hundreds of thousands of them.
+- Framing maps the expanded input's nodes by IRI, and merges that map's one graph: for flat
+  nodes the map is made at once (`flat_node_map`), and the merge is a copy (`merged_copy`).
 - While `Processor.frame` runs, pyld's `has_value` answers node references and value objects
   without a call to `compare_values` per value (`_has_value`): framing asks it for every
   value it adds to a node, and a statement has dozens of values of the same property.
 
-pyld still does all expansion, framing and compaction; tests compare the results with
-plain pyld's (tests/test_scale.py, tests/export/test_cache.py). The shortcuts apply only with
+pyld still does expansion, framing and compaction: a shortcut that does one of their steps
+itself does it only for input of a narrow shape (flat nodes, plain values), and leaves anything
+else to pyld. Tests compare the results with plain pyld's (tests/test_scale.py,
+tests/export/test_cache.py, tests/export/test_processor_shortcuts.py). The shortcuts apply only with
 the PyLD release they were written against (`PYLD_PINNED`), and never in `nida serve`.
 """
 
@@ -30,9 +38,18 @@ from typing import Any
 
 from pyld import jsonld
 
+from publisher.export.nodemap import flat_node_map, merged_copy
+
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
+_LITERAL_KEYS = frozenset(("@value", "@type", "@language", "@direction"))
+#: keys that make pyld 3.3's term selection read more of a node object than its @id
+_NODE_UNREAD = ("@list", "@graph", "@preserve", "@index")
+_ABSENT = object()  # no such key
+_SCALAR = object()  # a value object compacted to its @value
+_PYLD = object()  # a value object compacted by pyld each time
 _PREFIX_CHARS = 20  # a term's IRI can prefix an IRI only if they share this many first characters
 _is_keyword = jsonld._is_keyword
+_get_context_value = jsonld.JsonLdProcessor.get_context_value
 #: an IRI with a scheme and "//": IRI expansion returns it as it is, whatever the context (a
 #: compact IRI's suffix never begins with "//", JSON-LD 1.1 section 5.2.2)
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*\Z")
@@ -60,6 +77,9 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         self._contexts: dict[int, Any] = {}
         self._prefixes: dict[int, PrefixTerms] = {}
         self._frames: dict[str, Any] = {}
+        #: `_compact_value`'s answer by (context, property, what it reads of the value)
+        self._values: dict[tuple[int, str | None, Hashable], Any] = {}
+        self._references: dict[tuple[int, str | None, Any], tuple[bool, str | None]] = {}
 
     def expand(self, input_: Any, options: Any) -> Any:
         """Input already in expanded form (`jsonld.from_rdf`'s output, passed as `expanded`) is
@@ -92,10 +112,92 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         with _faster_has_value():
             return super().frame(input_, frame, options)
 
+    def _create_node_map(self, input_: Any, graph_map: Any, active_graph: Any, issuer: Any,
+                         active_subject: Any = None, active_property: Any = None, list_: Any = None) -> None:
+        """The node map of this processor's expanded input (`expanded`, flat node objects), made
+        at once where it can be (publisher/export/nodemap.py), else by pyld."""
+        whole = (input_ is self.expanded and active_graph == "@default" and graph_map == {"@default": {}}
+                 and active_subject is None and active_property is None and list_ is None)
+        graph = flat_node_map(input_) if whole else None
+        if graph is None:
+            super()._create_node_map(input_, graph_map, active_graph, issuer, active_subject, active_property,
+                                     list_)
+        else:
+            graph_map["@default"].update(graph)
+
+    def _merge_node_map_graphs(self, graph_map: Any) -> Any:
+        """The merged node map framing starts from, copied where it holds one graph
+        (publisher/export/nodemap.py), else merged by pyld."""
+        merged = merged_copy(graph_map)
+        return super()._merge_node_map_graphs(graph_map) if merged is None else merged
+
+    def _compact(self, active_ctx: Any, active_property: str | None, element: Any, options: Any) -> Any:
+        """A value object or node reference goes straight to `_compact_value`, as pyld 3.3's
+        `_compact` sends it there, where nothing else it does applies: no scoped context on the
+        property, and no linked elements (framing's `link` map, which pyld only fills once it
+        holds something, so it stays empty). Everything else is pyld's."""
+        leaf = type(element) is dict and ("@value" in element or (len(element) == 1 and "@id" in element))
+        scoped = leaf and _get_context_value(active_ctx, active_property, "@context") is not None
+        if leaf and not scoped and _link_unused(options):
+            return self._compact_value(active_ctx, active_property, element, options)
+        return super()._compact(active_ctx, active_property, element, options)
+
+    def _compact_value(self, active_ctx: Any, active_property: str | None, value: Any, options: Any) -> Any:
+        """pyld's value compaction, remembered: for a value object by what pyld 3.3 reads of it
+        (`_literal_shape`), for a node reference by the property (`_reference_rule`)."""
+        if type(value) is dict and len(value) == 1 and isinstance(value.get("@id"), str):
+            vocab, alias = self._reference_rule(active_ctx, active_property)
+            compacted = self._compact_iri(active_ctx, value["@id"], vocab=vocab, base=options.get("base", ""))
+            return compacted if alias is None else {alias: compacted}
+        shape = _literal_shape(value)
+        if shape is None:
+            return super()._compact_value(active_ctx, active_property, value, options)
+        key = (id(active_ctx), active_property, shape)
+        rule = self._values.get(key)
+        if rule is None:
+            self._contexts[id(active_ctx)] = active_ctx
+            compacted = super()._compact_value(active_ctx, active_property, value, options)
+            rule = self._values[key] = self._literal_rule(active_ctx, value, compacted)
+            return compacted
+        if rule is _SCALAR:
+            return value["@value"]
+        if rule is _PYLD:
+            return super()._compact_value(active_ctx, active_property, value, options)
+        template, alias = rule
+        found = dict(template)
+        found[alias] = value["@value"]
+        return found
+
+    def _literal_rule(self, active_ctx: Any, value: dict[str, Any], compacted: Any) -> Any:
+        """How pyld compacted a value object, for every value object of the same shape: to its
+        `@value` itself (`_SCALAR`), or to an object whose entries but `@value`'s (its alias)
+        come from the shape and the context alone; `_PYLD` (ask pyld each time) for anything else."""
+        if compacted is value["@value"]:
+            return _SCALAR
+        alias = self._compact_iri(active_ctx, "@value")
+        if type(compacted) is not dict or compacted.get(alias, _ABSENT) is not value["@value"]:
+            return _PYLD
+        return dict(compacted), alias
+
+    def _reference_rule(self, active_ctx: Any, active_property: str | None) -> tuple[bool, str | None]:
+        """pyld 3.3 `_compact_value` for a node reference: its IRI compacted with `@vocab` where
+        the property's type is `@vocab`; alone where the type is `@id` or `@vocab` or the property
+        expands to `@graph`, else under the alias of `@id`."""
+        key = (id(active_ctx), active_property, None)
+        rule = self._references.get(key)
+        if rule is None:
+            self._contexts[id(active_ctx)] = active_ctx
+            type_ = _get_context_value(active_ctx, active_property, "@type")
+            expanded = self._expand_iri(active_ctx, active_property, vocab=True)
+            alone = type_ in ("@id", "@vocab") or expanded == "@graph"
+            alias = None if alone else self._compact_iri(active_ctx, "@id")
+            rule = self._references[key] = (type_ == "@vocab", alias)
+        return rule
+
     def _compact_iri(self, active_ctx: Any, iri: str, value: Any = None, vocab: bool = False,
                      base: Any = None, reverse: bool = False) -> str:
-        shape = self._value_shape(active_ctx, value)
-        if shape is None or not isinstance(base, str | None):
+        shape = () if value is None else self._value_shape(active_ctx, value)
+        if shape is None or not (base is None or type(base) is str):
             compacted: str = super()._compact_iri(active_ctx, iri, value=value, vocab=vocab, base=base,
                                                   reverse=reverse)
             return compacted
@@ -146,22 +248,45 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
 
     def _value_shape(self, active_ctx: Any, value: Any) -> Hashable | None:
         """What pyld's term selection reads of `value` (pyld 3.3 `_compact_iri`, `_select_term`):
-        for a value object its keys, datatype, language and direction; for a node reference
-        whether its IRI compacts to a term that maps back to it. None for anything else (lists,
-        graphs...), which is never remembered."""
-        if value is None:
-            return ()
-        if not isinstance(value, dict):
+        for a value object its keys, datatype, language and direction; for a node reference or
+        a node object (framing embeds them) whether its IRI compacts to a term that maps back to
+        it. None for anything else (lists, graphs, indexed or preserved objects...), which is
+        never remembered."""
+        if type(value) is not dict:
             return None
-        keys = tuple(sorted(value))
-        if "@value" in value and set(keys) <= _VALUE_KEYS:
-            return ("value", keys, value.get("@type"), value.get("@language"), value.get("@direction"))
-        if keys == ("@id",) and isinstance(value["@id"], str):
-            term = self._compact_iri(active_ctx, value["@id"], None, vocab=True)
-            mapping = active_ctx["mappings"].get(term)
-            return ("reference", bool(term is not None and mapping and mapping["@id"] == value["@id"]))
-        return None
+        if "@value" in value:
+            if not value.keys() <= _VALUE_KEYS:
+                return None
+            return ("value", value.get("@type", _ABSENT), value.get("@language", _ABSENT),
+                    value.get("@direction", _ABSENT), "@index" in value)
+        iri = value.get("@id")
+        if type(iri) is not str or any(key in value for key in _NODE_UNREAD):
+            return None
+        term = self._iris.get((id(active_ctx), iri, True, None, False, ()))
+        if term is None:
+            term = self._compact_iri(active_ctx, iri, None, vocab=True)
+        mapping = active_ctx["mappings"].get(term)
+        return ("reference", bool(term is not None and mapping and mapping["@id"] == iri))
 
+
+def _link_unused(options: Any) -> bool:
+    """pyld 3.3 `_compact` looks up and stores linked elements only where `options["link"]` is a
+    non-empty dict."""
+    link = options.get("link", _ABSENT)
+    return link is not _ABSENT and not (isinstance(link, dict) and link)
+
+
+def _literal_shape(value: Any) -> Hashable | None:
+    """What pyld 3.3 `_compact_value` reads of a value object besides its `@value`: which keys
+    it has and their values, and whether `@value` is a string. None for anything with other
+    keys (`@index`...), or that is no value object."""
+    if type(value) is not dict or "@value" not in value or not value.keys() <= _LITERAL_KEYS:
+        return None
+    datatype, language = value.get("@type", _ABSENT), value.get("@language", _ABSENT)
+    direction = value.get("@direction", _ABSENT)
+    plain = ((datatype is _ABSENT or type(datatype) is str) and (language is _ABSENT or type(language) is str)
+             and (direction is _ABSENT or type(direction) is str))
+    return (datatype, language, direction, isinstance(value["@value"], str)) if plain else None
 
 
 _SHARED: list[Processor] = []

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from pyld import jsonld
 
 from publisher import jobs
 from publisher.buildcache import code_version, content_key
 from publisher.export.base import Exporter, Release
 from publisher.export.cached import CacheStats
-from publisher.export.jsonld import build_context, dump_json, pyld_dataset, refuse_remote
+from publisher.export.expanded import expand
+from publisher.export.jsonld import build_context, dump_json, refuse_remote
 from publisher.export.nogc import collector_paused
 from publisher.export.processor import shared_processor
 from publisher.graph import STATEMENT_BASE, statement_scopes, statement_slug
@@ -52,7 +52,7 @@ def _frame(context: dict[str, Any], statement: str) -> dict[str, Any]:
 
 
 def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str, Any]) -> dict[str, Any]:
-    expanded = jsonld.from_rdf(pyld_dataset(triples))
+    expanded = expand(triples)
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
     frame = _frame(context, statement)

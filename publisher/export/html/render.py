@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from pyld import jsonld
 
 from publisher.buildcache import code_version, content_key
+from publisher.export.expanded import expand
 from publisher.export.html.pages import Plan
 from publisher.export.html.paths import CACHE_KIND, INDEX_PAGE, ONTOLOGY_PAGE, relative_href, term_iri
 from publisher.export.html.site import Page, Site
@@ -24,7 +24,6 @@ from publisher.export.jsonld import (
     context_text,
     json_text,
     node_text,
-    pyld_dataset,
 )
 
 T = TypeVar("T")
@@ -89,7 +88,7 @@ def page_node_texts(pages: list[Page], context: dict[str, Any],
     missing = [t for page in pages for t in page.triples if term_iri(t.subject) not in known]
     compacted: dict[str, NodeText] = {}
     if missing:
-        expanded = jsonld.from_rdf(pyld_dataset(missing))
+        expanded = expand(missing)
         for node, compact in zip(expanded, compact_nodes(expanded, context), strict=True):
             compacted[node["@id"]] = node_text(compact)
 
