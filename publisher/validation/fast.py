@@ -37,7 +37,7 @@ from rdflib.term import Node
 
 from publisher.load import Dataset
 from publisher.validation.parts import ontology_triples, part_triples
-from publisher.validation.prefilter import plan, restrict
+from publisher.validation.prefilter import Plan, plan, restrict
 from publisher.validation.report import SH, Report, read_results
 
 Timer = Callable[[str, float], None]
@@ -260,10 +260,10 @@ def count_once_store() -> Any:
     return CountOnceStore
 
 
-def pyshacl_report(core_shapes: Graph, store: ox.Store, flagged: dict[Node, list[Node]] | None) -> Graph:
+def pyshacl_report(core_shapes: Graph, store: ox.Store, flagged: Plan | None) -> Graph:
     """pySHACL's report of the core shapes on the store: on the flagged focus nodes only, or
     (`flagged` None) on every node."""
-    if flagged is not None and not flagged:
+    if flagged is not None and not flagged.flagged:
         return empty_report()
     combined = Graph(store=count_once_store()(store), identifier=DATASET_DEFAULT_GRAPH_ID)
     import pyshacl  # here: importing it (and rdflib's SPARQL) costs 0.2 s a run that never calls it
@@ -284,7 +284,7 @@ def core_report(core_shapes: Graph, store: ox.Store) -> Graph:
     are rewritten to target just those; pySHACL then runs on the whole store as before, so each
     result is its own. When the detector cannot model the shapes, pySHACL sees every node."""
     restricted = plan(core_shapes, store)
-    return pyshacl_report(core_shapes, store, None if restricted is None else restricted.flagged)
+    return pyshacl_report(core_shapes, store, restricted)
 
 
 def rule_report(rules: list[SparqlRule], store: ox.Store) -> Graph:

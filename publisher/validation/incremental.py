@@ -37,7 +37,6 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node
 
 from publisher.graph import STATEMENT_GRAPH_BASE
 from publisher.jobs import fork_map, workers
@@ -47,7 +46,7 @@ from publisher.progress import VALIDATING, Progress, Steps
 from publisher.timing import Timer
 from publisher.validation.fast import pyshacl_report, rule_report, split_rules
 from publisher.validation.parts import ontology_triples, ox_term_of
-from publisher.validation.prefilter import plan, prepare
+from publisher.validation.prefilter import Plan, plan, prepare
 from publisher.validation.report import Report, read_results
 from publisher.validation.resultcache import (
     FULL_RUN_SHARE,
@@ -88,10 +87,7 @@ def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.St
     return store
 
 
-Flagged = dict[Node, list[Node]]
-
-
-GroupResult = tuple[dict[str, list[Row]], Flagged | None]
+GroupResult = tuple[dict[str, list[Row]], Plan | None]
 
 
 def _validate_group(shards: list[Shard], graphs: Graphs, split: Any) -> GroupResult:
@@ -105,21 +101,21 @@ def _validate_group(shards: list[Shard], graphs: Graphs, split: Any) -> GroupRes
     restricted = plan(prepared, store, keep=lambda node: bool(holders(node, shards, graphs)))
     if restricted is None:
         rows.extend(result_rows(pyshacl_report(core, store, None)))
-    return assign(rows, shards, graphs), None if restricted is None else restricted.flagged
+    return assign(rows, shards, graphs), restricted
 
 
-def _flagged_results(flagged: Flagged, shards: list[Shard], graphs: Graphs,
+def _flagged_results(flagged: Plan, shards: list[Shard], graphs: Graphs,
                      core: Graph) -> dict[str, list[Row]]:
     """pySHACL once, on the flagged focus nodes of every group, over the closures of their shards."""
     involved: dict[str, Shard] = {}
-    kept: Flagged = {}
-    for shape, nodes in flagged.items():
+    kept = Plan({}, flagged.holding)
+    for shape, nodes in flagged.flagged.items():
         for node in nodes:
             held = holders(ox_term_of(node), shards, graphs)
             if held:  # else its owner's results are cached, and stay as they are
-                kept.setdefault(shape, []).append(node)
+                kept.flagged.setdefault(shape, []).append(node)
                 involved.update((shard.name, shard) for shard in held)
-    if not kept:
+    if not kept.flagged:
         return {}
     group = [involved[name] for name in sorted(involved)]
     store = _sub_store((t for shard in group for t in closure(shard, graphs)), graphs.ontology)
@@ -152,13 +148,10 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
     finally:
         gc.unfreeze()
     per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
-    flagged: Flagged = {}
-    for rows, found in parts:
+    for rows, _found in parts:
         for name, shard_rows in rows.items():
             per_shard[name].extend(shard_rows)
-        for shape, nodes in (found or {}).items():
-            flagged.setdefault(shape, []).extend(nodes)
-    flagged = {shape: sorted(set(nodes), key=str) for shape, nodes in flagged.items()}
+    flagged = Plan.merge(found for _rows, found in parts if found is not None)
     for name, shard_rows in _flagged_results(flagged, shards, graphs, split[1]).items():
         per_shard[name].extend(shard_rows)
     return per_shard
