@@ -1,10 +1,16 @@
-"""`subject_lines` resolves each distinct subject token once: the lines it finds are those of
-resolving every line, as it did before (validation's file:line of each result)."""
+"""Loading does less per file than it did, with the same outcome: `subject_lines` resolves each
+distinct subject token once (validation's file:line of each result), and rdflib's verdict on a
+typed literal is remembered across files."""
 
 from __future__ import annotations
 
 from urllib.parse import urljoin
 
+import pytest
+from rdflib import Literal, URIRef
+
+from publisher.errors import InputError
+from publisher.load.checks import check_typed_literals
 from publisher.load.parse import _SUBJECT_TOKEN, subject_lines
 from publisher.textlines import split_lines
 
@@ -57,3 +63,18 @@ def test_a_generated_statement_as_before() -> None:
     lines = [f"<statement/s/signature/{n % 40}> <p> \"{n}\" ." for n in range(400)]
     text = "@base <https://w3id.org/nida/id/> .\n" + "\n".join(lines) + "\n"
     assert subject_lines(text, {}, BASE) == every_line(text, {}, BASE)
+
+
+def test_typed_literals_are_judged_as_rdflib_judges_them_in_every_file() -> None:
+    """The verdicts are remembered across files: a pair seen before is judged as rdflib did."""
+    integer, date = (f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("integer", "date"))
+    pairs = [("12", integer), ("1x", integer), ("+7", integer), (" 3", integer), ("2026-02-30", date),
+             ("2026-02-28", date), ("x", "http://example.org/unknown")]
+    for _file in range(2):
+        for value, datatype in pairs:
+            expected = bool(Literal(value, datatype=URIRef(datatype)).ill_typed)
+            if expected:
+                with pytest.raises(InputError):
+                    check_typed_literals([(value, datatype)], f'"{value}"^^<{datatype}>', "f.ttl")
+            else:
+                check_typed_literals([(value, datatype)], "", "f.ttl")
