@@ -37,7 +37,7 @@ from rdflib.term import Node
 
 from publisher.load import Dataset
 from publisher.validation.parts import ontology_triples, part_triples
-from publisher.validation.prefilter import Plan, plan, restrict
+from publisher.validation.prefilter import Plan, narrowed, plan, restrict
 from publisher.validation.report import SH, Report, read_results
 
 Timer = Callable[[str, float], None]
@@ -243,33 +243,53 @@ def count_once_store() -> Any:
 
     oxrdflib runs a COUNT query over the whole store on every len(); pySHACL asks for it once
     per result while writing the result's text (0.15 s each at 50k triples, so 10 s for 70
-    warnings). Validation adds no triples to the data, and the count only feeds that text."""
+    warnings). Validation adds no triples to the data, and the count only feeds that text.
+    A store of default-graph triples only (what validation builds) is counted by pyoxigraph's
+    own len(): the same number, 40 times faster than COUNT(DISTINCT) (1.4 s at 600k triples)."""
     from oxrdflib import OxigraphStore
 
     class CountOnceStore(OxigraphStore):
         def __init__(self, store: ox.Store) -> None:
             super().__init__(store=store)
+            self._data = store
             self._sizes: dict[object, int] = {}
 
         def __len__(self, context: Graph | None = None) -> int:
             key = None if context is None else context.identifier
             if key not in self._sizes:
-                self._sizes[key] = super().__len__(context)
+                self._sizes[key] = self._count(context)
             return self._sizes[key]
+
+        def _count(self, context: Graph | None) -> int:
+            default = context is None or context.identifier == DATASET_DEFAULT_GRAPH_ID
+            if default and next(iter(self._data.named_graphs()), None) is None:
+                return len(self._data)
+            return super().__len__(context)
 
     return CountOnceStore
 
 
-def pyshacl_report(core_shapes: Graph, store: ox.Store, flagged: Plan | None) -> Graph:
+def pyshacl_report(core_shapes: Graph, store: ox.Store, flagged: Plan | None,
+                   untargeted: Graph | None = None) -> Graph:
     """pySHACL's report of the core shapes on the store: on the flagged focus nodes only, or
-    (`flagged` None) on every node."""
-    if flagged is not None and not flagged.flagged:
+    (`flagged` None) on every node. `untargeted` (the core shapes without targets, from
+    `Prepared.untargeted`) is narrowed in place for the run instead of copying the shapes."""
+    if flagged is None:
+        return _pyshacl(core_shapes, store)
+    if not flagged.flagged:
         return empty_report()
+    if untargeted is None:
+        return _pyshacl(restrict(core_shapes, flagged), store)
+    with narrowed(untargeted, flagged) as shapes:
+        return _pyshacl(shapes, store)
+
+
+def _pyshacl(shapes: Graph, store: ox.Store) -> Graph:
     combined = Graph(store=count_once_store()(store), identifier=DATASET_DEFAULT_GRAPH_ID)
     import pyshacl  # here: importing it (and rdflib's SPARQL) costs 0.2 s a run that never calls it
 
     _conforms, report, _text = pyshacl.validate(
-        combined, shacl_graph=core_shapes if flagged is None else restrict(core_shapes, flagged),
+        combined, shacl_graph=shapes,
         inference="none", advanced=True, allow_warnings=True, abort_on_first=False, meta_shacl=False,
         do_owl_imports=False, inplace=True,
     )

@@ -16,7 +16,7 @@ from rdflib import Graph, Namespace
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from publisher.validation.fast import pyshacl_report
-from publisher.validation.prefilter import Plan, plan
+from publisher.validation.prefilter import Plan, narrowed, plan, restrict, untargeted
 from publisher.validation.report import SH
 from publisher.validation.resultcache import result_rows
 
@@ -149,9 +149,15 @@ def test_closed_shapes_keep_every_property_shape() -> None:
     assert restricted.holding == {} and narrowed == whole
 
 
-def test_plans_merge_what_holds_everywhere() -> None:
-    one = Plan({EX.Thing: [EX.a]}, {EX.Thing: {EX.p, EX.q}})
-    two = Plan({EX.Thing: [EX.b, EX.a]}, {EX.Thing: {EX.q}})
-    merged = Plan.merge([one, two, Plan({EX.Other: [EX.c]})])
-    assert merged.flagged == {EX.Thing: [EX.a, EX.b], EX.Other: [EX.c]}
-    assert merged.holding == {EX.Thing: {EX.q}, EX.Other: set()}
+def test_narrowed_shapes_are_the_restricted_copy_and_are_put_back() -> None:
+    shapes = Graph().parse(data=SHAPES, format="turtle")
+    store = ox.Store()
+    store.load((PREFIXES + GOOD + BAD["code too long"] + BAD["two tags"].replace("ex:u", "ex:v")).encode("utf-8"),
+               format=ox.RdfFormat.TURTLE)
+    restricted = plan(shapes, store)
+    assert restricted is not None and restricted.holding
+    base = untargeted(shapes)
+    before = set(base)
+    with narrowed(base, restricted) as narrow:
+        assert set(narrow) == set(restrict(shapes, restricted))
+    assert set(base) == before
