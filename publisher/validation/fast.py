@@ -23,6 +23,7 @@ statement shards, the usual case at scale.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -181,9 +182,45 @@ def format_message(message: str, bound: list[tuple[str, Node]]) -> str:
     return message
 
 
-def run_rule(rule: SparqlRule, store: ox.Store, report: Graph) -> None:
+_CLASS_TARGET = re.compile(re.escape(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* ") + r"(<[^<>\s]*>) \.")
+
+
+class ClassTargets:
+    """Each `rdf:type/rdfs:subClassOf*` class target of the rules (`_target_pattern`) written
+    out as the classes it reaches in one store: Oxigraph evaluates the path anew for every
+    typed node (a fifth of the rules' time at st-100k), where the classes below a target class
+    are few and found once per store. `?this rdf:type ?c` joined with VALUES of every `?c` that
+    is `rdfs:subClassOf*` the class gives the same solutions, duplicates included."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._classes: dict[str, str | None] = {}
+
+    def query(self, query: str) -> str:
+        fresh = itertools.count()
+
+        def values(match: re.Match[str]) -> str:
+            classes = self.classes(match.group(1))
+            if classes is None:
+                return match.group(0)
+            var = f"?nida_class{next(fresh)}"
+            return f"?this <{RDF.type}> {var} . VALUES {var} {{ {classes} }}"
+
+        return _CLASS_TARGET.sub(values, query)
+
+    def classes(self, cls: str) -> str | None:
+        """The class and its sub-classes in the store, as SPARQL terms (None where one is not an IRI)."""
+        if cls not in self._classes:
+            rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>+ {cls} }}")
+            found = {cls, *(str(row["c"]) for row in rows)}  # type: ignore[union-attr]
+            iris = all(term.startswith("<") for term in found)
+            self._classes[cls] = " ".join(sorted(found)) if iris else None
+        return self._classes[cls]
+
+
+def run_rule(rule: SparqlRule, store: ox.Store, report: Graph, targets: ClassTargets | None = None) -> None:
     """Evaluate one constraint over the whole store and add pySHACL-shaped results to `report`."""
-    solutions = store.query(rule.query)
+    solutions = store.query(rule.query if targets is None else targets.query(rule.query))
     variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
     seen: set[tuple[Node, ...]] = set()
     for row in solutions:  # type: ignore[union-attr]
@@ -310,8 +347,9 @@ def core_report(core_shapes: Graph, store: ox.Store) -> Graph:
 def rule_report(rules: list[SparqlRule], store: ox.Store) -> Graph:
     """The SHACL-SPARQL constraints' results, each constraint run once over the store."""
     report = empty_report()
+    targets = ClassTargets(store)
     for rule in rules:
-        run_rule(rule, store, report)
+        run_rule(rule, store, report, targets)
     return report
 
 
@@ -326,8 +364,9 @@ def validate_fast(dataset: Dataset, timer: Timer | None = None) -> Report:
     if timer:
         timer("validate: core shapes (pySHACL)", time.perf_counter() - started)
     started = time.perf_counter()
+    targets = ClassTargets(store)
     for rule in rules:
-        run_rule(rule, store, report)
+        run_rule(rule, store, report, targets)
     report.set((next(report.subjects(RDF.type, SH.ValidationReport)), SH.conforms,
                 Literal(not any(True for _ in report.subjects(SH.resultSeverity, SH.Violation)))))
     if timer:
