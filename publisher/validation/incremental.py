@@ -21,9 +21,9 @@ Shards that miss are validated in small groups (about GROUP_TRIPLES closure trip
 in forked workers when there are many: each group's store holds the union of its shards'
 closures, the SHACL-SPARQL rules run on it (a rule that joins across statements costs the
 square of its store, so small stores keep it linear), and publisher/validation/prefilter.py flags
-the focus nodes a core shape might report on. pySHACL then runs once, on the flagged nodes
-only, over the closures of their shards. Each result goes to the shards that own its focus
-node and is stored under their keys.
+the focus nodes a core shape might report on; pySHACL then runs on the flagged nodes only, on
+the same store. Each result goes to the shards that own its focus node and is stored under
+their keys.
 """
 
 from __future__ import annotations
@@ -36,8 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import Node
 
 from publisher.graph import STATEMENT_GRAPH_BASE
 from publisher.jobs import fork_map, workers
@@ -46,8 +44,8 @@ from publisher.load.units import dataset_units
 from publisher.progress import VALIDATING, Progress, Steps
 from publisher.timing import Timer
 from publisher.validation.fast import pyshacl_report, rule_report, split_rules
-from publisher.validation.parts import ontology_triples, ox_term_of
-from publisher.validation.prefilter import plan, prepare
+from publisher.validation.parts import ontology_triples
+from publisher.validation.prefilter import plan, prepare, untargeted
 from publisher.validation.report import Report, read_results
 from publisher.validation.resultcache import (
     FULL_RUN_SHARE,
@@ -88,57 +86,37 @@ def _sub_store(triples: Iterable[ox.Triple], ontology: list[ox.Triple]) -> ox.St
     return store
 
 
-Flagged = dict[Node, list[Node]]
-
-
-GroupResult = tuple[dict[str, list[Row]], Flagged | None]
+GroupResult = dict[str, list[Row]]
 
 
 def _validate_group(shards: list[Shard], graphs: Graphs, split: Any) -> GroupResult:
-    """The SHACL-SPARQL results of each shard of a group, and the focus nodes pySHACL must see.
+    """The results of each shard of a group, validated on the union of their closures.
 
-    The group is validated on the union of its shards' closures. When the core shapes are
-    beyond the detector (None), pySHACL runs here, on every node of the group."""
-    rules, core, prepared = split
+    pySHACL sees the focus nodes the detector flags among those the group's shards hold, on
+    the same store (every node when the core shapes are beyond the detector). What a node's
+    shapes can see is in its shard's closure, so the results are those of the whole graph."""
+    rules, core, prepared, bare = split
     store = _sub_store((t for shard in shards for t in closure(shard, graphs)), graphs.ontology)
     rows = result_rows(rule_report(rules, store))
     restricted = plan(prepared, store, keep=lambda node: bool(holders(node, shards, graphs)))
-    if restricted is None:
-        rows.extend(result_rows(pyshacl_report(core, store, None)))
-    return assign(rows, shards, graphs), None if restricted is None else restricted.flagged
-
-
-def _flagged_results(flagged: Flagged, shards: list[Shard], graphs: Graphs,
-                     core: Graph) -> dict[str, list[Row]]:
-    """pySHACL once, on the flagged focus nodes of every group, over the closures of their shards."""
-    involved: dict[str, Shard] = {}
-    kept: Flagged = {}
-    for shape, nodes in flagged.items():
-        for node in nodes:
-            held = holders(ox_term_of(node), shards, graphs)
-            if held:  # else its owner's results are cached, and stay as they are
-                kept.setdefault(shape, []).append(node)
-                involved.update((shard.name, shard) for shard in held)
-    if not kept:
-        return {}
-    group = [involved[name] for name in sorted(involved)]
-    store = _sub_store((t for shard in group for t in closure(shard, graphs)), graphs.ontology)
-    return assign(result_rows(pyshacl_report(core, store, kept)), group, graphs)
+    rows.extend(result_rows(pyshacl_report(core, store, restricted, bare)))
+    return assign(rows, shards, graphs)
 
 
 def _advance(steps: Steps | None, part: GroupResult) -> None:
     if steps is not None:
-        steps.advance(sum(1 for name in part[0] if name != REST))
+        steps.advance(sum(1 for name in part if name != REST))
 
 
 def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs: int,
                     steps: Steps | None = None) -> dict[str, list[Row]]:
-    """Validate shards group by group (in forked workers when there is enough to share), then
-    run pySHACL once on the focus nodes the groups flagged.
+    """Validate shards group by group (in forked workers when there is enough to share).
 
     `steps` advances by a group's statements as its results come back."""
     rules, core = split_rules(dataset.shapes)
-    split = (rules, core, prepare(core))
+    prepared = prepare(core)
+    # the shapes without targets, made once (before the workers fork) and narrowed for each group
+    split = (rules, core, prepared, None if prepared is None else untargeted(core))
     total = sum(shard.size for shard in shards)  # at least one group per worker, when there is enough
     groups = make_groups(shards, min(GROUP_TRIPLES, max(1, -(-total // max(1, jobs)))))
     if len(groups) > 1:
@@ -152,15 +130,9 @@ def validate_shards(dataset: Dataset, graphs: Graphs, shards: list[Shard], jobs:
     finally:
         gc.unfreeze()
     per_shard: dict[str, list[Row]] = {shard.name: [] for shard in shards}
-    flagged: Flagged = {}
-    for rows, found in parts:
+    for rows in parts:
         for name, shard_rows in rows.items():
             per_shard[name].extend(shard_rows)
-        for shape, nodes in (found or {}).items():
-            flagged.setdefault(shape, []).extend(nodes)
-    flagged = {shape: sorted(set(nodes), key=str) for shape, nodes in flagged.items()}
-    for name, shard_rows in _flagged_results(flagged, shards, graphs, split[1]).items():
-        per_shard[name].extend(shard_rows)
     return per_shard
 
 

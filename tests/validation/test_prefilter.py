@@ -6,16 +6,21 @@ checks the same on every mutation of tests/validation/test_rules.py.
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pyshacl
 import pytest
 from oxrdflib import OxigraphStore
-from rdflib import Graph
+from rdflib import Graph, Namespace
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from publisher.validation.prefilter import plan
+from publisher.validation.fast import pyshacl_report
+from publisher.validation.prefilter import Plan, narrowed, plan, restrict, untargeted
 from publisher.validation.report import SH
+from publisher.validation.resultcache import result_rows
 
+EX = Namespace("http://example.org/")
 PREFIXES = """
 @prefix ex: <http://example.org/> .
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -103,3 +108,56 @@ def test_shapes_it_cannot_model_give_no_plan() -> None:
     shapes = Graph().parse(data=PREFIXES + "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:rule [] .",
                            format="turtle")
     assert plan(shapes, ox.Store()) is None
+
+
+def reports(data: str, shapes_text: str = SHAPES) -> tuple[list[str], list[str], Plan]:
+    """pySHACL's results (as cached rows) with every shape, and with the shapes `restrict` makes."""
+    shapes = Graph().parse(data=shapes_text, format="turtle")
+    store = ox.Store()
+    store.load((PREFIXES + data).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    restricted = plan(shapes, store)
+    assert restricted is not None
+    whole = pyshacl_report(shapes, store, None)
+    narrowed = pyshacl_report(shapes, store, restricted)
+    return (sorted(json.dumps(row) for _focus, row in result_rows(whole)),
+            sorted(json.dumps(row) for _focus, row in result_rows(narrowed)), restricted)
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_restricted_shapes_report_what_all_shapes_report(case: str) -> None:
+    whole, narrowed, _plan = reports(GOOD + BAD[case])
+    assert whole and narrowed == whole
+
+
+def test_property_shapes_that_hold_are_left_out() -> None:
+    _whole, _narrowed, restricted = reports(GOOD + BAD["code too long"])
+    holding = restricted.holding[EX.Thing]
+    assert EX["Thing-code"] not in holding
+    assert {EX["Thing-name"], EX["Thing-size"], EX["Thing-part"]} <= holding
+
+
+def test_a_shape_another_refers_to_keeps_its_property_shapes() -> None:
+    shapes = SHAPES + "ex:Wrapper a sh:NodeShape ; sh:targetClass ex:Box ; sh:property [ sh:path ex:in ; sh:node ex:Thing ] ."
+    data = GOOD + BAD["code too long"] + "ex:box a ex:Box ; ex:in ex:t2 . ex:t2 ex:partOf ex:whole1 ."  # no name
+    whole, narrowed, restricted = reports(data, shapes)
+    assert EX.Thing not in restricted.holding and narrowed == whole
+
+
+def test_closed_shapes_keep_every_property_shape() -> None:
+    shapes = SHAPES + "ex:Tagged sh:closed true ; sh:property [ sh:path ex:note ] ."
+    whole, narrowed, restricted = reports(GOOD + BAD["two tags"] + 'ex:u ex:note "n" .', shapes)
+    assert restricted.holding == {} and narrowed == whole
+
+
+def test_narrowed_shapes_are_the_restricted_copy_and_are_put_back() -> None:
+    shapes = Graph().parse(data=SHAPES, format="turtle")
+    store = ox.Store()
+    store.load((PREFIXES + GOOD + BAD["code too long"] + BAD["two tags"].replace("ex:u", "ex:v")).encode("utf-8"),
+               format=ox.RdfFormat.TURTLE)
+    restricted = plan(shapes, store)
+    assert restricted is not None and restricted.holding
+    base = untargeted(shapes)
+    before = set(base)
+    with narrowed(base, restricted) as narrow:
+        assert set(narrow) == set(restrict(shapes, restricted))
+    assert set(base) == before

@@ -1,0 +1,80 @@
+"""Loading does less per file than it did, with the same outcome: `subject_lines` resolves each
+distinct subject token once (validation's file:line of each result), and rdflib's verdict on a
+typed literal is remembered across files."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import pytest
+from rdflib import Literal, URIRef
+
+from publisher.errors import InputError
+from publisher.load.checks import check_typed_literals
+from publisher.load.parse import _SUBJECT_TOKEN, subject_lines
+from publisher.textlines import split_lines
+
+PREFIXES = {"ex": "https://example.org/", "": "https://example.org/empty#"}
+BASE = "https://w3id.org/nida/id/"
+TEXT = """@base <https://w3id.org/nida/id/> .
+@prefix ex: <https://example.org/> .
+PREFIX ex2: <https://example.org/2/>
+
+<statement/a> <p> <o> .
+<statement/a> <q> "x" .
+ex:b ex:p ex:c ;
+    ex:q ex:d .
+<https://w3id.org/nida/id/statement/a> <p> <o2> .
+<./statement/../statement/a> <p> <o3> .
+unknown:e <p> <o> .
+:f <p> <o> .
+ex:b <p> <o> .
+<statement/g?> <p> <o> .
+<statement/g> <p> <o> .
+"""
+
+
+def every_line(text: str, prefixes: dict[str, str], base: str | None) -> dict[str, int]:
+    """The former scan: every subject line resolved."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(split_lines(text), start=1):
+        match = _SUBJECT_TOKEN.match(line)
+        if not match or line.startswith("@") or line[:6].upper() in ("PREFIX", "BASE  "):
+            continue
+        token = match.group(1)
+        if token.startswith("<"):
+            iri = urljoin(base, token[1:-1]) if base else token[1:-1]
+        else:
+            prefix, _, local = token.partition(":")
+            if prefix not in prefixes:
+                continue
+            iri = prefixes[prefix] + local.replace("\\", "")
+        found.setdefault(iri, number)
+    return found
+
+
+def test_repeated_subjects_keep_their_first_line() -> None:
+    for base in (BASE, None):
+        assert subject_lines(TEXT, PREFIXES, base) == every_line(TEXT, PREFIXES, base)
+    assert subject_lines(TEXT, PREFIXES, BASE)[BASE + "statement/a"] == 5
+
+
+def test_a_generated_statement_as_before() -> None:
+    lines = [f"<statement/s/signature/{n % 40}> <p> \"{n}\" ." for n in range(400)]
+    text = "@base <https://w3id.org/nida/id/> .\n" + "\n".join(lines) + "\n"
+    assert subject_lines(text, {}, BASE) == every_line(text, {}, BASE)
+
+
+def test_typed_literals_are_judged_as_rdflib_judges_them_in_every_file() -> None:
+    """The verdicts are remembered across files: a pair seen before is judged as rdflib did."""
+    integer, date = (f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("integer", "date"))
+    pairs = [("12", integer), ("1x", integer), ("+7", integer), (" 3", integer), ("2026-02-30", date),
+             ("2026-02-28", date), ("x", "http://example.org/unknown")]
+    for _file in range(2):
+        for value, datatype in pairs:
+            expected = bool(Literal(value, datatype=URIRef(datatype)).ill_typed)
+            if expected:
+                with pytest.raises(InputError):
+                    check_typed_literals([(value, datatype)], f'"{value}"^^<{datatype}>', "f.ttl")
+            else:
+                check_typed_literals([(value, datatype)], "", "f.ttl")
