@@ -209,36 +209,50 @@ def by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
     return graphs
 
 
-def _placed(name: str, triples: list[ox.Triple]) -> list[ox.Quad]:
-    graph = ox.NamedNode(name)
+def _split(name: str, triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
+    """The release graphs a unit's triples go to: its own, and for the ontology's unit the
+    concepts graph too (the concepts' triples)."""
     if name != ONTOLOGY_GRAPH:
-        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    concepts = ox.NamedNode(CONCEPTS_GRAPH)
-    return [ox.Quad(t.subject, t.predicate, t.object, concepts if is_concept(t.subject) else graph)
-            for t in triples]
+        return {name: triples}
+    graphs: dict[str, list[ox.Triple]] = {name: [], CONCEPTS_GRAPH: []}
+    for t in triples:
+        graphs[CONCEPTS_GRAPH if is_concept(t.subject) else name].append(t)
+    return {graph: found for graph, found in graphs.items() if found}
+
+
+def _entailed(triples: list[ox.Triple], axioms: Axioms) -> list[ox.Triple]:
+    """The triples `MATERIALIZE` infers from a graph's triples that the graph does not assert,
+    sorted and unique (`inferred_triples`, which tests/test_graph.py checks against `inferred`)."""
+    found: list[ox.Triple] = []
+    for t in triples:
+        if t.predicate == RDF_TYPE or t.predicate in axioms.properties:
+            found.extend(inferred_triples(t, axioms))
+    if not found:
+        return []
+    asserted = set(triples)
+    return sorted_unique((t for t in found if t not in asserted), triple_text)
+
+
+def _quads(triples: list[ox.Triple], name: str) -> list[ox.Quad]:
+    graph = ox.NamedNode(name)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
     """The sorted quads of each release graph the given units give, and of the graph of what is
     entailed from each (`entailed_graph`: the inferred triples that are not asserted in it), by
-    `ontology_axioms`, in Python: building a store and querying it cost several times more."""
+    `ontology_axioms`, in Python: building a store and querying it cost several times more.
+    Triples are inferred, compared and sorted before they become quads, each quad made once
+    (a graph's quads sort as their triples do: `triple_text`)."""
     axioms = ontology_axioms(dataset.unit_triples(ONTOLOGY_GRAPH))  # a few thousand triples
-    buckets: dict[str, list[ox.Quad]] = {}
-    entailed: dict[str, list[ox.Quad]] = {}
-    for name in sorted(set(units)):
-        for quad in _placed(name, dataset.unit_triples(name)):
-            graph = quad.graph_name.value  # type: ignore[union-attr]
-            buckets.setdefault(graph, []).append(quad)
-            if quad.predicate == RDF_TYPE or quad.predicate in axioms.properties:
-                entailed.setdefault(graph, []).extend(inferred(quad, axioms))
-    for graph, quads in entailed.items():
-        asserted = {quad.triple for quad in buckets[graph]}
-        target = ox.NamedNode(entailed_graph(graph))
-        moved = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads if q.triple not in asserted]
-        if moved:
-            buckets[target.value] = moved
-    # each bucket is one graph, so a quad's text ("s p o g") sorts as its triple's (`triple_text`)
-    return {name: sorted_unique(quads, str) for name, quads in buckets.items()}
+    graphs: dict[str, list[ox.Quad]] = {}
+    for unit in sorted(set(units)):
+        for name, triples in _split(unit, dataset.unit_triples(unit)).items():
+            graphs[name] = _quads(sorted_unique(triples, triple_text), name)
+            entailed = _entailed(triples, axioms)
+            if entailed:
+                graphs[entailed_graph(name)] = _quads(entailed, entailed_graph(name))
+    return graphs
 
 
 def triple_text(triple: ox.Triple) -> str:

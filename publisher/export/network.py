@@ -60,13 +60,24 @@ def release_co_signatures(release: Release) -> CoSignatures:
 
 
 def network_graph(found: CoSignatures) -> nx.Graph:
+    """Nodes by IRI, then edges by (IRI, IRI), as networkx writes them (`sorted_ties`)."""
     graph = nx.Graph()
-    for organization in sorted(found.statements):
+    organizations = sorted(found.statements)
+    for organization in organizations:
         graph.add_node(organization, label=found.label(organization),
                        statements=found.statements[organization])
-    for (a, b), weight in sorted(found.ties.items()):
+    for (a, b), weight in sorted_ties(found, organizations):
         graph.add_edge(a, b, weight=weight)
     return graph
+
+
+def sorted_ties(found: CoSignatures, organizations: list[str]) -> list[tuple[tuple[str, str], int]]:
+    """`sorted(found.ties.items())`, compared by each IRI's rank among the sorted `organizations`
+    (every tie's two members are among them) instead of by text: half a million pairs of long
+    IRIs at a million triples took the sort three times as long."""
+    rank = {organization: index for index, organization in enumerate(organizations)}
+    count = len(organizations)
+    return sorted(found.ties.items(), key=lambda tie: rank[tie[0][0]] * count + rank[tie[0][1]])
 
 
 def graphml_bytes(graph: nx.Graph) -> bytes:
@@ -85,6 +96,9 @@ class NetworkExporter(Exporter):
     media_type = "application/graphml+xml"
     needs = frozenset({TABLE_ROWS, CO_SIGNATURES})
     forkable = True
+    #: first of the dumps' processes: at a million triples its half a million edges take
+    #: networkx as long as the four RDF dumps together, which the other process writes meanwhile
+    weight = 4
 
     def piece_specs(self, release: Release) -> list[PieceSpec]:
         return [TABLES_SPEC]

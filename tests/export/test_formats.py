@@ -13,7 +13,10 @@ from rdflib import Dataset as RdfDataset
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from publisher.export import dumps
 from publisher.export.dumps import ChunkReader
+from publisher.graph import serialize_text, union_triples
+from publisher.settings import PREFIXES
 from tests.conftest import SLUG
 
 GRAPH = "https://w3id.org/nida/id/graph/"
@@ -100,3 +103,35 @@ def test_a_dump_read_as_its_chunks_is_the_dump(release: Path) -> None:
     assert stream.read(3) + stream.read() == data
     parsed = list(ox.parse(io.BufferedReader(ChunkReader(chunks)), ox.RdfFormat.N_TRIPLES))
     assert parsed == list(ox.parse(data, ox.RdfFormat.N_TRIPLES)) and len(parsed) == data.count(b"\n")
+
+
+def reference_subject_blocks(lines: bytes) -> list[tuple[bytes, bytes]]:
+    """(subject, lines) of sorted N-Triples lines, each line on its own."""
+    blocks: list[tuple[bytes, bytes]] = []
+    for line in lines.splitlines(keepends=True):
+        subject = line[:-1] if line.startswith(b"<<") else line[:line.index(b" ")]
+        if blocks and blocks[-1][0] == subject:
+            blocks[-1] = (subject, blocks[-1][1] + line)
+        else:
+            blocks.append((subject, line))
+    return blocks
+
+
+def test_unit_pieces_split_by_subject_as_line_by_line() -> None:
+    """Triple terms, blank nodes, IRIs prefixing one another, literals with spaces, tabs and
+    escaped line breaks: the N-Triples and Turtle pieces cut the writers' output by subject."""
+    n, g = ox.NamedNode, ox.NamedNode(GRAPH + "statement/x")
+    quoted = ox.Triple(n("http://x/a"), n("http://x/p"), ox.Literal("q r"))
+    quads = [ox.Quad(s, n("http://x/p"), o, g) for s in (n("http://x/a"), n("http://x/a-b"), n("http://x/ab"),
+                                                          ox.BlankNode("b1"))
+             for o in (ox.Literal("one two"), ox.Literal("tab\there\nand line"), n("http://x/o"))]
+    quads.append(ox.Quad(n("http://x/c"), n("http://x/said"), quoted, g))
+    quads.sort(key=str)
+    lines = dumps._lines(quads, ox.RdfFormat.N_TRIPLES)
+    assert dumps.unpack([dumps._subject_blocks(lines)]) == sorted(reference_subject_blocks(lines))
+    star = b'<< <http://x/a> <http://x/p> "q r" >> <http://x/s> "1" .\n' + lines  # RDF-star's subjects
+    assert dumps.unpack([dumps._subject_blocks(star)]) == sorted(reference_subject_blocks(star))
+    turtle = dumps.unpack([dumps._turtle_piece(quads)])
+    body = dumps._body(serialize_text(union_triples(quads), ox.RdfFormat.TURTLE, prefixes=PREFIXES)).encode()
+    assert {subject.decode() for subject, _block in turtle} == {str(q.subject) for q in quads}
+    assert len(turtle) == 5 and sum(len(block) for _s, block in turtle) == len(body)

@@ -15,7 +15,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from publisher.export.network import NETWORK_FILE
+from publisher.export.network import NETWORK_FILE, co_signatures, sorted_ties
 from publisher.export.tables import RDF_TYPE, TABLES, TABLES_FOLDER
 from publisher.load.dataset import load_dataset
 from publisher.settings import Settings
@@ -78,3 +78,13 @@ def test_the_network_has_a_node_per_signing_organization(release: Path) -> None:
     assert {data["weight"] for _a, _b, data in graph.edges(data=True)} == {1}
     assert graph.nodes[f"{'https://w3id.org/nida/id/'}organization/syrians-for-truth-and-justice"]["label"] == \
         "Syrians for Truth and Justice"
+
+
+def test_ties_sort_by_rank_as_by_text() -> None:
+    """`sorted_ties` (by rank) gives the order sorting the pairs' texts gives, with IRIs that share
+    long prefixes and prefix one another, across statements of overlapping signatories."""
+    names = ["https://x/o/a", "https://x/o/a-b", "https://x/o/ab", "https://x/o/b", "https://x/o/a-b-c", "https://x/o/é"]
+    rows = {"signatures": [[f"s{i}-{j}", f"st{i}", org] for i in range(4)
+                           for j, org in enumerate(names[i:] + names[:i][: i % 3])]}
+    found = co_signatures(rows)
+    assert sorted_ties(found, sorted(found.statements)) == sorted(found.ties.items())
