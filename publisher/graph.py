@@ -6,7 +6,8 @@ stays on the validation side, where pySHACL needs it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -269,8 +270,30 @@ def sorted_unique(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The release as one graph: the union of its named graphs, sorted."""
-    return sorted_unique((q.triple for q in quads), triple_text)
+    """The release as one graph: the union of its named graphs, sorted (remembered, for a list
+    of quads, within `unions_remembered`)."""
+    if _UNIONS is None or not isinstance(quads, list):
+        return sorted_unique((q.triple for q in quads), triple_text)
+    found = _UNIONS.get(id(quads))
+    if found is None or found[0] is not quads:
+        found = _UNIONS[id(quads)] = (quads, sorted_unique((q.triple for q in quads), triple_text))
+    return list(found[1])
+
+
+#: the unions made within `unions_remembered`, by the id of their list of quads (kept alive with it)
+_UNIONS: dict[int, tuple[list[ox.Quad], list[ox.Triple]]] | None = None
+
+
+@contextlib.contextmanager
+def unions_remembered() -> Iterator[None]:
+    """Within the block, the union of one list of quads is made once: a unit's pieces (its
+    Turtle and its JSON-LD nodes) each ask for it."""
+    global _UNIONS
+    previous, _UNIONS = _UNIONS, {}
+    try:
+        yield
+    finally:
+        _UNIONS = previous
 
 
 STATEMENT_GRAPH_BASE = GRAPH_BASE + "statement/"
@@ -302,17 +325,29 @@ def statement_scopes(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
     statements' graphs and the ontology graph (the vocabulary) are not part of it.
     The quads are read once, whatever the number of statements.
     """
+    return _scopes((graph_name(quad), quad.triple) for quad in quads)
+
+
+def unit_scopes(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Triple]]:
+    """`statement_scopes` of the release quads of some units, read from the units' triples as
+    loaded: a record holds the asserted facts only, so nothing is inferred, sorted or made a
+    quad for it (tests/export/test_records.py compares the two)."""
+    return _scopes((graph, triple) for unit in sorted(set(units))
+                   for graph, triples in _split(unit, dataset.unit_triples(unit)).items()
+                   for triple in triples)
+
+
+def _scopes(triples: Iterable[tuple[str, ox.Triple]]) -> dict[str, list[ox.Triple]]:
+    """`statement_scopes` of (graph name, triple) pairs."""
     own: dict[str, set[ox.Triple]] = {}
     registry: dict[ox.NamedNode, list[ox.Triple]] = {}
-    for quad in quads:
-        name = graph_name(quad)
-        triple = quad.triple
+    for name, triple in triples:
         if is_entailed(name):  # a record holds the asserted facts, each once
             continue
         if (slug := statement_slug(name)) is not None:
             own.setdefault(slug, set()).add(triple)
         elif name != ONTOLOGY_GRAPH:
-            registry.setdefault(quad.subject, []).append(triple)  # type: ignore[arg-type]
+            registry.setdefault(triple.subject, []).append(triple)  # type: ignore[arg-type]
     return {slug: _close(record, registry) for slug, record in sorted(own.items())}
 
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from publisher.graph import release_quads, statement_scopes, statement_slug, unit_scopes
+from publisher.load.dataset import load_dataset
+from publisher.settings import Settings
 from tests.conftest import REPO, run
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -43,3 +46,16 @@ def test_corpus_passes_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     result = run("validate")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "conforms (5 warnings)"  # dct:issued, as the bundled one
+
+
+def test_records_scopes_read_from_the_units_are_those_of_the_release_quads(tmp_path: Path) -> None:
+    """`unit_scopes` (what the records are framed from, no quad made) against `statement_scopes`
+    of the materialized release, on five statements sharing organizations and the registry."""
+    root = generate_statements(tmp_path / "p", *SHAPED_SIZES["st-10k"])
+    dataset = load_dataset(Settings(root=root), lazy=True)
+    scopes = unit_scopes(dataset, list(dataset.parts))
+    assert scopes == statement_scopes(release_quads(dataset))
+    assert len(scopes) == 5 and all(len(scope) > 900 for scope in scopes.values())
+    one = sorted(scopes)[2]
+    others = [name for name in dataset.parts if statement_slug(name) in (None, one)]
+    assert unit_scopes(dataset, others) == {one: scopes[one]}

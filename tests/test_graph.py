@@ -3,8 +3,12 @@ SPARQL patterns of `graph.MATERIALIZE` give when pyoxigraph evaluates them on a 
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from typing import Any
 
+import pyoxigraph as ox
+import pytest
+
+from publisher import graph as graph_module
 from publisher.graph import (
     CONCEPT_BASE,
     CONCEPTS_GRAPH,
@@ -17,6 +21,9 @@ from publisher.graph import (
     is_entailed,
     ontology_axioms,
     sorted_unique,
+    triple_text,
+    union_triples,
+    unions_remembered,
 )
 from publisher.load.dataset import ONTOLOGY_GRAPH, load_dataset
 from publisher.settings import Settings
@@ -93,3 +100,27 @@ def test_the_bundled_release_graphs_equal_a_store_materialized_with_sparql() -> 
     assert len(entailed) > 100
     assert all(is_entailed(q.graph_name.value) for q in entailed)
 
+
+
+def test_a_union_is_made_once_per_list_within_unions_remembered() -> None:
+    """`unions_remembered`: the same list of quads gives the same union, made once; another list
+    (even equal) or a generator is not remembered; outside the block nothing is."""
+    graph = ox.NamedNode("urn:x:g")
+    quads = [ox.Quad(ox.NamedNode(f"urn:x:s{n % 3}"), ox.NamedNode("urn:x:p"), ox.Literal(str(n)), graph)
+             for n in range(9, 0, -1)]
+    made: list[int] = []
+    plain = graph_module.sorted_unique
+
+    def counting(items: Any, key: Any) -> Any:
+        made.append(1)
+        return plain(items, key)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(graph_module, "sorted_unique", counting)
+        with unions_remembered():
+            first, second = union_triples(quads), union_triples(quads)
+            union_triples(list(quads))
+            union_triples(q for q in quads)
+        union_triples(quads)
+    assert first == second == plain((q.triple for q in quads), triple_text) and first is not second
+    assert len(first) == 9 and len(made) == 4

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import posixpath
-import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +18,8 @@ import pyoxigraph as ox
 from publisher.buildcache import BuildCache, content_key, read_packed
 from publisher.export import dumps
 from publisher.export.dumps import PieceSpec
-from publisher.graph import by_graph, graph_order, unit_of, unit_quads
+from publisher.export.files import sha256_file, sha256_write
+from publisher.graph import by_graph, graph_order, unions_remembered, unit_of, unit_quads
 from publisher.jobs import Background, fork_background, fork_map, workers
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.load.units import Unit, dataset_units
@@ -180,23 +179,57 @@ class Release:
         return {unit.graph: self._units.get(unit.graph, []) for unit in units}
 
     def make_pieces_beside(self, specs: Iterable[PieceSpec]) -> None:
-        """Begin making every unit's pieces of `specs` (each kind once) in forked processes that
-        store them in the build cache, kinds shared out by weight; `pieces` waits for them.
-        Nothing begins without a build cache, or with one job."""
-        unique = {spec.kind: spec for spec in specs}
-        jobs = min(workers(), len(unique))
-        if self.cache.folder is None or jobs < 2:
+        """Begin making the pieces of `specs` the build cache lacks (each kind once) in forked
+        processes that store them there, the units shared out: the units are parsed here (as
+        validation will read them) and each process makes the quads of its own, so this one
+        makes none; `pieces` waits for them. Nothing begins without a build cache, or with one job."""
+        if self.cache.folder is None or workers() < 2:
             return
-        shares: list[list[PieceSpec]] = [[] for _ in range(jobs)]
-        for spec in sorted(unique.values(), key=lambda spec: (-spec.weight, spec.kind)):
-            min(shares, key=lambda share: sum(spec.weight for spec in share)).append(spec)
+        todo = self._missing_pieces(list({spec.kind: spec for spec in specs}.values()))
+        if not todo:
+            return
+        self.dataset.load_units(self.units[index].graph for index, _specs in todo)
+        jobs = min(workers(), len(todo))
 
-        def make(share: list[PieceSpec]) -> bool:
-            for spec in share:  # not in parallel: a background process forks no workers
-                self.spec_pieces(spec)
+        def make(share: list[tuple[int, list[PieceSpec]]]) -> bool:
+            self.store_pieces(share)
             return True
 
-        self._making = fork_background(make, shares, name="making the dumps' pieces")
+        self._making = fork_background(make, [todo[first::jobs] for first in range(jobs)],
+                                       name="making the dumps' pieces")
+
+    def _missing_pieces(self, specs: list[PieceSpec]) -> list[tuple[int, list[PieceSpec]]]:
+        """Each unit (by index) with the kinds of `specs` whose piece the build cache lacks."""
+        cache = self.cache
+        stored = {spec.kind: cache.packed(spec.kind) for spec in specs}
+        todo = []
+        for index, unit in enumerate(self.units):
+            missing = [spec for spec in specs if (key := self.piece_key(spec.kind, spec.code, unit))
+                       not in stored[spec.kind] and not cache.has(spec.kind, key)]
+            if missing:
+                todo.append((index, missing))
+        return todo
+
+    def store_pieces(self, todo: list[tuple[int, list[PieceSpec]]]) -> None:
+        """Make and store pieces of some units (by index, with the kinds to make), a few units at a
+        time: their quads made once for every kind, and let go once their pieces are packed."""
+        for start in range(0, len(todo), UNITS_AT_ONCE):
+            batch = [(self.units[index], specs) for index, specs in todo[start:start + UNITS_AT_ONCE]]
+            quads = self.unit_quads([unit for unit, _specs in batch])
+            made: dict[str, list[tuple[str, bytes]]] = {}
+            for unit, specs in batch:
+                with unions_remembered():  # the unit's Turtle and JSON-LD nodes read one union
+                    for spec in specs:
+                        key = self.piece_key(spec.kind, spec.code, unit)
+                        made.setdefault(spec.kind, []).append((key, spec.make(quads.get(unit.graph, []))))
+            for kind, entries in made.items():
+                self.cache.put_pack(kind, entries)
+            for unit, _specs in batch:
+                self._units.pop(unit.graph, None)
+
+    def piece_key(self, kind: str, code: str, unit: Unit) -> str:
+        """A piece's key in the build cache: its unit's files, the ontology and the code."""
+        return content_key(kind, [code, unit.graph, unit.digest, self.ontology_digest])
 
     def await_pieces(self) -> bool:
         """Wait for what `make_pieces_beside` began; whether it stored every piece it was asked for."""
@@ -228,8 +261,7 @@ class Release:
         if self._making is not None:
             self.await_pieces()
         cache = self.cache
-        keys = [content_key(kind, [code, unit.graph, unit.digest, self.ontology_digest])
-                for unit in self.units]
+        keys = [self.piece_key(kind, code, unit) for unit in self.units]
         packed = cache.packed(kind)
         found = [data if data is not None else cache.get(kind, key)
                  for data, key in zip(read_packed([packed.get(key) for key in keys]), keys, strict=True)]
@@ -285,94 +317,6 @@ class Exporter:
         raise NotImplementedError
 
 
-def write_bytes(path: Path, data: bytes | memoryview) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
-
-
-#: media types of the release's files, by suffix
-MEDIA_TYPES: dict[str, str] = {
-    ".ttl": "text/turtle",
-    ".trig": "application/trig",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json",
-    ".json": "application/json",
-    ".rq": "application/sparql-query",
-    ".csv": "text/csv",
-    ".graphml": "application/graphml+xml",
-    ".html": "text/html",
-    ".css": "text/css",
-    ".txt": "text/plain",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-}
-
-
-def line_count(path: Path) -> int:
-    """Lines of a file, read in blocks (the N-Triples dump: one line per triple)."""
-    with path.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-
-
-def sha256_write(path: Path, data: bytes | memoryview) -> str:
-    """`write_bytes`, returning the data's SHA-256 (for `Release.wrote`)."""
-    write_bytes(path, data)
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_place(path: Path, data: bytes, previous: Path | None) -> str:
-    """`sha256_write`, or a hard link to `previous` (the same file in the release being
-    replaced) where that is a regular file holding exactly `data`: on some file systems making
-    thousands of files costs many times what linking them does (see benchmarks/README.md)."""
-    if previous is not None and _holds(previous, data):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.link(previous, path)
-            return hashlib.sha256(data).hexdigest()
-        except OSError:
-            pass
-    return sha256_write(path, data)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        found = os.lstat(path)
-        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
-            return False
-        with path.open("rb") as handle:
-            return handle.read(len(data) + 1) == data
-    except OSError:
-        return False
-
-
-def sha256_file(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def media_type(name: str) -> str:
-    """The media type of a release file, by its name (a POSIX path)."""
-    if posixpath.basename(name) == "SHA256SUMS":
-        return "text/plain"
-    return MEDIA_TYPES.get(posixpath.splitext(name)[1], "application/octet-stream")
-
-
-def release_files(folder: Path, exclude: frozenset[str] = frozenset()) -> list[Path]:
-    """Every file under `folder`, relative to it, sorted by POSIX path."""
-    return [Path(name) for name in release_names(folder, exclude)]
-
-
-def release_names(folder: Path, exclude: frozenset[str] = frozenset()) -> list[str]:
-    """`release_files` as POSIX paths (walked with scandir, no Path per file: `Path.rglob`
-    and a stat per file cost a quarter of a second for a release's 8,000 files)."""
-    names: list[str] = []
-    for top, _folders, files in os.walk(folder):
-        prefix = Path(top).relative_to(folder).as_posix()
-        names.extend(name if prefix == "." else f"{prefix}/{name}" for name in files)
-    return [name for name in sorted(names) if name not in exclude]
-
-
 PARALLEL_MIN = 20_000  # quads below which forking workers costs more than it saves
 FEW_PIECES = 20  # pieces made at once from which they are packed into one file
+UNITS_AT_ONCE = 32  # units whose quads a process making pieces beside validation holds at once

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from publisher.export.base import media_type
+from publisher.export.files import media_type
 from publisher.export.jsonld import CONTEXT_FILE
 from publisher.export.network import NETWORK_FILE
 from publisher.export.tables import METADATA_FILE, TABLES_FOLDER

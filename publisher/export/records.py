@@ -26,7 +26,7 @@ from publisher.export.expanded import expand
 from publisher.export.jsonld import build_context, dump_json, refuse_remote
 from publisher.export.nogc import collector_paused
 from publisher.export.processor import shared_processor
-from publisher.graph import STATEMENT_BASE, statement_scopes, statement_slug
+from publisher.graph import STATEMENT_BASE, statement_slug, unit_scopes
 from publisher.jobs import Background, fork_background, workers
 from publisher.load.units import Unit
 
@@ -122,13 +122,11 @@ def scope_units(release: Release, slugs: list[str]) -> list[Unit]:
 
 
 def changed_scopes(release: Release, changed: list[str]) -> dict[str, list[ox.Triple]]:
-    """The scopes of some statements, from their quads and those of every unit that is no
-    statement's (not the whole release)."""
+    """The scopes of some statements, from their triples and those of every unit that is no
+    statement's (not the whole release), as loaded: no quad is materialized for a record."""
     if not changed:
         return {}
-    units = scope_units(release, changed)
-    quads = release.unit_quads(units)
-    return statement_scopes(quad for unit in units for quad in quads[unit.graph])
+    return unit_scopes(release.dataset, [unit.graph for unit in scope_units(release, changed)])
 
 
 def record_keys(scopes: dict[str, list[ox.Triple]], base: list[str]) -> dict[str, str]:
@@ -174,8 +172,8 @@ class StatementRecordsExporter(Exporter):
             return framed
 
         jobs = min(workers(), len(changed))
-        if jobs > 1:  # each process would otherwise materialize every registry again
-            release.unit_quads(scope_units(release, changed))
+        if jobs > 1:  # parsed here, once (validation reads them too), not in each process
+            release.dataset.load_units(unit.graph for unit in scope_units(release, changed))
         self.background = fork_background(frame, [changed[index::jobs] for index in range(jobs)],
                                           name="framing statement records")
 

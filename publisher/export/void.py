@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publisher.export import dumps
-from publisher.export.base import Exporter, Release, line_count, release_names, write_bytes
+from publisher.export.base import Exporter, Release
 from publisher.export.dcat import (
     DCAT,
     DUMPS,
@@ -34,6 +34,7 @@ from publisher.export.dcat import (
     text,
     typed,
 )
+from publisher.export.files import line_count, release_names, write_bytes
 from publisher.export.queries import QUERIES_FOLDER
 from publisher.graph import (
     STATEMENT_BASE,

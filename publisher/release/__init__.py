@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from publisher.errors import InputError, NotConforming
-from publisher.export.base import line_count
+from publisher.export.files import line_count
 from publisher.jobs import limited
 from publisher.load.dataset import Dataset
 from publisher.load.files import display_path

@@ -20,7 +20,7 @@ from typing import Any
 
 from publisher import __version__
 from publisher.errors import InputError
-from publisher.export.base import media_type, release_names, sha256_file
+from publisher.export.files import media_type, release_names, sha256_file
 from publisher.load import display_path
 from publisher.settings import Settings
 

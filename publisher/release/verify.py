@@ -16,8 +16,8 @@ import bagit
 import pyoxigraph as ox
 
 from publisher.errors import InputError
-from publisher.export.base import release_files, release_names, sha256_file
 from publisher.export.dcat import DCAT, RDF_TYPE, SPDX
+from publisher.export.files import release_files, release_names, sha256_file
 from publisher.export.void import VOID, VOID_FILE
 from publisher.graph import graph_name
 from publisher.load.dataset import load_dataset

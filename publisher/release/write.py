@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 
 from publisher.export import exporters
-from publisher.export.base import Exporter, Release, release_files, release_names, sha256_file
+from publisher.export.base import Exporter, Release
+from publisher.export.files import release_files, release_names, sha256_file
 from publisher.jobs import Beside
 from publisher.load.dataset import Dataset
 from publisher.progress import Progress, Steps

@@ -86,6 +86,7 @@ def test_every_piece_is_made_beside_validation(project: Path, tmp_path: Path) ->
         release = writer.release
         try:
             writer.begin()
+            assert release._units == {}  # the records' scopes and the pieces' quads are made beside
             assert release.await_pieces()
             release.forget_quads()
             found = _every_piece(release)

@@ -10,7 +10,8 @@ from typing import Any
 from markupsafe import Markup
 
 from publisher.buildcache import BuildCache, Location, code_version, content_key, read_packed
-from publisher.export.base import Release, sha256_place
+from publisher.export.base import Release
+from publisher.export.files import sha256_place
 from publisher.export.html.overview import CYTOSCAPE, NETWORK_PAGE, STATIC, network_data, overview
 from publisher.export.html.pages import Plan, build_page, index_context
 from publisher.export.html.paths import CACHE_KIND, HTML_FOLDER, INDEX_PAGE, page_link

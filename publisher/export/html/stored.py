@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publisher.export.base import sha256_file
+from publisher.export.files import sha256_file
 from publisher.export.html.build import Built
 from publisher.export.html.paths import (
     BRIEF_PROPERTIES,
