@@ -76,11 +76,12 @@ def write_group(group: list[Exporter], release: Release, staged: Path, steps: St
 
 
 class ReleaseWriter:
-    """One release being written. `begin` starts the exporters whose `start` only fills the build
-    cache (`Exporter.early`: the statement records' framing) before validation, so that they
-    work beside its single-threaded parts; `write` stages every file once the data conforms and
-    swaps the release in; `stop` ends whatever was begun (a publish that does not conform writes
-    nothing into the release, only records of its data into the cache)."""
+    """One release being written. `begin`, before validation, starts the exporters whose `start`
+    only fills the build cache (`Exporter.early`: the statement records' framing) and the making
+    of every unit's pieces (`Release.make_pieces_beside`), so that they work beside validation's
+    single-threaded parts; `write` stages every file once the data conforms and swaps the
+    release in; `stop` ends whatever was begun (a publish that does not conform writes nothing
+    into the release, only records and pieces of its data into the build cache)."""
 
     def __init__(self, dataset: Dataset, settings: Settings, timer: Timer | None = None,
                  progress: Progress | None = None) -> None:
@@ -115,6 +116,21 @@ class ReleaseWriter:
             exporter.stop()
         self.release.stop_pieces()
 
+    def _write_exporters(self, staged: Path) -> None:
+        """Every exporter's files, stage by stage: the forkable ones of a stage begun in forked
+        workers as it begins (`begin_forked`), the others run here meanwhile."""
+        steps = Steps(self.progress, WRITING, len(self.writers))
+        groups = exporter_groups(self.writers)
+        for stage in sorted({exporter.stage for exporter in self.writers}):
+            here = [index for index, group in enumerate(groups) if group[0].stage == stage]
+            self.forked = begin_forked([groups[index] for index in here], self.release, staged)
+            for position, index in enumerate(here):
+                names = ", ".join(exporter.name for exporter in groups[index])
+                steps.begin(f"writing {names}")
+                write_group(groups[index], self.release, staged, steps, self.forked.pop(position, None))
+                self.clock(f"export: {names}")
+        steps.finish(WRITING)
+
     def write(self, out: Path, package: bool = False) -> list[Path]:
         """Stage the release (and with `package` its RO-Crate and BagIt bag), then swap it in.
 
@@ -133,17 +149,7 @@ class ReleaseWriter:
                 if not (exporter.early and self.begun):
                     exporter.start(release)
             clock("export: start")
-            steps = Steps(self.progress, WRITING, len(self.writers))
-            groups = exporter_groups(self.writers)
-            for stage in sorted({exporter.stage for exporter in self.writers}):
-                here = [index for index, group in enumerate(groups) if group[0].stage == stage]
-                self.forked = begin_forked([groups[index] for index in here], release, staged)
-                for position, index in enumerate(here):
-                    names = ", ".join(exporter.name for exporter in groups[index])
-                    steps.begin(f"writing {names}")
-                    write_group(groups[index], release, staged, steps, self.forked.pop(position, None))
-                    clock(f"export: {names}")
-            steps.finish(WRITING)
+            self._write_exporters(staged)
             if package:
                 write_crate(staged, self.settings, later=(CHECKSUMS,))
             write_checksums(staged, release)
