@@ -228,8 +228,6 @@ class PieceSpec(NamedTuple):
     kind: str
     code: str
     make: Callable[[list[ox.Quad]], bytes]
-    #: its share of the work of making every kind (pyld's compaction costs a serializer's several times)
-    weight: int = 1
 
 
 def dump_spec(kind: str) -> PieceSpec:

@@ -217,7 +217,7 @@ def _unit_nodes(context: dict[str, Any]) -> Callable[[list[ox.Quad]], bytes]:
 def nodes_spec(context: dict[str, Any]) -> PieceSpec:
     """The dump's nodes of each unit, compacted with `context` (pyld: the heaviest pieces)."""
     version = "\n".join([code_version(), json.dumps(context, sort_keys=True)])
-    return PieceSpec("jsonld", version, _unit_nodes(context), weight=4)
+    return PieceSpec("jsonld", version, _unit_nodes(context))
 
 
 def dump_nodes(release: Release, context: dict[str, Any]) -> list[tuple[bytes, bytes]]:
