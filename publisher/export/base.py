@@ -244,13 +244,6 @@ class Release:
         if making is not None:
             making.stop()
 
-    def forget_quads(self) -> None:
-        """Let go of the release quads (the largest part of a publish's memory): once every
-        piece is in the build cache, the exporters read their pieces there; whatever asks for
-        quads again has them computed again."""
-        self._units = {}
-        self._quads = None
-
     def spec_pieces(self, spec: PieceSpec, parallel: bool = False) -> list[bytes]:
         return self.pieces(spec.kind, spec.code, spec.make, parallel)
 

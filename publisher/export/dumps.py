@@ -127,7 +127,7 @@ def nquads(release: Pieces) -> bytes:
 def nquads_chunks(release: Pieces) -> list[Chunk]:
     """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
     dump is needed, so a re-publish only concatenates."""
-    return [text for _graph, text in unpack_views(release.pieces("nquads", CODE, _nquads_piece))]
+    return [text for _graph, text in unpack_views(release.pieces(*dump_spec("nquads")))]
 
 
 def _subject_blocks(lines: bytes) -> bytes:
@@ -160,7 +160,7 @@ def ntriples_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject (a line sorts as its subject's text does, a space sorting
     before any character that can go on a term); the blocks of a subject described by several
     units are merged line by line."""
-    blocks = unpack_views(release.pieces("ntriples", CODE, _ntriples_piece))
+    blocks = unpack_views(release.pieces(*dump_spec("ntriples")))
     out: list[Chunk] = []
     for _subject, group in itertools.groupby(blocks, key=operator.itemgetter(0)):
         same = list(group)
@@ -191,7 +191,7 @@ def trig(release: Pieces) -> bytes:
 
 
 def trig_chunks(release: Pieces) -> list[Chunk]:
-    blocks = unpack_views(release.pieces("trig", CODE, _trig_piece))
+    blocks = unpack_views(release.pieces(*dump_spec("trig")))
     return [prefix_header().encode("utf-8"), *(body for _graph, body in blocks)] if blocks else []
 
 
@@ -217,7 +217,7 @@ def turtle(release: Pieces) -> bytes:
 
 def turtle_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject; a subject described in two graphs gets a block from each."""
-    blocks = unpack_views(release.pieces("turtle", CODE, _turtle_piece))
+    blocks = unpack_views(release.pieces(*dump_spec("turtle")))
     return [prefix_header().encode("utf-8"), *(body for _subject, body in blocks)] if blocks else []
 
 

@@ -143,8 +143,8 @@ class ReleaseWriter:
         staged.chmod(0o755)
         bag_staging = None
         try:
-            if release.await_pieces():  # every piece is in the build cache: the quads are not needed
-                release.forget_quads()
+            # joined here, before any exporter forks: a forked exporter cannot join this process's children
+            release.await_pieces()
             for exporter in self.writers:
                 if not (exporter.early and self.begun):
                     exporter.start(release)
