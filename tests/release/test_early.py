@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import publisher.export.base
+import publisher.export.records
 from publisher.errors import NotConforming
 from publisher.export import dumps
 from publisher.export.base import Release
@@ -25,41 +28,58 @@ STATEMENT_TTL = STATEMENT_DIR / "statement.ttl"
 DEMAND_TEXT = "Press for the launch of a credible"  # a verbatim text: changing it breaks fidelity
 
 
-def _publish(project: Path, jobs: int) -> tuple[list[str], Exception | None]:
-    """The phases timed, each with the worker processes alive as it ended; the refusal, if any."""
-    phases: list[str] = []
+def _publish(project: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Exception | None]:
+    """What happened, in order: each phase timed, and each group of background processes forked
+    (by what they do and how many); the refusal, if any. (Counting the processes alive as a
+    phase ends would depend on how fast the small bundled data is framed.)"""
+    events: list[str] = []
     settings = Settings(root=project, jobs=jobs)
 
-    def timer(phase: str, _seconds: float) -> None:
-        phases.append(f"{phase} ({len(multiprocessing.active_children())} working)")
+    def counting(module: Any) -> None:
+        fork = module.fork_background
 
+        def counted(work: Any, tasks: Any, name: str = "background work") -> Any:
+            started = fork(work, tasks, name=name)
+            events.append(f"forked {len(started.started)} for {name}")
+            return started
+
+        monkeypatch.setattr(module, "fork_background", counted)
+
+    counting(publisher.export.records)
+    counting(publisher.export.base)
     try:
-        publish(load_dataset(settings, lazy=True), settings, project / "dist", timer=timer)
+        publish(load_dataset(settings, lazy=True), settings, project / "dist",
+                timer=lambda phase, _seconds: events.append(phase))
     except NotConforming as exc:
-        return phases, exc
-    return phases, None
+        return events, exc
+    return events, None
 
 
-def test_records_begin_before_validation(project: Path) -> None:
-    phases, failed = _publish(project, jobs=2)
+#: what `ReleaseWriter.begin` forks with two jobs: one process frames the bundled statement's
+#: record, two make the pieces of the ten units (`make_pieces_beside`)
+EARLY = ["forked 1 for framing statement records", "forked 2 for making the dumps' pieces", "export: early start"]
+
+
+def test_records_begin_before_validation(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events, failed = _publish(project, 2, monkeypatch)
     assert failed is None
-    # one process frames the record, two make the pieces (`make_pieces_beside`): still at work
-    # as validation begins (they have a statement to frame and 56 pieces to make and store)
-    assert phases[0] == "export: early start (3 working)"
-    assert phases[1] != "validate: data triples (0 working)"
-    order = [phase.split(" (")[0] for phase in phases]
-    assert order.index("validate: revalidated shards") < order.index("export: start")
+    assert events[:4] == [*EARLY, "validate: data triples"]
+    assert events.index("validate: revalidated shards") < events.index("export: start")
     assert (project / "dist" / "statements").is_dir()
     assert multiprocessing.active_children() == []
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_data_that_does_not_conform_stops_them_and_writes_nothing(project: Path, jobs: int) -> None:
+def test_data_that_does_not_conform_stops_them_and_writes_nothing(project: Path, jobs: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     edit(project / STATEMENT_TTL, DEMAND_TEXT, "Push for the launch of a credible")
-    phases, failed = _publish(project, jobs)
+    events, failed = _publish(project, jobs, monkeypatch)
     assert isinstance(failed, NotConforming)
-    assert phases == [f"export: early start ({3 if jobs == 2 else 0} working)", *phases[1:]]
-    assert [p for p in phases if p.startswith("export: start")] == []
+    # with one job nothing is forked (the records' start forks none: "forked 0")
+    early = EARLY if jobs == 2 else ["forked 0 for framing statement records", "export: early start"]
+    assert events[:len(early)] == early
+    assert [e for e in events if e.startswith("forked")] == early[:-1]
+    assert "export: start" not in events
     assert not (project / "dist").exists()
     assert [p.name for p in project.iterdir() if p.name.startswith(".dist")] == []
     assert multiprocessing.active_children() == []
