@@ -40,6 +40,7 @@ from publisher.load import Dataset
 from publisher.validation.parts import ontology_triples, part_triples
 from publisher.validation.prefilter import Plan, narrowed, plan, restrict
 from publisher.validation.report import SH, Report, read_results
+from publisher.validation.setwise import set_at_a_time
 
 Timer = Callable[[str, float], None]
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -151,7 +152,7 @@ def split_rules(shapes: Graph) -> tuple[list[SparqlRule], Graph]:
         rules.append(SparqlRule(
             shape=shape,
             constraint=constraint,
-            query=_prefixes(shapes, constraint) + "\n" + query,
+            query=_prefixes(shapes, constraint) + "\n" + set_at_a_time(text, query),
             severity=severity if isinstance(severity, URIRef) else SH.Violation,
             messages=tuple(m for m in messages if isinstance(m, Literal)),
         ))
