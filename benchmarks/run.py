@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import platform
@@ -79,6 +80,7 @@ def worker_ours(corpus: Path, out: Path) -> None:
     dataset = load_dataset(settings, lazy=True)  # as `nida publish` loads it
     record.timed("load", started)
     publish(dataset, settings, out, timer=record)
+    gc.freeze()  # as `nida` does when a command ends (publisher/cli.py main)
 
 
 def worker_naive(corpus: Path, out: Path) -> None:

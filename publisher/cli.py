@@ -7,6 +7,7 @@ exporters.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 from typing import Any
@@ -76,4 +77,9 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="nida")
+    try:
+        cli(prog_name="nida")
+    finally:
+        # The OS frees what a command leaves when the process ends; unfrozen, the interpreter's
+        # last collection first walks every object (0.15 CPU-s after a publish of st-100k).
+        gc.freeze()

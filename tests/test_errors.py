@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from pathlib import Path
 
 import pytest
 
+from publisher.cli import main
 from tests.conftest import STATEMENT_DIR, edit, run
 
 STATEMENT_TTL = STATEMENT_DIR / "statement.ttl"
@@ -158,3 +161,16 @@ def test_no_traceback_on_any_input_error(project: Path, args: list[str]) -> None
     result = run(*args)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_the_command_ends_with_its_objects_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`main` leaves what a command made to the OS: the last collection would walk it all."""
+    monkeypatch.setattr(sys, "argv", ["nida", "--version"])
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit) as ended:
+            main()
+        assert ended.value.code == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
