@@ -72,8 +72,8 @@ def content_key(kind: str, parts: Iterable[str | bytes]) -> str:
 class BuildCache:
     """Bytes by (kind, key), one file each: `<folder>/build/<kind>/<key[:2]>/<key>`."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = None if folder is None else folder / BUILD_FOLDER
+    def __init__(self, folder: Path | None, name: str = BUILD_FOLDER) -> None:
+        self.folder = None if folder is None else folder / name
 
     def path(self, kind: str, key: str) -> Path | None:
         return None if self.folder is None else self.folder / kind / key[:2] / key

@@ -131,6 +131,9 @@ def test_cache_revalidates_only_the_changed_statement(corpus: Path, tmp_path: Pa
     shutil.copytree(corpus, root)
     first, results = cached_run(root, cache)
     assert first.hits == 0 and first.shards == 7 and first.full_run
+    # one pack of results and one of summaries, not a file per shard and per statement
+    assert sorted(p.relative_to(cache).parent.as_posix() + "/" + p.suffix for p in cache.rglob("*") if p.is_file()) \
+        == [f"validation/{kind}/packs/{suffix}" for kind in ("results", "summaries") for suffix in (".index", ".pack")]
     second, again = cached_run(root, cache)
     assert second.hits == 7 and second.revalidated == [] and again == results
 
@@ -239,7 +242,7 @@ def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Pa
     root, cache = tmp_path / "p", tmp_path / "cache"
     shutil.copytree(corpus, root)
     assert validate(load_dataset(Settings(root=root)), cache_dir=cache).results
-    assert any(cache.rglob("*.json"))  # forward-only shapes: results are cached
+    assert any(cache.rglob("*.pack"))  # forward-only shapes: results are cached
     shutil.rmtree(cache)
     (root / "shapes/backward.ttl").write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
@@ -253,7 +256,7 @@ def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Pa
     dataset = load_dataset(Settings(root=root))
     report = validate(dataset, cache_dir=cache)
     assert report.results == validate(dataset, engine="pyshacl").results
-    assert not any(cache.rglob("*.json"))  # never cached: a registry edit could make it stale
+    assert not any(cache.rglob("*.pack"))  # never cached: a registry edit could make it stale
 
 
 def test_lazy_dataset_parses_statements_only_when_asked(corpus: Path) -> None:

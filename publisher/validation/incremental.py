@@ -157,16 +157,17 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
         timer("validate: data triples", time.perf_counter() - started)
     started = time.perf_counter()
     graphs = Graphs(parts, ontology_triples(dataset), summaries, dataset)
-    for name in sorted(parts.keys() - summaries.keys()):
-        if name.startswith(STATEMENT_GRAPH_BASE):
-            cache.put_summary(units[name], versions, graphs.summaries[name])
+    fresh_statements = sorted(name for name in parts.keys() - summaries.keys()
+                              if name.startswith(STATEMENT_GRAPH_BASE))
+    cache.put_summaries({units[name]: graphs.summaries[name] for name in fresh_statements}, versions)
     shards = make_shards(graphs, graphs.ontology_subjects)
     common = "\n".join([versions, graph_digest(dataset.shapes), graph_digest(dataset.ontology)])
     # a graph's files give its triples (the loader's code is in `versions`)
     part_digests = {name: bytes.fromhex(units[name]) for name in graphs.names}
     for shard in shards:
         shard.key = shard_key(shard, graphs, common, part_digests)
-    cached = {shard.name: cache.get(shard.key) for shard in shards}
+    cached = dict(zip([shard.name for shard in shards], cache.get_many([shard.key for shard in shards]),
+                      strict=True))
     missing = [shard for shard in shards if cached[shard.name] is None]
     stats.shards, stats.hits = len(shards), len(shards) - len(missing)
     stats.revalidated = [shard.name for shard in missing]
@@ -182,8 +183,8 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
             for part in shard.parts:
                 graphs.triples(part)
         fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs, steps=steps)
+        cache.put_many({shard.key: fresh[shard.name] for shard in missing})
         for shard in missing:
-            cache.put(shard.key, fresh[shard.name])
             rows.extend(fresh[shard.name])
         if timer:
             timer("validate: revalidated shards", time.perf_counter() - started)
