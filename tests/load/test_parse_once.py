@@ -59,6 +59,28 @@ def test_repeated_subjects_keep_their_first_line() -> None:
     assert subject_lines(TEXT, PREFIXES, BASE)[BASE + "statement/a"] == 5
 
 
+ODD = """PREFIX ex: <https://example.org/>
+prefix:x <p> <o> .
+BASE  <https://example.org/base/>
+    ex:indented <p> <o> .
+ex:crlf\r
+ ex:space <p> <o> .
+BASE
+ex:after <p> <o> .
+ex:b <p> <o> .
+# ex:comment <p> <o> .
+ex:last <p> <o> ."""
+
+
+def test_odd_lines_as_before() -> None:
+    """Keywords, indentation, carriage returns, comments and a last line without a line feed."""
+    prefixes = {**PREFIXES, "prefix": "https://example.org/prefix/"}
+    found = subject_lines(ODD, prefixes, BASE)
+    assert found == every_line(ODD, prefixes, BASE)
+    assert found == {"https://example.org/crlf": 5, "https://example.org/after": 8,
+                     "https://example.org/b": 9, "https://example.org/last": 11}
+
+
 def test_a_generated_statement_as_before() -> None:
     lines = [f"<statement/s/signature/{n % 40}> <p> \"{n}\" ." for n in range(400)]
     text = "@base <https://w3id.org/nida/id/> .\n" + "\n".join(lines) + "\n"
