@@ -238,6 +238,21 @@ def test_dumps_assembled_from_unit_pieces_equal_whole_serializations(corpus: Pat
         assert len(after - before[kind]) == 1, kind
 
 
+def test_cached_results_are_located_without_parsing_their_statements(corpus: Path, tmp_path: Path) -> None:
+    """A re-publish names the file and line of a cached result from the cache: the statements
+    it did not change stay unparsed, and the report is the one a full load gives."""
+    root, cache = tmp_path / "p", tmp_path / "cache"
+    shutil.copytree(corpus, root)
+    first = validate_cached(load_dataset(Settings(root=root), lazy=True), cache).results
+    lazy = load_dataset(Settings(root=root), lazy=True)
+    pending = set(lazy.pending)
+    again = validate_cached(lazy, cache).results
+    assert set(lazy.pending) == pending and len(pending) == 6  # the seed and five synthetic ones
+    assert again == first == validate(load_dataset(Settings(root=root)), engine="fast").results
+    in_statements = [r for r in again if r.file and r.file.startswith("data/statements/")]
+    assert len(in_statements) == 2 and all(isinstance(r.line, int) and r.line > 1 for r in in_statements)
+
+
 def test_shapes_that_look_backward_turn_the_cache_off(corpus: Path, tmp_path: Path) -> None:
     root, cache = tmp_path / "p", tmp_path / "cache"
     shutil.copytree(corpus, root)

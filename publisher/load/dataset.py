@@ -101,6 +101,7 @@ class Locations:
     def __init__(self) -> None:
         self._files: list[tuple[str, str, dict[str, str], str | None]] = []
         self._fixed: dict[str, Location] = {}
+        self._remembered: dict[str, Location] = {}
         self._index: dict[str, Location] | None = None
 
     def add_file(self, shown: str, text: str, prefixes: dict[str, str], base: str | None) -> None:
@@ -112,6 +113,11 @@ class Locations:
         self._fixed.setdefault(iri, location)
         self._index = None
 
+    def remember(self, iri: str, location: Location) -> None:
+        """A location found earlier (validation's cache), for a subject whose file is not read:
+        the files read, and the fixed locations, come first."""
+        self._remembered.setdefault(iri, location)
+
     def get(self, iri: object) -> Location | None:
         if self._index is None:
             index: dict[str, Location] = {}
@@ -121,7 +127,8 @@ class Locations:
             for subject, location in self._fixed.items():
                 index.setdefault(subject, location)
             self._index = index
-        return self._index.get(str(iri))
+        key = str(iri)
+        return self._index.get(key) or self._remembered.get(key)
 
 
 @dataclass

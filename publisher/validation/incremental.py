@@ -49,6 +49,7 @@ from publisher.validation.prefilter import plan, prepare, untargeted
 from publisher.validation.report import Report, read_results
 from publisher.validation.resultcache import (
     FULL_RUN_SHARE,
+    CachedShard,
     CacheStats,
     ShardCache,
     cache_version,
@@ -166,8 +167,9 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
     part_digests = {name: bytes.fromhex(units[name]) for name in graphs.names}
     for shard in shards:
         shard.key = shard_key(shard, graphs, common, part_digests)
-    cached = dict(zip([shard.name for shard in shards], cache.get_many([shard.key for shard in shards]),
-                      strict=True))
+    entries = cache.get_many([shard.key for shard in shards])
+    cached = {shard.name: entry.rows if entry is not None else None
+              for shard, entry in zip(shards, entries, strict=True)}
     missing = [shard for shard in shards if cached[shard.name] is None]
     stats.shards, stats.hits = len(shards), len(shards) - len(missing)
     stats.revalidated = [shard.name for shard in missing]
@@ -183,14 +185,16 @@ def validate_cached(dataset: Dataset, cache_dir: Path | None, timer: Timer | Non
             for part in shard.parts:
                 graphs.triples(part)
         fresh = validate_shards(dataset, graphs, missing, workers() if jobs is None else jobs, steps=steps)
-        cache.put_many({shard.key: fresh[shard.name] for shard in missing})
+        cache.put_many({shard.key: CachedShard.of(fresh[shard.name], dataset.locations) for shard in missing})
         for shard in missing:
             rows.extend(fresh[shard.name])
         if timer:
             timer("validate: revalidated shards", time.perf_counter() - started)
     steps.finish()
-    # results name the file and line of their focus node: the statements they are about are parsed
-    dataset.load_units(part for shard in shards if cached[shard.name] for part in shard.parts)
+    # results name the file and line of their focus node: a cached shard's are cached with it
+    for entry in entries:
+        if entry is not None:
+            entry.remember(dataset.locations)
     unique = {json.dumps(row, sort_keys=True): row for row in rows}
     graph = rows_graph(unique[k] for k in sorted(unique))
     return Report(results=read_results(graph, dataset), graph=graph)
