@@ -15,6 +15,7 @@ import pytest
 
 from publisher.export import records as records_module
 from publisher.export.base import Release
+from publisher.export.html import build as build_module
 from publisher.export.html.exporter import HtmlExporter
 from publisher.export.html.pages import build_pages
 from publisher.export.html.render import document_text, dump_node_texts, page_node_texts
@@ -111,6 +112,28 @@ def test_renamed_organization_remakes_exactly_the_pages_that_show_its_name(corpu
     assert changed(before, after, "html/") == set(html.stats.missed) | collection
     assert {f"statements/{s}.jsonld" for s in records.stats.missed} == signs
     assert records.stats.hits == 3 - len(signs)
+
+
+def test_the_network_page_is_drawn_again_only_when_its_rows_change(corpus: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept in the cache under the signatures' and organizations' rows: a comment in a statement
+    reads it back, a renamed organization draws it again."""
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "a")
+    drawn: list[str] = []
+    count = build_module.release_co_signatures
+    monkeypatch.setattr(build_module, "release_co_signatures",
+                        lambda release: drawn.append("drawn") or count(release))
+    statement = corpus / "data/statements/synthetic-00002/statement.ttl"
+    statement.write_text(statement.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    export(corpus, cache, tmp_path / "b")
+    assert drawn == []
+    assert files(tmp_path / "b")["html/network.html"] == files(tmp_path / "a")["html/network.html"]
+    edit(corpus / "data" / "organizations.ttl", '"Relief and Civil Society Organization 3"',
+         '"Relief & Civil Society Organization Three"')
+    export(corpus, cache, tmp_path / "c")
+    assert drawn == ["drawn"]
+    assert b"Organization Three" in files(tmp_path / "c")["html/network.html"]
 
 
 def test_publish_is_byte_identical_with_cold_warm_and_deleted_cache(project: Path, tmp_path: Path,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from markupsafe import Markup
 
 from publisher.buildcache import BuildCache, Location, code_version, content_key, read_packed
@@ -28,7 +29,8 @@ from publisher.export.html.render import (
 )
 from publisher.export.html.site import Page, Site
 from publisher.export.html.store import INDEX_FILE
-from publisher.export.network import NETWORK_FILE, release_co_signatures
+from publisher.export.network import CACHE_KIND as NETWORK_KIND
+from publisher.export.network import NETWORK_FILE, NETWORK_TABLES, release_co_signatures
 from publisher.export.tables import METADATA_FILE, TABLE_ROWS, TABLES, table_records
 from publisher.jobs import fork_map, workers
 
@@ -202,12 +204,25 @@ def write_index(release: Release, root: Path, titles: list[tuple[str, str]], ver
                **overview(release, rows)}
     index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
                  context=context)
-    network = Page(NETWORK_PAGE, "network.html", "The co-signature network",
-                   context={"data": network_data(release_co_signatures(release)), "script": CYTOSCAPE})
     env = environment()
     return [release.write(root / INDEX_PAGE, render(env, index, version, None)),
-            release.write(root / NETWORK_PAGE, render(env, network, version, None)),
+            release.write(root / NETWORK_PAGE, network_page(release, rows, env, version)),
             release.write(root / CYTOSCAPE, (STATIC / Path(CYTOSCAPE).name).read_bytes())]
+
+
+def network_page(release: Release, rows: dict[str, list[list[str]]], env: Environment, version: str) -> bytes:
+    """The network page, kept in the build cache under the rows it is drawn from (as the GraphML
+    is): counting who signed with whom takes a second at a million triples, which a re-publish
+    after an edit that changes no signature or organization need not spend again."""
+    key = content_key("network-page", [code_version(), version,
+                                       *(json.dumps(rows.get(name, [])) for name in NETWORK_TABLES)])
+    data = release.cache.get(NETWORK_KIND, key)
+    if data is None:
+        page = Page(NETWORK_PAGE, "network.html", "The co-signature network",
+                    context={"data": network_data(release_co_signatures(release)), "script": CYTOSCAPE})
+        data = render(env, page, version, None)
+        release.cache.put(NETWORK_KIND, key, data)
+    return data
 
 
 def index_file(release: Release) -> Path | None:
