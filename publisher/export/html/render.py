@@ -85,7 +85,8 @@ def page_node_texts(pages: list[Page], context: dict[str, Any],
     """The JSON-LD nodes of each page: from `known` where there, the others compacted by pyld
     together in one call (each subject's triples are all on one page)."""
     subjects = [sorted({term_iri(t.subject) for t in page.triples}) for page in pages]
-    missing = [t for page in pages for t in page.triples if term_iri(t.subject) not in known]
+    missing = [t for page, own in zip(pages, subjects, strict=True) if not all(s in known for s in own)
+               for t in page.triples if term_iri(t.subject) not in known]
     compacted: dict[str, NodeText] = {}
     if missing:
         expanded = expand(missing)

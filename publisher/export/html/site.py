@@ -92,15 +92,23 @@ class Site:
         self.asserted: set[ox.Triple] = set()
         self.pointing: dict[str, list[ox.Triple]] = defaultdict(list)
         self.labels: dict[str, str] = {}
+        #: `label`'s answers, with the lookups each made (a page links hundreds of resources
+        #: that other pages link too: each label is made once per build, its lookups replayed)
+        self.shown: dict[str, tuple[str, frozenset[str]]] = {}
         if release is None:
             return
         self.triples = release.triples
         self.asserted = asserted = {triple for part in release.dataset.parts.values() for triple in part}
         by_subject, by_predicate, pointing = self.by_subject, self.by_predicate, self.pointing
+        node: object = None
         for triple in self.triples:  # one pass: a hundred thousand triples at 100k
-            subject, target = term_iri(triple.subject), triple.object
-            by_subject[subject].append(triple)
-            by_predicate[subject][triple.predicate.value].append(target)  # type: ignore[arg-type]
+            if triple.subject != node:  # a subject's triples are together (sorted): looked up once
+                node = triple.subject
+                subject = term_iri(triple.subject)
+                own, values = by_subject[subject], by_predicate[subject]
+            own.append(triple)
+            target = triple.object
+            values[triple.predicate.value].append(target)  # type: ignore[arg-type]
             if isinstance(target, ox.NamedNode) and triple in asserted:
                 pointing[target.value].append(triple)
         self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
@@ -201,6 +209,21 @@ class Site:
     # -- labels ---------------------------------------------------------------------------
 
     def label(self, iri: str) -> str:
+        """What a link to `iri` shows: its own label, else one made of its type (`_made_label`);
+        made once, and its lookups added to `reads` each time, as if it had been made again."""
+        found = self.shown.get(iri)
+        if found is None:
+            outer, self.reads = self.reads, set()
+            try:
+                text = self._made_label(iri)
+            finally:
+                made, self.reads = self.reads, outer
+            found = self.shown[iri] = (text, frozenset(made or ()))
+        if self.reads is not None:
+            self.reads |= found[1]
+        return found[0]
+
+    def _made_label(self, iri: str) -> str:
         own = self.own_label(iri)
         if own:
             return own
@@ -247,8 +270,9 @@ class Site:
         """The asserted statements about `subject`, by property, objects sorted by what is shown."""
         skipped = set(skip) | OFFSET_PROPERTIES
         grouped: dict[str, list[Value]] = defaultdict(list)
+        # `is_asserted` of each triple reads the subject's triples, read here once
         for triple in self.subject_triples(subject):
-            if triple.predicate.value in skipped or not self.is_asserted(triple):
+            if triple.predicate.value in skipped or not self._is_asserted(triple):
                 continue
             grouped[triple.predicate.value].append(self.show(triple.object, from_page))  # type: ignore[arg-type]
         return _rows({p: set(v) for p, v in grouped.items()}, self.property_label)
