@@ -18,6 +18,8 @@ from publisher.export.base import Release
 from publisher.export.html.exporter import HtmlExporter
 from publisher.export.html.overview import MAX_EDGES, network_data
 from publisher.export.html.paths import page_link, page_path, relative_href
+from publisher.export.html.render import environment
+from publisher.export.html.site import Value
 from publisher.export.network import CoSignatures
 from publisher.graph import release_quads, union_triples
 from publisher.load.dataset import load_dataset
@@ -117,6 +119,33 @@ def statement(pages: dict[str, str]) -> Page:
 def test_page_path_mirrors_the_iri(iri: str, path: str | None, link: str | None) -> None:
     assert page_path(iri) == path
     assert page_link(iri) == link
+
+
+#: the macros that wrote a value and a list of values before `Value.__html__` did
+VALUE_MACROS = """{% macro value(v) -%}
+{% if v.href %}<a href="{{ v.href }}"{% if v.external %} rel="external"{% endif %}>{{ v.text }}</a>\
+{% elif v.lang %}<span lang="{{ v.lang }}">{{ v.text }}</span>{% else %}<span>{{ v.text }}</span>{% endif %}
+{%- endmacro %}
+{% macro values(vs) -%}
+{% for v in vs %}{% if not loop.first %}, {% endif %}{{ value(v) }}{% endfor %}
+{%- endmacro %}
+"""
+
+
+def test_a_value_writes_what_the_macro_wrote() -> None:
+    """`Value.__html__` (``{{ v }}``, ``{{ vs | join(", ") }}``) writes each kind of value, its
+    markup escaped, byte for byte as the Jinja macros it replaces."""
+    env = environment()
+    kinds = [Value('<b>"Tom" & Jerry\'s</b>', "../organization/a&b.html#x", False),
+             Value("Ext <x>", 'https://example.org/?a=1&b="2"', True), Value("nur <das>", lang="de-x&"),
+             Value("plain & <simple>"), Value(""), Value("no link", "", True), Value("both", "https://x.org/", True, "en"), Value("x", None, False, "")]
+    lists = [[], kinds[:1], kinds, kinds[::-1]]
+    old = env.from_string(VALUE_MACROS + "{% for v in vs %}[{{ value(v) }}]{% endfor %}"
+                          "{% for l in ls %}({{ values(l) }}){% endfor %}")
+    new = env.from_string('{% for v in vs %}[{{ v }}]{% endfor %}{% for l in ls %}({{ l | join(", ") }}){% endfor %}')
+    assert new.render(vs=kinds, ls=lists) == old.render(vs=kinds, ls=lists)
+    assert '<a href="../organization/a&amp;b.html#x">&lt;b&gt;&#34;Tom&#34; &amp; Jerry&#39;s&lt;/b&gt;</a>' in \
+        new.render(vs=kinds, ls=[])
 
 
 def test_relative_links() -> None:
