@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -19,7 +20,7 @@ from publisher.export.html.exporter import HtmlExporter
 from publisher.export.html.overview import MAX_EDGES, network_data
 from publisher.export.html.paths import page_link, page_path, relative_href
 from publisher.export.html.render import environment
-from publisher.export.html.site import Value
+from publisher.export.html.site import Row, Value
 from publisher.export.network import CoSignatures
 from publisher.graph import release_quads, union_triples
 from publisher.load.dataset import load_dataset
@@ -146,6 +147,21 @@ def test_a_value_writes_what_the_macro_wrote() -> None:
     assert new.render(vs=kinds, ls=lists) == old.render(vs=kinds, ls=lists)
     assert '<a href="../organization/a&amp;b.html#x">&lt;b&gt;&#34;Tom&#34; &amp; Jerry&#39;s&lt;/b&gt;</a>' in \
         new.render(vs=kinds, ls=[])
+
+
+def test_a_value_and_a_row_repr_as_their_dataclasses_did() -> None:
+    """Pages' cache keys are the reprs of their contexts: `Value` and `Row` write theirs by hand
+    (no guard against recursion), exactly as the dataclasses' generated reprs."""
+    plain_value = dataclasses.make_dataclass("Value", [("text", str), ("href", str | None, None),
+                                                       ("external", bool, False), ("lang", str | None, None)],
+                                             frozen=True)
+    plain_row = dataclasses.make_dataclass("Row", [("label", str), ("values", list)])
+    fields = [("a'\"<\\ é", None, False, None), ("x", "../a.html#b", True, "en"), ("", "", False, "")]
+    for each in fields:
+        assert repr(Value(*each)) == repr(plain_value(*each))
+    assert repr(Row("Label's", [Value(*each) for each in fields])) == \
+        repr(plain_row("Label's", [plain_value(*each) for each in fields]))
+    assert repr(Row("none", [])) == repr(plain_row("none", []))
 
 
 def test_relative_links() -> None:

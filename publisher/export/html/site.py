@@ -27,7 +27,7 @@ from publisher.export.html.paths import (
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Value:
     """One object as shown: text, and a link where there is one."""
 
@@ -35,6 +35,12 @@ class Value:
     href: str | None = None
     external: bool = False
     lang: str | None = None
+
+    def __repr__(self) -> str:
+        """The dataclass's repr, without its guard against recursion (a value holds none): a
+        page's cache key is the repr of its context, tens of thousands of values a site."""
+        return (f"Value(text={self.text!r}, href={self.href!r}, external={self.external!r}, "
+                f"lang={self.lang!r})")
 
     def __html__(self) -> str:
         """What a template writes for ``{{ v }}``: a link, or the text in its language. Made here
@@ -49,10 +55,14 @@ class Value:
         return Markup(f"<span>{text}</span>")
 
 
-@dataclass
+@dataclass(repr=False)
 class Row:
     label: str
     values: list[Value]
+
+    def __repr__(self) -> str:
+        """The dataclass's repr, without its guard against recursion (see `Value.__repr__`)."""
+        return f"Row(label={self.label!r}, values={self.values!r})"
 
 
 @dataclass
