@@ -11,8 +11,14 @@ from pathlib import Path
 
 
 def write_bytes(path: Path, data: bytes | memoryview) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    """Write a file, making its folder only where it is missing: a release writes thousands of
+    files into a few folders, and making the folder again each time is one more call into the
+    file system per file (waiting on the same locks as creating the file)."""
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     return path
 
 
@@ -53,12 +59,20 @@ def sha256_place(path: Path, data: bytes, previous: Path | None) -> str:
     thousands of files costs many times what linking them does (see benchmarks/README.md)."""
     if previous is not None and _holds(previous, data):
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.link(previous, path)
+            _link(previous, path)
             return hashlib.sha256(data).hexdigest()
         except OSError:
             pass
     return sha256_write(path, data)
+
+
+def _link(source: Path, path: Path) -> None:
+    """`os.link`, making the link's folder where it is missing (see `write_bytes`)."""
+    try:
+        os.link(source, path)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, path)
 
 
 def _holds(path: Path, data: bytes) -> bool:
