@@ -164,6 +164,13 @@ def test_a_value_and_a_row_repr_as_their_dataclasses_did() -> None:
     assert repr(Row("none", [])) == repr(plain_row("none", []))
 
 
+def test_the_templates_are_compiled_once_before_workers_fork() -> None:
+    """`environment()` compiles every template: the page workers forked after it compile none."""
+    env = environment()
+    assert env.list_templates() and len(env.cache) >= len(env.list_templates())  # type: ignore[arg-type]
+    assert all(env.get_template(name) is env.get_template(name) for name in env.list_templates())
+
+
 def test_relative_links() -> None:
     assert relative_href(STATEMENT_PAGE, "organization/doz.html") == "../organization/doz.html"
     assert relative_href("concept/risk/x.html", "index.html") == "../../index.html"
