@@ -53,17 +53,21 @@ def sha256_write(path: Path, data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_place(path: Path, data: bytes, previous: Path | None) -> str:
+def sha256_place(path: Path, data: bytes, previous: Path | None, digest: str | None = None) -> str:
     """`sha256_write`, or a hard link to `previous` (the same file in the release being
     replaced) where that is a regular file holding exactly `data`: on some file systems making
-    thousands of files costs many times what linking them does (see benchmarks/README.md)."""
+    thousands of files costs many times what linking them does (see benchmarks/README.md).
+    `digest`: the data's SHA-256, where the caller has it (not hashed again)."""
     if previous is not None and _holds(previous, data):
         try:
             _link(previous, path)
-            return hashlib.sha256(data).hexdigest()
+            return digest or hashlib.sha256(data).hexdigest()
         except OSError:
             pass
-    return sha256_write(path, data)
+    if digest is None:
+        return sha256_write(path, data)
+    write_bytes(path, data)
+    return digest
 
 
 def _link(source: Path, path: Path) -> None:

@@ -32,3 +32,13 @@ def test_a_file_holding_the_same_bytes_is_linked_into_a_missing_folder(tmp_path:
     missing = tmp_path / "new" / "third" / "page.html"
     assert sha256_place(missing, b"x", tmp_path / "gone.html") == hashlib.sha256(b"x").hexdigest()
     assert missing.read_bytes() == b"x"
+
+
+def test_a_file_placed_with_its_digest_is_the_file_hashed_here(tmp_path: Path) -> None:
+    """`sha256_place` given the data's SHA-256 writes (or links) the same and answers it."""
+    digest = hashlib.sha256(b"page").hexdigest()
+    previous = write_bytes(tmp_path / "old" / "page.html", b"page")
+    for name, before in (("written", None), ("linked", previous), ("changed", tmp_path / "old" / "x")):
+        assert sha256_place(tmp_path / name / "page.html", b"page", before, digest) == digest
+        assert (tmp_path / name / "page.html").read_bytes() == b"page"
+    assert os.stat(tmp_path / "linked" / "page.html").st_ino == os.stat(previous).st_ino

@@ -20,7 +20,7 @@ from publisher.export.html.exporter import HtmlExporter
 from publisher.export.html.overview import MAX_EDGES, network_data
 from publisher.export.html.paths import page_link, page_path, relative_href
 from publisher.export.html.render import environment
-from publisher.export.html.site import Row, Value
+from publisher.export.html.site import Row, Value, _chosen
 from publisher.export.network import CoSignatures
 from publisher.graph import release_quads, union_triples
 from publisher.load.dataset import load_dataset
@@ -169,6 +169,21 @@ def test_the_templates_are_compiled_once_before_workers_fork() -> None:
     env = environment()
     assert env.list_templates() and len(env.cache) >= len(env.list_templates())  # type: ignore[arg-type]
     assert all(env.get_template(name) is env.get_template(name) for name in env.list_templates())
+
+
+def test_the_value_chosen_of_one_or_several_is_the_first_english_one() -> None:
+    """`_chosen` answers a single value at once: what the whole rule answers for it too."""
+    def plain(found: list[ox.NamedNode | ox.Literal]) -> str | None:
+        english = [o for o in found if isinstance(o, ox.Literal) and o.language in (None, "en")]
+        chosen = english or found
+        return chosen[0].value if chosen else None
+
+    terms = [ox.Literal("fr", language="fr"), ox.Literal("en", language="en"), ox.Literal("plain"),
+             ox.NamedNode("https://example.org/x"), ox.Literal("7", datatype=ox.NamedNode(
+                 "http://www.w3.org/2001/XMLSchema#integer"))]
+    cases = [[], *([t] for t in terms), terms, terms[::-1], [terms[0], terms[3]], [terms[3], terms[0]]]
+    for found in cases:
+        assert _chosen(found) == plain(found)
 
 
 def test_relative_links() -> None:

@@ -80,6 +80,12 @@ Index = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
 Objects = list[ox.NamedNode | ox.Literal]
 
 
+_NO_VALUES: dict[str, Objects] = {}  # a subject without triples (never changed)
+
+
+ORDINAL = NIDA + "ordinal"
+
+
 def subject_token(subject: str) -> str:
     """What a page read: the triples of a subject."""
     return f"s {subject}"
@@ -178,7 +184,7 @@ class Site:
         return self.by_subject.get(subject, [])
 
     def _objects(self, subject: str, predicate: str) -> Objects:
-        return self.by_predicate.get(subject, {}).get(predicate, [])
+        return self.by_predicate.get(subject, _NO_VALUES).get(predicate, [])
 
     def _label(self, subject: str) -> str:
         return self.labels.get(subject, "")
@@ -213,7 +219,8 @@ class Site:
         return [t for s in ordered for t in triples[s]]
 
     def objects(self, subject: str, predicate: str) -> Objects:
-        self._read(brief_token(subject) if predicate in BRIEF_PROPERTIES else subject_token(subject))
+        if self.reads is not None:  # `_read`, spelled out: hundreds of thousands of calls at 1M
+            self.reads.add(brief_token(subject) if predicate in BRIEF_PROPERTIES else subject_token(subject))
         return self._objects(subject, predicate)
 
     def value(self, subject: str, predicate: str) -> str | None:
@@ -226,7 +233,7 @@ class Site:
         return set(self.iris(subject, RDF_TYPE))
 
     def ordinal(self, subject: str) -> int:
-        value = self.value(subject, NIDA + "ordinal")
+        value = self.value(subject, ORDINAL)
         return int(value) if value is not None else 0
 
     # -- labels ---------------------------------------------------------------------------
@@ -279,15 +286,16 @@ class Site:
     def show(self, term: ox.NamedNode | ox.Literal, from_page: str) -> Value:
         if isinstance(term, ox.Literal):
             return Value(term.value, lang=term.language)
-        link = page_link(term.value)
-        if link is not None:
-            return Value(self.label(term.value), relative_href(from_page, link))
-        if term.value.startswith(("http://", "https://")):
-            return Value(self.label(term.value), term.value, external=True)
-        return Value(term.value)
+        return self.link(term.value, from_page)
 
     def link(self, iri: str, from_page: str) -> Value:
-        return self.show(ox.NamedNode(iri), from_page)
+        """An IRI as shown: its label, linked to its page (or to itself, outside the release)."""
+        link = page_link(iri)
+        if link is not None:
+            return Value(self.label(iri), relative_href(from_page, link))
+        if iri.startswith(("http://", "https://")):
+            return Value(self.label(iri), iri, external=True)
+        return Value(iri)
 
     def rows(self, subject: str, from_page: str, skip: Iterable[str] = ()) -> list[Row]:
         """The asserted statements about `subject`, by property, objects sorted by what is shown."""
@@ -315,6 +323,8 @@ class Site:
 
 def _chosen(found: Objects) -> str | None:
     """The value shown of several: the first in English or without a language, else the first."""
+    if len(found) == 1:  # most often: the one value, whatever its language
+        return found[0].value
     english = [o for o in found if isinstance(o, ox.Literal) and o.language in (None, "en")]
     chosen = english or found
     return chosen[0].value if chosen else None
