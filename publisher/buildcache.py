@@ -101,18 +101,21 @@ class BuildCache:
         if target is not None:
             write_atomic(target, data + hashlib.sha256(data).digest())
 
-    def put_pack(self, kind: str, entries: list[tuple[str, bytes]]) -> None:
+    def put_pack(self, kind: str, entries: list[tuple[str, bytes]], digests: list[str] | None = None) -> None:
         """Store many entries in one pack file and its index (`<kind>/packs/<name>.pack`,
         `.index`): creating and renaming thousands of small files (pages) cost several times
         more than rendering them. The index is written after the pack, so it only names bytes
-        that are there; a key in two packs has the same bytes in both."""
+        that are there; a key in two packs has the same bytes in both. `digests`: the entries'
+        SHA-256 (hex), where the caller has them (a page's, for the release too)."""
         if self.folder is None or not entries:
             return
         folder = self.folder / kind / PACKS_FOLDER
         name = content_key(f"{kind}-pack", [key for key, _data in entries])
+        if digests is None:
+            digests = [hashlib.sha256(data).hexdigest() for _key, data in entries]
         lines, offset = [], 0
-        for key, data in entries:
-            lines.append(f"{key} {offset} {len(data)} {hashlib.sha256(data).hexdigest()}\n")
+        for (key, data), digest in zip(entries, digests, strict=True):
+            lines.append(f"{key} {offset} {len(data)} {digest}\n")
             offset += len(data)
         if write_atomic(folder / f"{name}.pack", b"".join(data for _key, data in entries)):
             write_atomic(folder / f"{name}.index", "".join(lines).encode("ascii"))

@@ -61,6 +61,17 @@ def test_packed_entries_are_found_by_key_with_their_exact_bytes(tmp_path: Path) 
     assert len(list((tmp_path / "build" / "html" / "packs").glob("*.index"))) == 2
 
 
+def test_a_pack_given_its_digests_is_the_pack_hashed_here(tmp_path: Path) -> None:
+    """`put_pack` with the entries' SHA-256 from its caller writes the same pack and index."""
+    entries = [("k1", b"<p>one</p>"), ("k2", b""), ("k3", "три".encode())]
+    hashed, given = BuildCache(tmp_path / "a"), BuildCache(tmp_path / "b")
+    hashed.put_pack("html", entries)
+    given.put_pack("html", entries, [hashlib.sha256(data).hexdigest() for _key, data in entries])
+    for suffix in ("pack", "index"):
+        (one,), (other,) = ((cache.folder / "html" / "packs").glob(f"*.{suffix}") for cache in (hashed, given))
+        assert (one.name, one.read_bytes()) == (other.name, other.read_bytes())
+
+
 def test_a_broken_pack_index_only_misses(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     cache.put_pack("html", [("k1", b"one"), ("k2", b"two")])

@@ -11,8 +11,14 @@ from pathlib import Path
 
 
 def write_bytes(path: Path, data: bytes | memoryview) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    """Write a file, making its folder only where it is missing: a release writes thousands of
+    files into a few folders, and making the folder again each time is one more call into the
+    file system per file (waiting on the same locks as creating the file)."""
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     return path
 
 
@@ -47,18 +53,30 @@ def sha256_write(path: Path, data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_place(path: Path, data: bytes, previous: Path | None) -> str:
+def sha256_place(path: Path, data: bytes, previous: Path | None, digest: str | None = None) -> str:
     """`sha256_write`, or a hard link to `previous` (the same file in the release being
     replaced) where that is a regular file holding exactly `data`: on some file systems making
-    thousands of files costs many times what linking them does (see benchmarks/README.md)."""
+    thousands of files costs many times what linking them does (see benchmarks/README.md).
+    `digest`: the data's SHA-256, where the caller has it (not hashed again)."""
     if previous is not None and _holds(previous, data):
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            os.link(previous, path)
-            return hashlib.sha256(data).hexdigest()
+            _link(previous, path)
+            return digest or hashlib.sha256(data).hexdigest()
         except OSError:
             pass
-    return sha256_write(path, data)
+    if digest is None:
+        return sha256_write(path, data)
+    write_bytes(path, data)
+    return digest
+
+
+def _link(source: Path, path: Path) -> None:
+    """`os.link`, making the link's folder where it is missing (see `write_bytes`)."""
+    try:
+        os.link(source, path)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, path)
 
 
 def _holds(path: Path, data: bytes) -> bool:

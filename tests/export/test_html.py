@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -18,6 +19,8 @@ from publisher.export.base import Release
 from publisher.export.html.exporter import HtmlExporter
 from publisher.export.html.overview import MAX_EDGES, network_data
 from publisher.export.html.paths import page_link, page_path, relative_href
+from publisher.export.html.render import environment
+from publisher.export.html.site import Row, Value, _chosen
 from publisher.export.network import CoSignatures
 from publisher.graph import release_quads, union_triples
 from publisher.load.dataset import load_dataset
@@ -117,6 +120,70 @@ def statement(pages: dict[str, str]) -> Page:
 def test_page_path_mirrors_the_iri(iri: str, path: str | None, link: str | None) -> None:
     assert page_path(iri) == path
     assert page_link(iri) == link
+
+
+#: the macros that wrote a value and a list of values before `Value.__html__` did
+VALUE_MACROS = """{% macro value(v) -%}
+{% if v.href %}<a href="{{ v.href }}"{% if v.external %} rel="external"{% endif %}>{{ v.text }}</a>\
+{% elif v.lang %}<span lang="{{ v.lang }}">{{ v.text }}</span>{% else %}<span>{{ v.text }}</span>{% endif %}
+{%- endmacro %}
+{% macro values(vs) -%}
+{% for v in vs %}{% if not loop.first %}, {% endif %}{{ value(v) }}{% endfor %}
+{%- endmacro %}
+"""
+
+
+def test_a_value_writes_what_the_macro_wrote() -> None:
+    """`Value.__html__` (``{{ v }}``, ``{{ vs | join(", ") }}``) writes each kind of value, its
+    markup escaped, byte for byte as the Jinja macros it replaces."""
+    env = environment()
+    kinds = [Value('<b>"Tom" & Jerry\'s</b>', "../organization/a&b.html#x", False),
+             Value("Ext <x>", 'https://example.org/?a=1&b="2"', True), Value("nur <das>", lang="de-x&"),
+             Value("plain & <simple>"), Value(""), Value("no link", "", True), Value("both", "https://x.org/", True, "en"), Value("x", None, False, "")]
+    lists = [[], kinds[:1], kinds, kinds[::-1]]
+    old = env.from_string(VALUE_MACROS + "{% for v in vs %}[{{ value(v) }}]{% endfor %}"
+                          "{% for l in ls %}({{ values(l) }}){% endfor %}")
+    new = env.from_string('{% for v in vs %}[{{ v }}]{% endfor %}{% for l in ls %}({{ l | join(", ") }}){% endfor %}')
+    assert new.render(vs=kinds, ls=lists) == old.render(vs=kinds, ls=lists)
+    assert '<a href="../organization/a&amp;b.html#x">&lt;b&gt;&#34;Tom&#34; &amp; Jerry&#39;s&lt;/b&gt;</a>' in \
+        new.render(vs=kinds, ls=[])
+
+
+def test_a_value_and_a_row_repr_as_their_dataclasses_did() -> None:
+    """Pages' cache keys are the reprs of their contexts: `Value` and `Row` write theirs by hand
+    (no guard against recursion), exactly as the dataclasses' generated reprs."""
+    plain_value = dataclasses.make_dataclass("Value", [("text", str), ("href", str | None, None),
+                                                       ("external", bool, False), ("lang", str | None, None)],
+                                             frozen=True)
+    plain_row = dataclasses.make_dataclass("Row", [("label", str), ("values", list)])
+    fields = [("a'\"<\\ é", None, False, None), ("x", "../a.html#b", True, "en"), ("", "", False, "")]
+    for each in fields:
+        assert repr(Value(*each)) == repr(plain_value(*each))
+    assert repr(Row("Label's", [Value(*each) for each in fields])) == \
+        repr(plain_row("Label's", [plain_value(*each) for each in fields]))
+    assert repr(Row("none", [])) == repr(plain_row("none", []))
+
+
+def test_the_templates_are_compiled_once_before_workers_fork() -> None:
+    """`environment()` compiles every template: the page workers forked after it compile none."""
+    env = environment()
+    assert env.list_templates() and len(env.cache) >= len(env.list_templates())  # type: ignore[arg-type]
+    assert all(env.get_template(name) is env.get_template(name) for name in env.list_templates())
+
+
+def test_the_value_chosen_of_one_or_several_is_the_first_english_one() -> None:
+    """`_chosen` answers a single value at once: what the whole rule answers for it too."""
+    def plain(found: list[ox.NamedNode | ox.Literal]) -> str | None:
+        english = [o for o in found if isinstance(o, ox.Literal) and o.language in (None, "en")]
+        chosen = english or found
+        return chosen[0].value if chosen else None
+
+    terms = [ox.Literal("fr", language="fr"), ox.Literal("en", language="en"), ox.Literal("plain"),
+             ox.NamedNode("https://example.org/x"), ox.Literal("7", datatype=ox.NamedNode(
+                 "http://www.w3.org/2001/XMLSchema#integer"))]
+    cases = [[], *([t] for t in terms), terms, terms[::-1], [terms[0], terms[3]], [terms[3], terms[0]]]
+    for found in cases:
+        assert _chosen(found) == plain(found)
 
 
 def test_relative_links() -> None:

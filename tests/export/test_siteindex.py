@@ -59,6 +59,26 @@ def test_stored_site_builds_every_page_as_the_site_in_memory(corpus: Path, tmp_p
     index.close()
 
 
+class MadeEachTime(Site):
+    """`Site` making each label again where it is shown (as before labels were remembered)."""
+
+    def label(self, iri: str) -> str:
+        return self._made_label(iri)
+
+
+def test_labels_made_once_show_and_read_as_labels_made_each_time(corpus: Path, tmp_path: Path) -> None:
+    """`Site.label` makes each label once per build and replays its lookups: every page is
+    what a site that makes each label where it is shown builds, lookups included."""
+    release = release_of(corpus, tmp_path / "cache")
+    site, plain = Site(release), MadeEachTime(release)
+    for plan in plan_pages(site):
+        page, reads = build_recorded(site, plan)
+        again, reads_again = build_recorded(plain, plan)
+        assert (again.title, repr(again.context), again.triples) == (page.title, repr(page.context), page.triples)
+        assert reads_again == reads
+    assert len(site.shown) > 100 and not plain.shown
+
+
 def _fingerprint(release: object) -> str:
     from publisher.export.html.build import index_fingerprint
     from publisher.export.jsonld import build_context, ontology_version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,16 +104,19 @@ class Build:
         """The same file in the release being replaced (see `sha256_place`)."""
         return None if self.previous is None else self.previous / path
 
-    def place(self, path: str, data: bytes) -> str:
-        """Write (or link) a file of html/; its SHA-256."""
-        return sha256_place(self.root / path, data, self.replaced(path))
+    def place(self, path: str, data: bytes, digest: str | None = None) -> str:
+        """Write (or link) a file of html/; its SHA-256 (`digest`, where given)."""
+        return sha256_place(self.root / path, data, self.replaced(path), digest)
 
     def render(self, keyed: list[tuple[str, Page]], known: dict[str, DumpNode]) -> list[str]:
         """Render pages (with their cache keys), pack them in the build cache and write them;
-        the SHA-256 of each page's file."""
+        the SHA-256 of each page's file (hashed once, for the pack's index and the release)."""
         made = render_group([page for _key, page in keyed], self.context, self.version, known)
-        self.cache.put_pack(CACHE_KIND, [(key, data) for (key, _page), data in zip(keyed, made, strict=True)])
-        return [self.place(page.path, data) for (_key, page), data in zip(keyed, made, strict=True)]
+        digests = [hashlib.sha256(data).hexdigest() for data in made]
+        self.cache.put_pack(CACHE_KIND, [(key, data) for (key, _page), data in zip(keyed, made, strict=True)],
+                            digests)
+        return [self.place(page.path, data, digest)
+                for (_key, page), data, digest in zip(keyed, made, digests, strict=True)]
 
 
 def build_group(build: Build, plans: list[Plan], known: dict[str, DumpNode] | None) -> list[Built]:

@@ -22,7 +22,13 @@ from publisher.export.html.build import (
 )
 from publisher.export.html.pages import plan_pages
 from publisher.export.html.paths import HTML_FOLDER
-from publisher.export.html.render import GROUPS_PER_WORKER, balanced, dump_node_texts, plan_size
+from publisher.export.html.render import (
+    GROUPS_PER_WORKER,
+    balanced,
+    dump_node_texts,
+    environment,
+    plan_size,
+)
 from publisher.export.html.site import Site
 from publisher.export.jsonld import (
     JSONLD_NODES,
@@ -93,6 +99,7 @@ class HtmlExporter(Exporter):
         # nothing cached (a first publish): every page is rendered where it is built
         known = None if build.packed else dump_node_texts(dump_nodes(release, context), context)
         groups = balanced(plans, lambda plan: plan_size(build.site, plan), workers() * GROUPS_PER_WORKER)
+        environment()  # the templates, compiled before the workers are forked
         parts = jobs.fork_map(lambda group: build_group(build, group, known), groups)
         built = [b for part in parts for b in part]
         built.sort(key=lambda b: b.path)

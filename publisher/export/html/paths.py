@@ -137,8 +137,14 @@ def relative_href(from_page: str, target: str) -> str:
     path, _, fragment = target.partition("#")
     if path == from_page:
         return f"#{fragment}" if fragment else posixpath.basename(path)
-    href = _relpath(path, posixpath.dirname(from_page) or ".")
+    href = _relpath(path, _folder(from_page))
     return f"{href}#{fragment}" if fragment else href
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folder(page: str) -> str:
+    """The folder of a page, as `posixpath.relpath` starts from (each page links many)."""
+    return posixpath.dirname(page) or "."
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -38,11 +38,16 @@ GROUPS_PER_WORKER = 4  # pages are rendered in groups, a few per worker so that 
 @functools.cache
 def environment() -> Environment:
     """One per process, its templates compiled once: they do not change while nida runs (no
-    check of the template files' times for each of thousands of pages)."""
-    return Environment(
+    check of the template files' times for each of thousands of pages). All are compiled here,
+    so that workers forked after the first call (`HtmlExporter._write`) find them compiled
+    rather than each compiling them again."""
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
     )
+    for name in env.list_templates():
+        env.get_template(name)
+    return env
 
 
 #: A node of a page's JSON-LD as text: its compacted id (the key pyld's documents sort by)
@@ -85,7 +90,8 @@ def page_node_texts(pages: list[Page], context: dict[str, Any],
     """The JSON-LD nodes of each page: from `known` where there, the others compacted by pyld
     together in one call (each subject's triples are all on one page)."""
     subjects = [sorted({term_iri(t.subject) for t in page.triples}) for page in pages]
-    missing = [t for page in pages for t in page.triples if term_iri(t.subject) not in known]
+    missing = [t for page, own in zip(pages, subjects, strict=True) if not all(s in known for s in own)
+               for t in page.triples if term_iri(t.subject) not in known]
     compacted: dict[str, NodeText] = {}
     if missing:
         expanded = expand(missing)

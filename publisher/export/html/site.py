@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from publisher.export.base import Release
 from publisher.export.html.paths import (
@@ -26,7 +27,7 @@ from publisher.export.html.paths import (
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Value:
     """One object as shown: text, and a link where there is one."""
 
@@ -35,11 +36,33 @@ class Value:
     external: bool = False
     lang: str | None = None
 
+    def __repr__(self) -> str:
+        """The dataclass's repr, without its guard against recursion (a value holds none): a
+        page's cache key is the repr of its context, tens of thousands of values a site."""
+        return (f"Value(text={self.text!r}, href={self.href!r}, external={self.external!r}, "
+                f"lang={self.lang!r})")
 
-@dataclass
+    def __html__(self) -> str:
+        """What a template writes for ``{{ v }}``: a link, or the text in its language. Made here
+        rather than by a Jinja macro: pages show tens of thousands of values, and calling a macro
+        cost more than what it writes (tests/export/test_html.py checks it writes the same)."""
+        text = escape(self.text)
+        if self.href:
+            rel = ' rel="external"' if self.external else ""
+            return Markup(f'<a href="{escape(self.href)}"{rel}>{text}</a>')
+        if self.lang:
+            return Markup(f'<span lang="{escape(self.lang)}">{text}</span>')
+        return Markup(f"<span>{text}</span>")
+
+
+@dataclass(repr=False)
 class Row:
     label: str
     values: list[Value]
+
+    def __repr__(self) -> str:
+        """The dataclass's repr, without its guard against recursion (see `Value.__repr__`)."""
+        return f"Row(label={self.label!r}, values={self.values!r})"
 
 
 @dataclass
@@ -55,6 +78,12 @@ Index = dict[str, dict[str, list[ox.NamedNode | ox.Literal]]]
 
 
 Objects = list[ox.NamedNode | ox.Literal]
+
+
+_NO_VALUES: dict[str, Objects] = {}  # a subject without triples (never changed)
+
+
+ORDINAL = NIDA + "ordinal"
 
 
 def subject_token(subject: str) -> str:
@@ -92,15 +121,23 @@ class Site:
         self.asserted: set[ox.Triple] = set()
         self.pointing: dict[str, list[ox.Triple]] = defaultdict(list)
         self.labels: dict[str, str] = {}
+        #: `label`'s answers, with the lookups each made (a page links hundreds of resources
+        #: that other pages link too: each label is made once per build, its lookups replayed)
+        self.shown: dict[str, tuple[str, frozenset[str]]] = {}
         if release is None:
             return
         self.triples = release.triples
         self.asserted = asserted = {triple for part in release.dataset.parts.values() for triple in part}
         by_subject, by_predicate, pointing = self.by_subject, self.by_predicate, self.pointing
+        node: object = None
         for triple in self.triples:  # one pass: a hundred thousand triples at 100k
-            subject, target = term_iri(triple.subject), triple.object
-            by_subject[subject].append(triple)
-            by_predicate[subject][triple.predicate.value].append(target)  # type: ignore[arg-type]
+            if triple.subject != node:  # a subject's triples are together (sorted): looked up once
+                node = triple.subject
+                subject = term_iri(triple.subject)
+                own, values = by_subject[subject], by_predicate[subject]
+            own.append(triple)
+            target = triple.object
+            values[triple.predicate.value].append(target)  # type: ignore[arg-type]
             if isinstance(target, ox.NamedNode) and triple in asserted:
                 pointing[target.value].append(triple)
         self.labels = {subject: self._own_label(subject) for subject in self.by_subject}
@@ -147,7 +184,7 @@ class Site:
         return self.by_subject.get(subject, [])
 
     def _objects(self, subject: str, predicate: str) -> Objects:
-        return self.by_predicate.get(subject, {}).get(predicate, [])
+        return self.by_predicate.get(subject, _NO_VALUES).get(predicate, [])
 
     def _label(self, subject: str) -> str:
         return self.labels.get(subject, "")
@@ -182,7 +219,8 @@ class Site:
         return [t for s in ordered for t in triples[s]]
 
     def objects(self, subject: str, predicate: str) -> Objects:
-        self._read(brief_token(subject) if predicate in BRIEF_PROPERTIES else subject_token(subject))
+        if self.reads is not None:  # `_read`, spelled out: hundreds of thousands of calls at 1M
+            self.reads.add(brief_token(subject) if predicate in BRIEF_PROPERTIES else subject_token(subject))
         return self._objects(subject, predicate)
 
     def value(self, subject: str, predicate: str) -> str | None:
@@ -195,12 +233,27 @@ class Site:
         return set(self.iris(subject, RDF_TYPE))
 
     def ordinal(self, subject: str) -> int:
-        value = self.value(subject, NIDA + "ordinal")
+        value = self.value(subject, ORDINAL)
         return int(value) if value is not None else 0
 
     # -- labels ---------------------------------------------------------------------------
 
     def label(self, iri: str) -> str:
+        """What a link to `iri` shows: its own label, else one made of its type (`_made_label`);
+        made once, and its lookups added to `reads` each time, as if it had been made again."""
+        found = self.shown.get(iri)
+        if found is None:
+            outer, self.reads = self.reads, set()
+            try:
+                text = self._made_label(iri)
+            finally:
+                made, self.reads = self.reads, outer
+            found = self.shown[iri] = (text, frozenset(made or ()))
+        if self.reads is not None:
+            self.reads |= found[1]
+        return found[0]
+
+    def _made_label(self, iri: str) -> str:
         own = self.own_label(iri)
         if own:
             return own
@@ -233,22 +286,24 @@ class Site:
     def show(self, term: ox.NamedNode | ox.Literal, from_page: str) -> Value:
         if isinstance(term, ox.Literal):
             return Value(term.value, lang=term.language)
-        link = page_link(term.value)
-        if link is not None:
-            return Value(self.label(term.value), relative_href(from_page, link))
-        if term.value.startswith(("http://", "https://")):
-            return Value(self.label(term.value), term.value, external=True)
-        return Value(term.value)
+        return self.link(term.value, from_page)
 
     def link(self, iri: str, from_page: str) -> Value:
-        return self.show(ox.NamedNode(iri), from_page)
+        """An IRI as shown: its label, linked to its page (or to itself, outside the release)."""
+        link = page_link(iri)
+        if link is not None:
+            return Value(self.label(iri), relative_href(from_page, link))
+        if iri.startswith(("http://", "https://")):
+            return Value(self.label(iri), iri, external=True)
+        return Value(iri)
 
     def rows(self, subject: str, from_page: str, skip: Iterable[str] = ()) -> list[Row]:
         """The asserted statements about `subject`, by property, objects sorted by what is shown."""
         skipped = set(skip) | OFFSET_PROPERTIES
         grouped: dict[str, list[Value]] = defaultdict(list)
+        # `is_asserted` of each triple reads the subject's triples, read here once
         for triple in self.subject_triples(subject):
-            if triple.predicate.value in skipped or not self.is_asserted(triple):
+            if triple.predicate.value in skipped or not self._is_asserted(triple):
                 continue
             grouped[triple.predicate.value].append(self.show(triple.object, from_page))  # type: ignore[arg-type]
         return _rows({p: set(v) for p, v in grouped.items()}, self.property_label)
@@ -268,6 +323,8 @@ class Site:
 
 def _chosen(found: Objects) -> str | None:
     """The value shown of several: the first in English or without a language, else the first."""
+    if len(found) == 1:  # most often: the one value, whatever its language
+        return found[0].value
     english = [o for o in found if isinstance(o, ox.Literal) and o.language in (None, "en")]
     chosen = english or found
     return chosen[0].value if chosen else None
