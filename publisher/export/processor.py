@@ -3,7 +3,11 @@
 - Input that is already expanded (what `jsonld.from_rdf` returns) is not expanded again.
 - `_compact_iri` results are remembered (see `Processor`): pyld searches every term of the
   context for the shortest prefix each time it compacts an IRI that is no term; where it
-  must search, only the terms that can be a prefix of the IRI are tried (`_curie`).
+  must search, only the terms whose IRI is a prefix of the IRI are tried (`_curie`). Term
+  selection for a node reference asks whether its IRI compacts to a term mapping back to it:
+  an IRI no term maps to is answered at once (`_value_shape`).
+- The context's canonical text, pyld's key for its resolved contexts, is remembered
+  (publisher/export/canonical.py).
 
 - A frame that selects one node by its IRI is expanded once per processor without that IRI,
   which is put back as expansion writes it (`_expand_frame`); `shared_processor` is one
@@ -38,6 +42,7 @@ from typing import Any
 
 from pyld import jsonld
 
+from publisher.export.canonical import canonical_texts_remembered
 from publisher.export.nodemap import flat_node_map, merged_copy
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
@@ -47,7 +52,6 @@ _NODE_UNREAD = ("@list", "@graph", "@preserve", "@index")
 _ABSENT = object()  # no such key
 _SCALAR = object()  # a value object compacted to its @value
 _PYLD = object()  # a value object compacted by pyld each time
-_PREFIX_CHARS = 20  # a term's IRI can prefix an IRI only if they share this many first characters
 _is_keyword = jsonld._is_keyword
 _get_context_value = jsonld.JsonLdProcessor.get_context_value
 #: an IRI with a scheme and "//": IRI expansion returns it as it is, whatever the context (a
@@ -56,9 +60,8 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*\Z")
 _OBJECT_TYPES = (dict, jsonld.frozendict)  # what pyld's `_is_object` accepts
 _pyld_has_value = jsonld.JsonLdProcessor.has_value
 _PYLD_HAS_VALUE = jsonld.JsonLdProcessor.__dict__["has_value"]  # the staticmethod itself
-#: (term, IRI) of the terms that can be prefixes: IRIs shorter than _PREFIX_CHARS, and the others
-#: by their first _PREFIX_CHARS characters
-PrefixTerms = tuple[list[tuple[str, str]], dict[str, list[tuple[str, str]]]]
+#: the lengths of the IRIs of the terms that can be prefixes, shortest first, and those terms by IRI
+PrefixTerms = tuple[list[int], dict[str, list[str]]]
 
 
 class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no type hints
@@ -76,6 +79,7 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         self._iris: dict[tuple[int, str, bool, Any, bool, Hashable], str] = {}
         self._contexts: dict[int, Any] = {}
         self._prefixes: dict[int, PrefixTerms] = {}
+        self._mapped: dict[int, frozenset[Any]] = {}
         self._frames: dict[str, Any] = {}
         #: `_compact_value`'s answer by (context, property, what it reads of the value)
         self._values: dict[tuple[int, str | None, Hashable], Any] = {}
@@ -109,8 +113,12 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         return [{"@id": [root], **copy.deepcopy(found[0])}]
 
     def frame(self, input_: Any, frame: Any, options: Any) -> Any:
-        with _faster_has_value():
+        with _faster_has_value(), canonical_texts_remembered():
             return super().frame(input_, frame, options)
+
+    def compact(self, input_: Any, ctx: Any, options: Any) -> Any:
+        with canonical_texts_remembered():
+            return super().compact(input_, ctx, options)
 
     def _create_node_map(self, input_: Any, graph_map: Any, active_graph: Any, issuer: Any,
                          active_subject: Any = None, active_property: Any = None, list_: Any = None) -> None:
@@ -212,38 +220,46 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
 
     def _curie(self, active_ctx: Any, iri: str, value: Any) -> str | None:
         """pyld 3.3's choice of a compact IRI for an @id (`vocab` False, no keyword): its loop over
-        every term of the context, run over only the terms whose IRI can be a prefix of `iri`
-        (those sharing its first characters, and the short ones), with the same tests, so the
-        same choice (ties are equal strings); None where pyld would go on past the loop."""
-        short, by_start = self._prefix_terms(active_ctx)
+        every term of the context, run over only the terms whose IRI is a proper prefix of `iri`
+        (looked up by each length a term's IRI has), with the same tests, so the same choice: the
+        least (length, text), a total order (two terms never make one CURIE: a term has no
+        colon); None where pyld would go on past the loop."""
+        lengths, by_iri = self._prefix_terms(active_ctx)
         mappings = active_ctx["mappings"]
         candidate = None
-        for term, term_iri in (*short, *by_start.get(iri[:_PREFIX_CHARS], ())):
-            if term_iri == iri or not iri.startswith(term_iri):
-                continue
-            curie = term + ":" + iri[len(term_iri):]
-            usable = ((mappings[term]["_prefix"] and curie not in mappings)
-                      or (value is None and mappings.get(curie, {}).get("@id") == iri))
-            if usable and (candidate is None or (len(curie), curie) < (len(candidate), candidate)):
-                candidate = curie
+        for length in lengths:
+            if length >= len(iri):
+                break
+            for term in by_iri.get(iri[:length], ()):
+                curie = term + ":" + iri[length:]
+                usable = ((mappings[term]["_prefix"] and curie not in mappings)
+                          or (value is None and mappings.get(curie, {}).get("@id") == iri))
+                if usable and (candidate is None or (len(curie), curie) < (len(candidate), candidate)):
+                    candidate = curie
         return candidate
 
     def _prefix_terms(self, active_ctx: Any) -> PrefixTerms:
-        """The terms pyld's loop can take as a prefix (no colon, an IRI), in its order: those
-        with IRIs shorter than `_PREFIX_CHARS`, and the others by their IRI's first characters."""
+        """The terms pyld's loop can take as a prefix (no colon, an IRI) by their IRI, and the
+        lengths of those IRIs, shortest first."""
         found = self._prefixes.get(id(active_ctx))
         if found is None:
-            short: list[tuple[str, str]] = []
-            by_start: dict[str, list[tuple[str, str]]] = {}
+            by_iri: dict[str, list[str]] = {}
             for term, definition in active_ctx["mappings"].items():
                 if ":" in term or definition is None or not definition["@id"]:
                     continue
-                term_iri = definition["@id"]
-                if len(term_iri) < _PREFIX_CHARS:
-                    short.append((term, term_iri))
-                else:
-                    by_start.setdefault(term_iri[:_PREFIX_CHARS], []).append((term, term_iri))
-            found = self._prefixes[id(active_ctx)] = (short, by_start)
+                by_iri.setdefault(definition["@id"], []).append(term)
+            found = self._prefixes[id(active_ctx)] = (sorted({len(iri) for iri in by_iri}), by_iri)
+        return found
+
+    def _term_iris(self, active_ctx: Any) -> frozenset[Any]:
+        """The IRIs the context's terms map to: an IRI no term maps to never compacts to a term
+        that maps back to it."""
+        found = self._mapped.get(id(active_ctx))
+        if found is None:
+            self._contexts[id(active_ctx)] = active_ctx
+            found = self._mapped[id(active_ctx)] = frozenset(
+                definition["@id"] for definition in active_ctx["mappings"].values()
+                if definition is not None and isinstance(definition.get("@id"), str))
         return found
 
     def _value_shape(self, active_ctx: Any, value: Any) -> Hashable | None:
@@ -262,6 +278,8 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         iri = value.get("@id")
         if type(iri) is not str or any(key in value for key in _NODE_UNREAD):
             return None
+        if iri not in self._term_iris(active_ctx):
+            return ("reference", False)
         term = self._iris.get((id(active_ctx), iri, True, None, False, ()))
         if term is None:
             term = self._compact_iri(active_ctx, iri, None, vocab=True)
