@@ -76,6 +76,10 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
     def __init__(self, expanded: list[dict[str, Any]] | None = None) -> None:
         super().__init__()
         self.expanded = expanded
+        #: the node map and merged map of `expanded` (publisher/export/framemaps.py), for one framing
+        self.maps: tuple[Any, Any] | None = None
+        self.stand_in: list[dict[str, Any]] | None = None  # `expanded` where `maps` are given
+        self._merging: tuple[Any, Any] | None = None
         self._iris: dict[tuple[int, str, bool, Any, bool, Hashable], str] = {}
         self._contexts: dict[int, Any] = {}
         self._prefixes: dict[int, PrefixTerms] = {}
@@ -122,10 +126,19 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
 
     def _create_node_map(self, input_: Any, graph_map: Any, active_graph: Any, issuer: Any,
                          active_subject: Any = None, active_property: Any = None, list_: Any = None) -> None:
-        """The node map of this processor's expanded input (`expanded`, flat node objects), made
-        at once where it can be (publisher/export/nodemap.py), else by pyld."""
+        """The node map of this processor's expanded input (`expanded`, flat node objects): the
+        one it was given (`maps`, publisher/export/framemaps.py: `expanded` is then a stand-in,
+        for one framing), made at once where it can be (publisher/export/nodemap.py), else by pyld."""
         whole = (input_ is self.expanded and active_graph == "@default" and graph_map == {"@default": {}}
                  and active_subject is None and active_property is None and list_ is None)
+        if self.stand_in is not None and input_ is self.stand_in:
+            if not whole or self.maps is None:
+                raise RuntimeError("a stand-in for node maps given once was asked for another node map")
+            graph, merged = self.maps
+            self.maps = None
+            graph_map["@default"].update(graph)
+            self._merging = (graph_map["@default"], merged)
+            return
         graph = flat_node_map(input_) if whole else None
         if graph is None:
             super()._create_node_map(input_, graph_map, active_graph, issuer, active_subject, active_property,
@@ -134,8 +147,11 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
             graph_map["@default"].update(graph)
 
     def _merge_node_map_graphs(self, graph_map: Any) -> Any:
-        """The merged node map framing starts from, copied where it holds one graph
-        (publisher/export/nodemap.py), else merged by pyld."""
+        """The merged node map framing starts from: the one given with the node map (`maps`),
+        copied where it holds one graph (publisher/export/nodemap.py), else merged by pyld."""
+        given, self._merging = self._merging, None
+        if given is not None and list(graph_map) == ["@default"] and graph_map["@default"] is given[0]:
+            return given[1]
         merged = merged_copy(graph_map)
         return super()._merge_node_map_graphs(graph_map) if merged is None else merged
 
@@ -326,16 +342,21 @@ def shortcuts_apply() -> bool:
     return pyld_version() == PYLD_PINNED
 
 
-def shared_processor(expanded: list[dict[str, Any]] | None = None) -> jsonld.JsonLdProcessor:
+def shared_processor(expanded: list[dict[str, Any]] | None = None,
+                     maps: tuple[Any, Any] | None = None) -> jsonld.JsonLdProcessor:
     """This process's processor (its compacted IRIs are remembered from one document to the
-    next: statements and units share most of their terms), told which input is expanded; a
-    plain pyld processor where the installed PyLD is not the one the shortcuts were made for."""
+    next: statements and units share most of their terms), told which input is expanded, and
+    optionally the node maps framing it starts from (publisher/export/framemaps.py); a plain
+    pyld processor where the installed PyLD is not the one the shortcuts were made for."""
     if not shortcuts_apply():
         return jsonld.JsonLdProcessor()
     if not _SHARED:
         _SHARED.append(Processor())
     processor = _SHARED[0]
     processor.expanded = expanded
+    processor.maps = maps
+    processor.stand_in = expanded if maps is not None else None
+    processor._merging = None
     return processor
 
 
