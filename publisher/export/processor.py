@@ -19,7 +19,7 @@
 - Framing maps the expanded input's nodes by IRI, and merges that map's one graph: for flat
   nodes the map is made at once (`flat_node_map`), and the merge is a copy (`merged_copy`).
 - While `Processor.frame` runs, pyld's `has_value` answers node references and value objects
-  without a call to `compare_values` per value (`_has_value`): framing asks it for every
+  without a call to `compare_values` per value (publisher/export/hasvalue.py): framing asks it for every
   value it adds to a node, and a statement has dozens of values of the same property.
 
 pyld still does expansion, framing and compaction: a shortcut that does one of their steps
@@ -31,25 +31,26 @@ the PyLD release they were written against (`PYLD_PINNED`), and never in `nida s
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import json
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from importlib import metadata
 from typing import Any
 
 from pyld import jsonld
 
 from publisher.export.canonical import canonical_texts_remembered
+from publisher.export.hasvalue import faster_has_value
 from publisher.export.nodemap import flat_node_map, merged_copy
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _LITERAL_KEYS = frozenset(("@value", "@type", "@language", "@direction"))
 #: keys that make pyld 3.3's term selection read more of a node object than its @id
-_NODE_UNREAD = ("@list", "@graph", "@preserve", "@index")
+_NODE_UNREAD = frozenset(("@list", "@graph", "@preserve", "@index"))
 _ABSENT = object()  # no such key
+_BARE_VALUE = ("value", _ABSENT, _ABSENT, _ABSENT, False)  # `_value_shape` of {"@value": ...}
 _SCALAR = object()  # a value object compacted to its @value
 _PYLD = object()  # a value object compacted by pyld each time
 _is_keyword = jsonld._is_keyword
@@ -57,9 +58,6 @@ _get_context_value = jsonld.JsonLdProcessor.get_context_value
 #: an IRI with a scheme and "//": IRI expansion returns it as it is, whatever the context (a
 #: compact IRI's suffix never begins with "//", JSON-LD 1.1 section 5.2.2)
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*\Z")
-_OBJECT_TYPES = (dict, jsonld.frozendict)  # what pyld's `_is_object` accepts
-_pyld_has_value = jsonld.JsonLdProcessor.has_value
-_PYLD_HAS_VALUE = jsonld.JsonLdProcessor.__dict__["has_value"]  # the staticmethod itself
 #: the lengths of the IRIs of the terms that can be prefixes, shortest first, and those terms by IRI
 PrefixTerms = tuple[list[int], dict[str, list[str]]]
 
@@ -117,7 +115,7 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         return [{"@id": [root], **copy.deepcopy(found[0])}]
 
     def frame(self, input_: Any, frame: Any, options: Any) -> Any:
-        with _faster_has_value(), canonical_texts_remembered():
+        with faster_has_value(), canonical_texts_remembered():
             return super().frame(input_, frame, options)
 
     def compact(self, input_: Any, ctx: Any, options: Any) -> Any:
@@ -287,12 +285,14 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         if type(value) is not dict:
             return None
         if "@value" in value:
+            if len(value) == 1:
+                return _BARE_VALUE
             if not value.keys() <= _VALUE_KEYS:
                 return None
             return ("value", value.get("@type", _ABSENT), value.get("@language", _ABSENT),
                     value.get("@direction", _ABSENT), "@index" in value)
         iri = value.get("@id")
-        if type(iri) is not str or any(key in value for key in _NODE_UNREAD):
+        if type(iri) is not str or (len(value) > 1 and not _NODE_UNREAD.isdisjoint(value)):
             return None
         if iri not in self._term_iris(active_ctx):
             return ("reference", False)
@@ -358,37 +358,3 @@ def shared_processor(expanded: list[dict[str, Any]] | None = None,
     processor.stand_in = expanded if maps is not None else None
     processor._merging = None
     return processor
-
-
-def _strict_eq(a: Any, b: Any) -> bool:
-    """pyld 3.3 `compare_values`' test of two @value's (1 is not True)."""
-    return bool(a == b and (type(a) is type(b) if isinstance(a, bool) or isinstance(b, bool) else True))
-
-
-def _has_value(subject: Any, property: str, value: Any) -> bool:
-    """pyld 3.3 `has_value` (`any(compare_values(value, v) for v in values)`) for an array of
-    values and a node reference or value object, with `compare_values`' tests inlined; any
-    other case goes to pyld's."""
-    values = subject.get(property) if type(subject) is dict else None
-    if type(values) is list and type(value) is dict:
-        if len(value) == 1 and value.get("@id") is not None:
-            ident = value["@id"]
-            return any(v is value or (isinstance(v, _OBJECT_TYPES) and v.get("@id") == ident) for v in values)
-        if "@value" in value and "@id" not in value:
-            shape = (value.get("@type"), value.get("@language"), value.get("@index"))
-            literal = value["@value"]
-            return any(v is value or (isinstance(v, _OBJECT_TYPES) and "@value" in v
-                                      and (v.get("@type"), v.get("@language"), v.get("@index")) == shape
-                                      and _strict_eq(v["@value"], literal)) for v in values)
-    return bool(_pyld_has_value(subject, property, value))
-
-
-@contextlib.contextmanager
-def _faster_has_value() -> Iterator[None]:
-    """`_has_value` in place of pyld's while framing (pyld calls it through its class); pyld's
-    own is put back after, whatever ran meanwhile, so the swap never outlives a frame."""
-    jsonld.JsonLdProcessor.has_value = staticmethod(_has_value)
-    try:
-        yield
-    finally:
-        jsonld.JsonLdProcessor.has_value = _PYLD_HAS_VALUE
