@@ -7,7 +7,8 @@
   selection for a node reference asks whether its IRI compacts to a term mapping back to it:
   an IRI no term maps to is answered at once (`_value_shape`).
 - The context's canonical text, pyld's key for its resolved contexts, is remembered
-  (publisher/export/canonical.py).
+  (publisher/export/canonical.py); framing's cleanups of its output are skipped where they
+  would change nothing (publisher/export/cleanup.py).
 
 - A frame that selects one node by its IRI is expanded once per processor without that IRI,
   which is put back as expansion writes it (`_expand_frame`); `shared_processor` is one
@@ -42,6 +43,7 @@ from typing import Any
 from pyld import jsonld
 
 from publisher.export.canonical import canonical_texts_remembered
+from publisher.export.cleanup import CleanupShortcuts
 from publisher.export.hasvalue import faster_has_value
 from publisher.export.nodemap import flat_node_map, merged_copy
 
@@ -62,7 +64,7 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*\Z")
 PrefixTerms = tuple[list[int], dict[str, list[str]]]
 
 
-class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no type hints
+class Processor(CleanupShortcuts):
     """pyld's processor, remembering the compacted form of each IRI.
 
     To compact an IRI that is no term, pyld scans every term of the context for a prefix

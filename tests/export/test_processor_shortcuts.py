@@ -239,3 +239,56 @@ def test_canonical_context_texts_are_remembered_as_c14n_writes_them() -> None:
             assert canonical.context_resolver.canonicalize is remembered_canonicalize
         assert canonical.context_resolver.canonicalize is remembered_canonicalize
     assert canonical.context_resolver.canonicalize is before
+
+
+def _cleanup_cases() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """Documents and frames: plain nodes; defaults framed (`@preserve`, `@null`); a literal
+    "@null"; text holding "null"; a blank node whose identifier is pruned, and one kept."""
+    name, link = EX + "name", EX + "link"
+    plain = [{"@id": EX + "a", name: [{"@value": "x"}], link: [{"@id": EX + "b"}]},
+             {"@id": EX + "b", name: [{"@value": "y"}]}]
+    blank = [{"@id": EX + "a", link: [{"@id": "_:b0"}, {"@id": "_:b1"}]}, {"@id": "_:b0", name: [{"@value": "z"}]},
+             {"@id": "_:b1", link: [{"@id": "_:b1"}]}]
+    context = {"ex": EX, "name": name, "link": {"@id": link, "@type": "@id"}, "missing": EX + "missing"}
+    frame = {"@context": context, "@id": EX + "a"}
+    return [
+        (plain, frame),
+        (plain, {**frame, "missing": {"@default": "d"}, "name": {}}),
+        (plain, {**frame, "missing": {}}),
+        ([{"@id": EX + "a", name: [{"@value": "@null"}, {"@value": "kept"}]}], frame),
+        ([{"@id": EX + "a", name: [{"@value": "annulled"}]}], frame),
+        (blank, frame),
+    ]
+
+
+P, N = "preserve", "null"
+#: the cleanups pyld runs for each of `_cleanup_cases`, with defaults omitted and not
+CLEANED = {True: [set(), set(), set(), {P, N}, {P, N}, {P}], False: [set(), {P}, {P, N}, {P, N}, {P, N}, {P}]}
+
+
+@pytest.mark.parametrize("omit_default", [True, False])
+def test_framing_cleans_its_output_as_plain_pyld(omit_default: bool) -> None:
+    """Framed as plain pyld frames them; each cleanup run by pyld where there is something
+    to clean, and only there: `@preserve`, None, `"@null"` (or "null" in a text), a pruned
+    blank node identifier."""
+    cleaned: list[str] = []
+    plain_preserve, plain_null = jsonld.JsonLdProcessor._cleanup_preserve, jsonld.JsonLdProcessor._cleanup_null
+
+    def preserve(self: Any, input_: Any, options: Any) -> Any:
+        cleaned.append("preserve")
+        return plain_preserve(self, input_, options)
+
+    def null(self: Any, input_: Any, options: Any) -> Any:
+        cleaned.append("null")
+        return plain_null(self, input_, options)
+
+    options = {"documentLoader": refuse_remote, "embed": "@once", "omitDefault": omit_default}
+    for index, (document, frame) in enumerate(_cleanup_cases()):
+        expected = dump_json(jsonld.JsonLdProcessor().frame(copy.deepcopy(document), frame, dict(options)))
+        cleaned.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(jsonld.JsonLdProcessor, "_cleanup_preserve", preserve)
+            patch.setattr(jsonld.JsonLdProcessor, "_cleanup_null", null)
+            found = dump_json(Processor().frame(copy.deepcopy(document), frame, dict(options)))
+        assert found == expected, index
+        assert set(cleaned) == CLEANED[omit_default][index], index
