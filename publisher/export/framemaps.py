@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from publisher.export.expanded import RDF_NIL, RDF_TYPE, _object
 from publisher.export.nodemap import Nodes
 
-#: a value as grouped: a type IRI (str), a node reference's target (tuple), or a value object
+#: a value as the node map holds it: a type IRI, a value object or a new node reference
 _Grouped = Any
 
 
@@ -42,20 +42,13 @@ def node_maps(triples: list[ox.Triple]) -> tuple[Nodes, Nodes] | None:
         node = graph.setdefault(subject, {"@id": subject})
         properties = grouped[subject]
         for property in sorted(properties):
-            node[property] = [_mapped(graph, value) for value in properties[property]]
+            values = node[property] = properties[property]
+            for value in values:  # a reference's target gets an empty node, if it has none yet
+                if type(value) is dict and "@id" in value and value["@id"] not in graph:
+                    graph[value["@id"]] = {"@id": value["@id"]}
     merged = {subject: {key: value if key == "@id" else list(value) for key, value in node.items()}
               for subject, node in sorted(graph.items())}
     return graph, merged
-
-
-def _mapped(graph: Nodes, value: _Grouped) -> Any:
-    """A value as the node map holds it; a reference's target gets an empty node if it has none."""
-    if type(value) is tuple:
-        target = value[0]
-        if target not in graph:
-            graph[target] = {"@id": target}
-        return {"@id": target}
-    return value
 
 
 def _grouped(triples: list[ox.Triple]) -> dict[str, dict[str, list[_Grouped]]] | None:
@@ -76,7 +69,7 @@ def _grouped(triples: list[ox.Triple]) -> dict[str, dict[str, list[_Grouped]]] |
             if property == RDF_TYPE:
                 property, value = "@type", iri
             else:
-                value = (iri,)
+                value = {"@id": iri}
         elif type(term) is ox.Literal:
             value = _object(term)
             if value is None:
