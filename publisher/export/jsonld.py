@@ -143,8 +143,10 @@ def json_text(value: Any) -> str:
 
 
 def node_text(node: dict[str, Any]) -> Node:
+    """A node's id and JSON text, each line indented by `NODE_INDENT` (one `str.replace`, not
+    a join over its lines: the same text)."""
     text = json_text(node)
-    return str(node.get("id", "")), "\n".join(NODE_INDENT + line for line in text.split("\n"))
+    return str(node.get("id", "")), NODE_INDENT + text.replace("\n", "\n" + NODE_INDENT)
 
 
 def compact_group(triples: list[ox.Triple], context: dict[str, Any]) -> list[Node]:

@@ -3,7 +3,12 @@
 - Input that is already expanded (what `jsonld.from_rdf` returns) is not expanded again.
 - `_compact_iri` results are remembered (see `Processor`): pyld searches every term of the
   context for the shortest prefix each time it compacts an IRI that is no term; where it
-  must search, only the terms that can be a prefix of the IRI are tried (`_curie`).
+  must search, only the terms whose IRI is a prefix of the IRI are tried (`_curie`). Term
+  selection for a node reference asks whether its IRI compacts to a term mapping back to it:
+  an IRI no term maps to is answered at once (`_value_shape`).
+- The context's canonical text, pyld's key for its resolved contexts, is remembered
+  (publisher/export/canonical.py); framing's cleanups of its output are skipped where they
+  would change nothing (publisher/export/cleanup.py).
 
 - A frame that selects one node by its IRI is expanded once per processor without that IRI,
   which is put back as expansion writes it (`_expand_frame`); `shared_processor` is one
@@ -15,7 +20,7 @@
 - Framing maps the expanded input's nodes by IRI, and merges that map's one graph: for flat
   nodes the map is made at once (`flat_node_map`), and the merge is a copy (`merged_copy`).
 - While `Processor.frame` runs, pyld's `has_value` answers node references and value objects
-  without a call to `compare_values` per value (`_has_value`): framing asks it for every
+  without a call to `compare_values` per value (publisher/export/hasvalue.py): framing asks it for every
   value it adds to a node, and a statement has dozens of values of the same property.
 
 pyld still does expansion, framing and compaction: a shortcut that does one of their steps
@@ -27,41 +32,39 @@ the PyLD release they were written against (`PYLD_PINNED`), and never in `nida s
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import json
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from importlib import metadata
 from typing import Any
 
 from pyld import jsonld
 
+from publisher.export.canonical import canonical_texts_remembered
+from publisher.export.cleanup import CleanupShortcuts
+from publisher.export.hasvalue import faster_has_value
 from publisher.export.nodemap import flat_node_map, merged_copy
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language", "@direction", "@index"))
 _LITERAL_KEYS = frozenset(("@value", "@type", "@language", "@direction"))
 #: keys that make pyld 3.3's term selection read more of a node object than its @id
-_NODE_UNREAD = ("@list", "@graph", "@preserve", "@index")
+_NODE_UNREAD = frozenset(("@list", "@graph", "@preserve", "@index"))
 _ABSENT = object()  # no such key
+_BARE_VALUE = ("value", _ABSENT, _ABSENT, _ABSENT, False)  # `_value_shape` of {"@value": ...}
 _SCALAR = object()  # a value object compacted to its @value
 _PYLD = object()  # a value object compacted by pyld each time
-_PREFIX_CHARS = 20  # a term's IRI can prefix an IRI only if they share this many first characters
 _is_keyword = jsonld._is_keyword
 _get_context_value = jsonld.JsonLdProcessor.get_context_value
 #: an IRI with a scheme and "//": IRI expansion returns it as it is, whatever the context (a
 #: compact IRI's suffix never begins with "//", JSON-LD 1.1 section 5.2.2)
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*\Z")
-_OBJECT_TYPES = (dict, jsonld.frozendict)  # what pyld's `_is_object` accepts
-_pyld_has_value = jsonld.JsonLdProcessor.has_value
-_PYLD_HAS_VALUE = jsonld.JsonLdProcessor.__dict__["has_value"]  # the staticmethod itself
-#: (term, IRI) of the terms that can be prefixes: IRIs shorter than _PREFIX_CHARS, and the others
-#: by their first _PREFIX_CHARS characters
-PrefixTerms = tuple[list[tuple[str, str]], dict[str, list[tuple[str, str]]]]
+#: the lengths of the IRIs of the terms that can be prefixes, shortest first, and those terms by IRI
+PrefixTerms = tuple[list[int], dict[str, list[str]]]
 
 
-class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no type hints
+class Processor(CleanupShortcuts):
     """pyld's processor, remembering the compacted form of each IRI.
 
     To compact an IRI that is no term, pyld scans every term of the context for a prefix
@@ -73,9 +76,14 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
     def __init__(self, expanded: list[dict[str, Any]] | None = None) -> None:
         super().__init__()
         self.expanded = expanded
+        #: the node map and merged map of `expanded` (publisher/export/framemaps.py), for one framing
+        self.maps: tuple[Any, Any] | None = None
+        self.stand_in: list[dict[str, Any]] | None = None  # `expanded` where `maps` are given
+        self._merging: tuple[Any, Any] | None = None
         self._iris: dict[tuple[int, str, bool, Any, bool, Hashable], str] = {}
         self._contexts: dict[int, Any] = {}
         self._prefixes: dict[int, PrefixTerms] = {}
+        self._mapped: dict[int, frozenset[Any]] = {}
         self._frames: dict[str, Any] = {}
         #: `_compact_value`'s answer by (context, property, what it reads of the value)
         self._values: dict[tuple[int, str | None, Hashable], Any] = {}
@@ -109,15 +117,28 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         return [{"@id": [root], **copy.deepcopy(found[0])}]
 
     def frame(self, input_: Any, frame: Any, options: Any) -> Any:
-        with _faster_has_value():
+        with faster_has_value(), canonical_texts_remembered():
             return super().frame(input_, frame, options)
+
+    def compact(self, input_: Any, ctx: Any, options: Any) -> Any:
+        with canonical_texts_remembered():
+            return super().compact(input_, ctx, options)
 
     def _create_node_map(self, input_: Any, graph_map: Any, active_graph: Any, issuer: Any,
                          active_subject: Any = None, active_property: Any = None, list_: Any = None) -> None:
-        """The node map of this processor's expanded input (`expanded`, flat node objects), made
-        at once where it can be (publisher/export/nodemap.py), else by pyld."""
+        """The node map of this processor's expanded input (`expanded`, flat node objects): the
+        one it was given (`maps`, publisher/export/framemaps.py: `expanded` is then a stand-in,
+        for one framing), made at once where it can be (publisher/export/nodemap.py), else by pyld."""
         whole = (input_ is self.expanded and active_graph == "@default" and graph_map == {"@default": {}}
                  and active_subject is None and active_property is None and list_ is None)
+        if self.stand_in is not None and input_ is self.stand_in:
+            if not whole or self.maps is None:
+                raise RuntimeError("a stand-in for node maps given once was asked for another node map")
+            graph, merged = self.maps
+            self.maps = None
+            graph_map["@default"].update(graph)
+            self._merging = (graph_map["@default"], merged)
+            return
         graph = flat_node_map(input_) if whole else None
         if graph is None:
             super()._create_node_map(input_, graph_map, active_graph, issuer, active_subject, active_property,
@@ -126,8 +147,11 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
             graph_map["@default"].update(graph)
 
     def _merge_node_map_graphs(self, graph_map: Any) -> Any:
-        """The merged node map framing starts from, copied where it holds one graph
-        (publisher/export/nodemap.py), else merged by pyld."""
+        """The merged node map framing starts from: the one given with the node map (`maps`),
+        copied where it holds one graph (publisher/export/nodemap.py), else merged by pyld."""
+        given, self._merging = self._merging, None
+        if given is not None and list(graph_map) == ["@default"] and graph_map["@default"] is given[0]:
+            return given[1]
         merged = merged_copy(graph_map)
         return super()._merge_node_map_graphs(graph_map) if merged is None else merged
 
@@ -212,38 +236,46 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
 
     def _curie(self, active_ctx: Any, iri: str, value: Any) -> str | None:
         """pyld 3.3's choice of a compact IRI for an @id (`vocab` False, no keyword): its loop over
-        every term of the context, run over only the terms whose IRI can be a prefix of `iri`
-        (those sharing its first characters, and the short ones), with the same tests, so the
-        same choice (ties are equal strings); None where pyld would go on past the loop."""
-        short, by_start = self._prefix_terms(active_ctx)
+        every term of the context, run over only the terms whose IRI is a proper prefix of `iri`
+        (looked up by each length a term's IRI has), with the same tests, so the same choice: the
+        least (length, text), a total order (two terms never make one CURIE: a term has no
+        colon); None where pyld would go on past the loop."""
+        lengths, by_iri = self._prefix_terms(active_ctx)
         mappings = active_ctx["mappings"]
         candidate = None
-        for term, term_iri in (*short, *by_start.get(iri[:_PREFIX_CHARS], ())):
-            if term_iri == iri or not iri.startswith(term_iri):
-                continue
-            curie = term + ":" + iri[len(term_iri):]
-            usable = ((mappings[term]["_prefix"] and curie not in mappings)
-                      or (value is None and mappings.get(curie, {}).get("@id") == iri))
-            if usable and (candidate is None or (len(curie), curie) < (len(candidate), candidate)):
-                candidate = curie
+        for length in lengths:
+            if length >= len(iri):
+                break
+            for term in by_iri.get(iri[:length], ()):
+                curie = term + ":" + iri[length:]
+                usable = ((mappings[term]["_prefix"] and curie not in mappings)
+                          or (value is None and mappings.get(curie, {}).get("@id") == iri))
+                if usable and (candidate is None or (len(curie), curie) < (len(candidate), candidate)):
+                    candidate = curie
         return candidate
 
     def _prefix_terms(self, active_ctx: Any) -> PrefixTerms:
-        """The terms pyld's loop can take as a prefix (no colon, an IRI), in its order: those
-        with IRIs shorter than `_PREFIX_CHARS`, and the others by their IRI's first characters."""
+        """The terms pyld's loop can take as a prefix (no colon, an IRI) by their IRI, and the
+        lengths of those IRIs, shortest first."""
         found = self._prefixes.get(id(active_ctx))
         if found is None:
-            short: list[tuple[str, str]] = []
-            by_start: dict[str, list[tuple[str, str]]] = {}
+            by_iri: dict[str, list[str]] = {}
             for term, definition in active_ctx["mappings"].items():
                 if ":" in term or definition is None or not definition["@id"]:
                     continue
-                term_iri = definition["@id"]
-                if len(term_iri) < _PREFIX_CHARS:
-                    short.append((term, term_iri))
-                else:
-                    by_start.setdefault(term_iri[:_PREFIX_CHARS], []).append((term, term_iri))
-            found = self._prefixes[id(active_ctx)] = (short, by_start)
+                by_iri.setdefault(definition["@id"], []).append(term)
+            found = self._prefixes[id(active_ctx)] = (sorted({len(iri) for iri in by_iri}), by_iri)
+        return found
+
+    def _term_iris(self, active_ctx: Any) -> frozenset[Any]:
+        """The IRIs the context's terms map to: an IRI no term maps to never compacts to a term
+        that maps back to it."""
+        found = self._mapped.get(id(active_ctx))
+        if found is None:
+            self._contexts[id(active_ctx)] = active_ctx
+            found = self._mapped[id(active_ctx)] = frozenset(
+                definition["@id"] for definition in active_ctx["mappings"].values()
+                if definition is not None and isinstance(definition.get("@id"), str))
         return found
 
     def _value_shape(self, active_ctx: Any, value: Any) -> Hashable | None:
@@ -255,13 +287,17 @@ class Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld has no ty
         if type(value) is not dict:
             return None
         if "@value" in value:
+            if len(value) == 1:
+                return _BARE_VALUE
             if not value.keys() <= _VALUE_KEYS:
                 return None
             return ("value", value.get("@type", _ABSENT), value.get("@language", _ABSENT),
                     value.get("@direction", _ABSENT), "@index" in value)
         iri = value.get("@id")
-        if type(iri) is not str or any(key in value for key in _NODE_UNREAD):
+        if type(iri) is not str or (len(value) > 1 and not _NODE_UNREAD.isdisjoint(value)):
             return None
+        if iri not in self._term_iris(active_ctx):
+            return ("reference", False)
         term = self._iris.get((id(active_ctx), iri, True, None, False, ()))
         if term is None:
             term = self._compact_iri(active_ctx, iri, None, vocab=True)
@@ -308,48 +344,19 @@ def shortcuts_apply() -> bool:
     return pyld_version() == PYLD_PINNED
 
 
-def shared_processor(expanded: list[dict[str, Any]] | None = None) -> jsonld.JsonLdProcessor:
+def shared_processor(expanded: list[dict[str, Any]] | None = None,
+                     maps: tuple[Any, Any] | None = None) -> jsonld.JsonLdProcessor:
     """This process's processor (its compacted IRIs are remembered from one document to the
-    next: statements and units share most of their terms), told which input is expanded; a
-    plain pyld processor where the installed PyLD is not the one the shortcuts were made for."""
+    next: statements and units share most of their terms), told which input is expanded, and
+    optionally the node maps framing it starts from (publisher/export/framemaps.py); a plain
+    pyld processor where the installed PyLD is not the one the shortcuts were made for."""
     if not shortcuts_apply():
         return jsonld.JsonLdProcessor()
     if not _SHARED:
         _SHARED.append(Processor())
     processor = _SHARED[0]
     processor.expanded = expanded
+    processor.maps = maps
+    processor.stand_in = expanded if maps is not None else None
+    processor._merging = None
     return processor
-
-
-def _strict_eq(a: Any, b: Any) -> bool:
-    """pyld 3.3 `compare_values`' test of two @value's (1 is not True)."""
-    return bool(a == b and (type(a) is type(b) if isinstance(a, bool) or isinstance(b, bool) else True))
-
-
-def _has_value(subject: Any, property: str, value: Any) -> bool:
-    """pyld 3.3 `has_value` (`any(compare_values(value, v) for v in values)`) for an array of
-    values and a node reference or value object, with `compare_values`' tests inlined; any
-    other case goes to pyld's."""
-    values = subject.get(property) if type(subject) is dict else None
-    if type(values) is list and type(value) is dict:
-        if len(value) == 1 and value.get("@id") is not None:
-            ident = value["@id"]
-            return any(v is value or (isinstance(v, _OBJECT_TYPES) and v.get("@id") == ident) for v in values)
-        if "@value" in value and "@id" not in value:
-            shape = (value.get("@type"), value.get("@language"), value.get("@index"))
-            literal = value["@value"]
-            return any(v is value or (isinstance(v, _OBJECT_TYPES) and "@value" in v
-                                      and (v.get("@type"), v.get("@language"), v.get("@index")) == shape
-                                      and _strict_eq(v["@value"], literal)) for v in values)
-    return bool(_pyld_has_value(subject, property, value))
-
-
-@contextlib.contextmanager
-def _faster_has_value() -> Iterator[None]:
-    """`_has_value` in place of pyld's while framing (pyld calls it through its class); pyld's
-    own is put back after, whatever ran meanwhile, so the swap never outlives a frame."""
-    jsonld.JsonLdProcessor.has_value = staticmethod(_has_value)
-    try:
-        yield
-    finally:
-        jsonld.JsonLdProcessor.has_value = _PYLD_HAS_VALUE

@@ -23,9 +23,10 @@ from publisher.buildcache import code_version, content_key
 from publisher.export.base import Exporter, Release
 from publisher.export.cached import CacheStats
 from publisher.export.expanded import expand
+from publisher.export.framemaps import node_maps
 from publisher.export.jsonld import build_context, dump_json, refuse_remote
 from publisher.export.nogc import collector_paused
-from publisher.export.processor import shared_processor
+from publisher.export.processor import shared_processor, shortcuts_apply
 from publisher.graph import STATEMENT_BASE, statement_slug, unit_scopes
 from publisher.jobs import Background, fork_background, workers
 from publisher.load.units import Unit
@@ -52,11 +53,14 @@ def _frame(context: dict[str, Any], statement: str) -> dict[str, Any]:
 
 
 def frame_statement(triples: list[ox.Triple], statement: str, context: dict[str, Any]) -> dict[str, Any]:
-    expanded = expand(triples)
+    """pyld's framing of the triples around the statement: given the node maps it starts from
+    where they can be made at once (publisher/export/framemaps.py), else the expanded triples."""
+    maps = node_maps(triples) if shortcuts_apply() else None
+    expanded: list[dict[str, Any]] = [] if maps is not None else expand(triples)  # [] stands in
     options = {"documentLoader": refuse_remote, "embed": "@once", "omitGraph": True,
                "omitDefault": True}
     frame = _frame(context, statement)
-    framed: dict[str, Any] = shared_processor(expanded).frame(expanded, frame, options)
+    framed: dict[str, Any] = shared_processor(expanded, maps).frame(expanded, frame, options)
     return framed
 
 

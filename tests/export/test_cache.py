@@ -227,3 +227,10 @@ def test_pages_of_a_truncated_pack_are_rendered_again(corpus: Path, tmp_path: Pa
 ])
 def test_json_text_is_json_dumps_indented_and_sorted(value: object) -> None:
     assert json_text(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def test_a_node_text_is_the_node_as_it_sits_in_the_dumps_graph() -> None:
+    """Nested objects and arrays, escaped line breaks and non-ASCII text, an empty node."""
+    for node in [{"id": "nid:x", "title": "a\nb é", "list": [{"@value": "1"}, "z"], "empty": {}}, {}]:
+        whole = json.dumps({"@graph": [node]}, indent=2, sort_keys=True, ensure_ascii=False)
+        assert node_text(node) == (node.get("id", ""), "\n".join(whole.split("\n")[2:-2]))

@@ -169,3 +169,126 @@ def test_flat_nodes_are_mapped_as_pyld_maps_them() -> None:
         assert flat_node_map([{"@id": EX + "a", EX + "p": values}]) is None
     assert flat_node_map([{"@id": "_:b1", EX + "p": [{"@value": "v"}]}]) is None
     assert flat_node_map([{"@id": EX + "a", "@type": ["_:t"]}]) is None
+
+
+def _plain_shape(active: Any, iri: str) -> tuple[str, bool]:
+    """What pyld 3.3's term selection reads of a node reference: whether its IRI, compacted
+    with @vocab, is a term that maps back to it (asked of plain pyld)."""
+    term = jsonld.JsonLdProcessor()._compact_iri(active, iri, None, vocab=True)
+    mapping = active["mappings"].get(term)
+    return ("reference", bool(term is not None and mapping and mapping["@id"] == iri))
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=["terms", "vocab-and-language"])
+def test_node_references_are_shaped_as_plain_pyld_reads_them(context: dict[str, Any]) -> None:
+    """IRIs that are terms' (with and without a type), prefixes', under @vocab, and no term's at
+    all (which `_value_shape` answers without compacting them)."""
+    options = {"documentLoader": refuse_remote, "processingMode": "json-ld-1.1"}
+    plain = jsonld.JsonLdProcessor()
+    active = plain.process_context(plain._get_initial_context(options), context, options)
+    iris = [EX + "a", EX + "link", EX + "name", EX + "vocab/term", EX + "vocab/", EX, XSD, XSD + "date",
+            EX + "b", "https://other.net/c", EX + "Thing", EX + "Thing/x", EX + "noLang"]
+    ours = Processor()
+    for iri in iris:
+        for _ in range(2):
+            assert ours._value_shape(active, {"@id": iri}) == _plain_shape(active, iri), iri
+
+
+def test_canonical_context_texts_are_remembered_as_c14n_writes_them() -> None:
+    """The nida context and values that JSON tells apart only by type (1, 1.0, True; -0.0),
+    floats, nesting, key order; values orjson writes otherwise than c14n or refuses (NaN, big
+    integers, lone surrogates, frozendicts, str subclasses, non-string keys) are left to c14n."""
+    import enum
+    from uuid import UUID
+
+    from c14n.Canonicalize import canonicalize
+    from frozendict import frozendict
+
+    from publisher.export import canonical
+    from publisher.export.canonical import canonical_texts_remembered, remembered_canonicalize
+    from publisher.export.jsonld import build_context
+    from publisher.load.dataset import load_dataset
+    from publisher.settings import Settings
+    from tests.conftest import REPO
+
+    class Kind(enum.StrEnum):
+        A = "a"
+
+    values: list[Any] = [
+        build_context(load_dataset(Settings(root=REPO)).ontology),
+        {"a": 1}, {"a": 1.0}, {"a": True}, {"a": -0.0}, {"a": 0.0}, {"a": 1e300}, {"a": 0.1},
+        {"b": [1, "x", None, {"c": False}], "a": "é\n\"\\"}, {"a": "\u2028\x00\U0001f600"},
+        {"a": 2**70}, {"a": float("nan")}, {"a": "\ud800"}, {"a": frozendict({"b": 1})}, {"a": Kind.A},
+        {1: "a"}, {"a": (1, 2)}, {"a": UUID(int=1)}, [], "text",
+    ]
+    canonical._REMEMBERED.clear()
+    for value in values:
+        try:
+            expected = canonicalize(value)
+        except (TypeError, ValueError, AttributeError) as error:
+            with pytest.raises(type(error)):
+                remembered_canonicalize(value)
+            continue
+        for _ in range(2):
+            assert remembered_canonicalize(value) == expected, value
+    assert remembered_canonicalize({"a": 1}, utf8=False) == canonicalize({"a": 1}, utf8=False)
+    assert len(canonical._REMEMBERED) == 12  # all but the eight from 2**70 to the UUID
+    before = canonical.context_resolver.canonicalize
+    with canonical_texts_remembered():
+        with canonical_texts_remembered():
+            assert canonical.context_resolver.canonicalize is remembered_canonicalize
+        assert canonical.context_resolver.canonicalize is remembered_canonicalize
+    assert canonical.context_resolver.canonicalize is before
+
+
+def _cleanup_cases() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """Documents and frames: plain nodes; defaults framed (`@preserve`, `@null`); a literal
+    "@null"; text holding "null"; a blank node whose identifier is pruned, and one kept."""
+    name, link = EX + "name", EX + "link"
+    plain = [{"@id": EX + "a", name: [{"@value": "x"}], link: [{"@id": EX + "b"}]},
+             {"@id": EX + "b", name: [{"@value": "y"}]}]
+    blank = [{"@id": EX + "a", link: [{"@id": "_:b0"}, {"@id": "_:b1"}]}, {"@id": "_:b0", name: [{"@value": "z"}]},
+             {"@id": "_:b1", link: [{"@id": "_:b1"}]}]
+    context = {"ex": EX, "name": name, "link": {"@id": link, "@type": "@id"}, "missing": EX + "missing"}
+    frame = {"@context": context, "@id": EX + "a"}
+    return [
+        (plain, frame),
+        (plain, {**frame, "missing": {"@default": "d"}, "name": {}}),
+        (plain, {**frame, "missing": {}}),
+        ([{"@id": EX + "a", name: [{"@value": "@null"}, {"@value": "kept"}]}], frame),
+        ([{"@id": EX + "a", name: [{"@value": "annulled"}]}], frame),
+        (blank, frame),
+    ]
+
+
+P, N = "preserve", "null"
+#: the cleanups pyld runs for each of `_cleanup_cases`, with defaults omitted and not
+CLEANED = {True: [set(), set(), set(), {P, N}, {P, N}, {P}], False: [set(), {P}, {P, N}, {P, N}, {P, N}, {P}]}
+
+
+@pytest.mark.parametrize("omit_default", [True, False])
+def test_framing_cleans_its_output_as_plain_pyld(omit_default: bool) -> None:
+    """Framed as plain pyld frames them; each cleanup run by pyld where there is something
+    to clean, and only there: `@preserve`, None, `"@null"` (or "null" in a text), a pruned
+    blank node identifier."""
+    cleaned: list[str] = []
+    plain_preserve, plain_null = jsonld.JsonLdProcessor._cleanup_preserve, jsonld.JsonLdProcessor._cleanup_null
+
+    def preserve(self: Any, input_: Any, options: Any) -> Any:
+        cleaned.append("preserve")
+        return plain_preserve(self, input_, options)
+
+    def null(self: Any, input_: Any, options: Any) -> Any:
+        cleaned.append("null")
+        return plain_null(self, input_, options)
+
+    options = {"documentLoader": refuse_remote, "embed": "@once", "omitDefault": omit_default}
+    for index, (document, frame) in enumerate(_cleanup_cases()):
+        expected = dump_json(jsonld.JsonLdProcessor().frame(copy.deepcopy(document), frame, dict(options)))
+        cleaned.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(jsonld.JsonLdProcessor, "_cleanup_preserve", preserve)
+            patch.setattr(jsonld.JsonLdProcessor, "_cleanup_null", null)
+            found = dump_json(Processor().frame(copy.deepcopy(document), frame, dict(options)))
+        assert found == expected, index
+        assert set(cleaned) == CLEANED[omit_default][index], index
