@@ -6,8 +6,9 @@ stays on the validation side, where pySHACL needs it.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator
+import itertools
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -16,6 +17,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
+from publisher.remember import remembered
 from publisher.settings import DATA_BASE
 from publisher.textlines import split_lines, split_lines_keepends
 
@@ -204,10 +206,16 @@ def asserted_graph(name: str) -> str:
 
 
 def by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    """The quads of each graph (by its name's value), in order. A graph's quads come together in
+    a unit's (`graph_quads`): runs of one graph are found in C (`itertools.groupby`), and its
+    name's value is asked for once per run, not once per quad."""
     graphs: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        graphs.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
+    for name, run in itertools.groupby(quads, key=QUAD_GRAPH):
+        graphs.setdefault(name.value, []).extend(run)
     return graphs
+
+
+QUAD_GRAPH = operator.attrgetter("graph_name")
 
 
 def _split(name: str, triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
@@ -225,8 +233,9 @@ def _entailed(triples: list[ox.Triple], axioms: Axioms) -> list[ox.Triple]:
     """The triples `MATERIALIZE` infers from a graph's triples that the graph does not assert,
     sorted and unique (`inferred_triples`, which tests/test_graph.py checks against `inferred`)."""
     found: list[ox.Triple] = []
+    inferring = {RDF_TYPE, *axioms.properties}  # each triple's predicate made once, looked up once
     for t in triples:
-        if t.predicate == RDF_TYPE or t.predicate in axioms.properties:
+        if t.predicate in inferring:
             found.extend(inferred_triples(t, axioms))
     if not found:
         return []
@@ -265,35 +274,52 @@ def triple_text(triple: ox.Triple) -> str:
 
 
 def sorted_unique(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
-    unique = {key(item): item for item in items}
-    return [unique[k] for k in sorted(unique)]
+    """The items sorted by key, one per key (the last given). Mapped and zipped in C, with `str`
+    itself for `triple_text`: a million triples of a first publish pass through here twice."""
+    items = items if isinstance(items, list) else list(items)
+    keys: Callable[[T], str] = str if key is triple_text else key
+    unique = dict(zip(map(keys, items), items, strict=True))
+    return list(map(unique.__getitem__, sorted(unique)))
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The release as one graph: the union of its named graphs, sorted (remembered, for a list
     of quads, within `unions_remembered`)."""
-    if _UNIONS is None or not isinstance(quads, list):
-        return sorted_unique((q.triple for q in quads), triple_text)
-    found = _UNIONS.get(id(quads))
-    if found is None or found[0] is not quads:
-        found = _UNIONS[id(quads)] = (quads, sorted_unique((q.triple for q in quads), triple_text))
-    return list(found[1])
+    return list(_union(quads)[0])
 
 
-#: the unions made within `unions_remembered`, by the id of their list of quads (kept alive with it)
-_UNIONS: dict[int, tuple[list[ox.Quad], list[ox.Triple]]] | None = None
+def union_ntriples(quads: Iterable[ox.Quad]) -> bytes:
+    """The N-Triples of `union_triples`: its lines sorted and unique."""
+    return _union(quads)[1]
 
 
-@contextlib.contextmanager
-def unions_remembered() -> Iterator[None]:
-    """Within the block, the union of one list of quads is made once: a unit's pieces (its
-    Turtle and its JSON-LD nodes) each ask for it."""
-    global _UNIONS
-    previous, _UNIONS = _UNIONS, {}
-    try:
-        yield
-    finally:
-        _UNIONS = previous
+def _union(quads: Iterable[ox.Quad]) -> tuple[list[ox.Triple], bytes]:
+    if not isinstance(quads, list):
+        return sorted_union(list(map(QUAD_TRIPLE, quads)))
+    return remembered(quads, "union", lambda: sorted_union(list(map(QUAD_TRIPLE, quads))))
+
+
+def sorted_union(triples: list[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
+    """`sorted_unique(triples, triple_text)` and its N-Triples: pyoxigraph writes a line per
+    triple, the triple's text (`triple_text`) and " .", so its lines sort and are unique as the
+    triples' texts are, and are compared as bytes (in C) instead of texts made one by one."""
+    lines = serialize_bytes(triples, ox.RdfFormat.N_TRIPLES).split(b"\n")
+    if lines.pop() or len(lines) != len(triples):  # not a line per triple: as `sorted_unique` does
+        union = sorted_unique(triples, triple_text)
+        return union, serialize_bytes(union, ox.RdfFormat.N_TRIPLES)
+    unique = dict(zip(lines, triples, strict=True))
+    keys = sorted(unique)
+    return list(map(unique.__getitem__, keys)), b"\n".join(keys) + b"\n" if keys else b""
+
+
+def serialize_bytes(terms: Iterable[ox.Triple] | Iterable[ox.Quad], format: ox.RdfFormat,
+                    **options: object) -> bytes:
+    """pyoxigraph's bytes, never decoded (the dumps' pieces are bytes)."""
+    return ox.serialize(terms, format=format, **options) or b""  # type: ignore[arg-type]
+
+
+#: a quad's triple, got in C (`map`) rather than by a generator
+QUAD_TRIPLE = operator.attrgetter("triple")
 
 
 STATEMENT_GRAPH_BASE = GRAPH_BASE + "statement/"

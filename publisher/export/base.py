@@ -19,10 +19,12 @@ from publisher.buildcache import BuildCache, content_key, read_packed
 from publisher.export import dumps
 from publisher.export.dumps import PieceSpec
 from publisher.export.files import sha256_file, sha256_write
-from publisher.graph import by_graph, graph_order, unions_remembered, unit_of, unit_quads
+from publisher.export.nogc import collector_paused
+from publisher.graph import by_graph, graph_order, unit_of, unit_quads
 from publisher.jobs import Background, fork_background, fork_map, workers
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.load.units import Unit, dataset_units
+from publisher.remember import unions_remembered
 from publisher.settings import Settings
 
 T = TypeVar("T")
@@ -54,6 +56,8 @@ class Release:
         self.previous: Path | None = None
         #: the processes making pieces beside validation (`make_pieces_beside`)
         self._making: Background[bool] | None = None
+        #: with one job, the pieces `make_pieces_beside` did not begin: `pieces` makes them all
+        self._unmade: list[PieceSpec] = []
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -182,10 +186,15 @@ class Release:
         """Begin making the pieces of `specs` the build cache lacks (each kind once) in forked
         processes that store them there, the units shared out: the units are parsed here (as
         validation will read them) and each process makes the quads of its own, so this one
-        makes none; `pieces` waits for them. Nothing begins without a build cache, or with one job."""
-        if self.cache.folder is None or workers() < 2:
+        makes none; `pieces` waits for them. Nothing begins without a build cache; with one job,
+        the first `pieces` asked for makes them all, unit by unit (`store_pieces`)."""
+        if self.cache.folder is None:
             return
-        todo = self._missing_pieces(list({spec.kind: spec for spec in specs}.values()))
+        kinds = list({spec.kind: spec for spec in specs}.values())
+        if workers() < 2:
+            self._unmade = kinds
+            return
+        todo = self._missing_pieces(kinds)
         if not todo:
             return
         self.dataset.load_units(self.units[index].graph for index, _specs in todo)
@@ -227,6 +236,17 @@ class Release:
             for unit, _specs in batch:
                 self._units.pop(unit.graph, None)
 
+    def _make_unmade(self) -> None:
+        """Every piece `make_pieces_beside` was asked for (with one job), stored unit by unit as
+        the forked processes do: a unit's quads made once for every kind and let go, its union
+        made once for its N-Triples, Turtle and JSON-LD pieces (`unions_remembered`), instead
+        of each kind's pieces of every unit in turn."""
+        specs, self._unmade = self._unmade, []
+        todo = self._missing_pieces(specs)
+        if todo:
+            with collector_paused():  # as the site pauses it, which asked for most pieces here
+                self.store_pieces(todo)
+
     def piece_key(self, kind: str, code: str, unit: Unit) -> str:
         """A piece's key in the build cache: its unit's files, the ontology and the code."""
         return content_key(kind, [code, unit.graph, unit.digest, self.ontology_digest])
@@ -253,6 +273,8 @@ class Release:
         cache for units whose files, the ontology and `code` are unchanged."""
         if self._making is not None:
             self.await_pieces()
+        elif any(spec.kind == kind for spec in self._unmade):
+            self._make_unmade()
         cache = self.cache
         keys = [self.piece_key(kind, code, unit) for unit in self.units]
         packed = cache.packed(kind)

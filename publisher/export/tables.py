@@ -20,8 +20,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import CODE, PieceSpec, pack, unpack
-from publisher.graph import graph_name, is_entailed, union_triples
+from publisher.export.dumps import CODE, PieceSpec, graph_runs, pack, unpack
+from publisher.graph import is_entailed, union_triples
 from publisher.load.dataset import GRAPH_BASE
 from publisher.settings import PREFIXES
 
@@ -150,8 +150,9 @@ def csv_text(rows: list[list[str]]) -> str:
 
 def unit_piece(quads: list[ox.Quad]) -> bytes:
     """Every table's rows in one unit: records keyed by table name and sort key."""
-    asserted = [quad for quad in quads if not is_entailed(graph_name(quad))]  # each fact once
-    graph = graph_name(asserted[0]) if asserted else ""
+    runs = [(name, run) for name, run in graph_runs(quads) if not is_entailed(name)]  # each fact once
+    asserted = [quad for _name, run in runs for quad in run]
+    graph = runs[0][0] if runs else ""
     tables = [table for table in TABLES if graph.startswith(table.graphs)]
     if not tables:
         return pack([])
