@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 import pytest
@@ -91,10 +91,24 @@ def plain_counts(quads: list[ox.Quad]) -> dict[str, int]:
     return dict(sorted(Counter(graph_name(q) for q in quads).items()))
 
 
+def plain_index(triples: list[ox.Triple]) -> tuple[tables.Values, dict[str, set[str]]]:
+    by_subject: tables.Values = defaultdict(lambda: defaultdict(list))
+    types: dict[str, set[str]] = defaultdict(set)
+    for triple in triples:
+        if not isinstance(triple.subject, ox.NamedNode):
+            continue
+        subject = triple.subject.value
+        if triple.predicate.value == tables.RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            types[subject].add(triple.object.value)
+        elif isinstance(triple.object, ox.NamedNode | ox.Literal):
+            by_subject[subject][triple.predicate.value].append(triple.object)
+    return by_subject, types
+
+
 def plain_tables(quads: list[ox.Quad]) -> bytes:
     asserted = [quad for quad in quads if not is_entailed(graph_name(quad))]
     graph = graph_name(asserted[0]) if asserted else ""
-    by_subject, types = tables.unit_index(plain_sorted_unique([q.triple for q in asserted]))
+    by_subject, types = plain_index(plain_sorted_unique([q.triple for q in asserted]))
     return plain_pack([(f"{table.name}{tables.SEPARATOR}{key}", json.dumps(cells, ensure_ascii=False))
                        for table in tables.TABLES if graph.startswith(table.graphs)
                        for key, cells in tables.table_rows(table, by_subject, types)])
@@ -127,7 +141,9 @@ def units() -> list[list[ox.Quad]]:
     found: dict[str, list[ox.Quad]] = {}
     for name, part in by_graph(quads).items():
         found.setdefault(name.replace("/entailed/", "/"), []).extend(part)
-    return [*found.values(), quads, odd_quads(), odd_quads()[:1], []]
+    statement = next(part for name, part in found.items() if "/statement/" in name)
+    repeated = [*reversed(statement), *statement[::7]]  # a statement's unit unsorted, facts repeated
+    return [*found.values(), quads, repeated, odd_quads(), odd_quads()[:1], []]
 
 
 @pytest.mark.parametrize("kind", sorted(PLAIN))
@@ -143,6 +159,8 @@ def test_tables_and_counts_are_the_plain_ones(units: list[list[ox.Quad]]) -> Non
     for quads in units:
         assert void.graph_counts(quads) == plain_counts(quads)
         assert tables.unit_piece(quads) == plain_tables(quads)
+        triples = [q.triple for q in quads]
+        assert tables.unit_index(triples) == plain_index(triples)
 
 
 def test_a_union_and_its_ntriples_are_sorted_unique_and_written(units: list[list[ox.Quad]]) -> None:
