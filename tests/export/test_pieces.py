@@ -189,3 +189,12 @@ def test_blocks_and_bodies_as_found_line_by_line() -> None:
     for text in ["@prefix a: <b> .\n@prefix c: <d> .\n<x> a:p 1 .\n", "<x> <p> 1 .\n@prefix a: <b> .\n<y> <p> 2",
                  "", "@prefix a: <b> .", "<x> <p> \"@prefix \" .\n"]:
         assert dumps.body(text.encode()) == plain_body(text).encode()
+
+
+def test_the_dump_read_back_leniently_is_read_strictly(units: list[list[ox.Quad]]) -> None:
+    """`Release.triples` parses pyoxigraph's own N-Triples `lenient`: the same triples."""
+    for quads in units:
+        text = union_ntriples(quads)
+        lenient = [q.triple for q in ox.parse(text, ox.RdfFormat.N_TRIPLES, lenient=True)]
+        assert lenient == [q.triple for q in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
+        assert [str(t) for t in lenient] == [str(t) for t in sorted_union([q.triple for q in quads])[0]]
