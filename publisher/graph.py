@@ -110,8 +110,7 @@ def _iris(terms: Iterable[Term]) -> list[ox.NamedNode]:
 
 
 def inferred(quad: ox.Quad, axioms: Axioms) -> list[ox.Quad]:
-    """The quads `MATERIALIZE` infers from one quad (in its graph). (Quads are made directly:
-    this runs for a fifth of a million triples on a first publish.)"""
+    """The quads `MATERIALIZE` infers from one quad (in its graph)."""
     found = []
     if quad.predicate == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
         classes = axioms.classes.get(quad.object, ())
@@ -229,18 +228,22 @@ def _split(name: str, triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
     return {graph: found for graph, found in graphs.items() if found}
 
 
-def _entailed(triples: list[ox.Triple], axioms: Axioms) -> list[ox.Triple]:
-    """The triples `MATERIALIZE` infers from a graph's triples that the graph does not assert,
-    sorted and unique (`inferred_triples`, which tests/test_graph.py checks against `inferred`)."""
-    found: list[ox.Triple] = []
-    inferring = {RDF_TYPE, *axioms.properties}  # each triple's predicate made once, looked up once
+def _entailed(triples: list[ox.Triple], axioms: Axioms, name: str) -> list[ox.Quad]:
+    """The quads (in graph `name`) of what `inferred_triples` infers from a graph's triples and it
+    does not assert, sorted (by text: in one graph, as by their triples'), unique, made at once."""
+    graph, found = ox.NamedNode(name), []
+    classes, properties = axioms.classes, axioms.properties
     for t in triples:
-        if t.predicate in inferring:
-            found.extend(inferred_triples(t, axioms))
+        predicate = t.predicate
+        if predicate == RDF_TYPE and isinstance(subject := t.subject, ox.NamedNode):
+            found += [ox.Quad(subject, RDF_TYPE, c, graph) for c in classes.get(t.object, ())]
+        if supers := properties.get(predicate):
+            subject, obj = t.subject, t.object
+            found += [ox.Quad(subject, p, obj, graph) for p in supers]
     if not found:
         return []
     asserted = set(triples)
-    return sorted_unique((t for t in found if t not in asserted), triple_text)
+    return sorted_unique([q for q in found if q.triple not in asserted], str)
 
 
 def _quads(triples: list[ox.Triple], name: str) -> list[ox.Quad]:
@@ -251,17 +254,15 @@ def _quads(triples: list[ox.Triple], name: str) -> list[ox.Quad]:
 def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
     """The sorted quads of each release graph the given units give, and of the graph of what is
     entailed from each (`entailed_graph`: the inferred triples that are not asserted in it), by
-    `ontology_axioms`, in Python: building a store and querying it cost several times more.
-    Triples are inferred, compared and sorted before they become quads, each quad made once
-    (a graph's quads sort as their triples do: `triple_text`)."""
+    `ontology_axioms`, in Python: building a store and querying it cost several times more."""
     axioms = ontology_axioms(dataset.unit_triples(ONTOLOGY_GRAPH))  # a few thousand triples
     graphs: dict[str, list[ox.Quad]] = {}
     for unit in sorted(set(units)):
         for name, triples in _split(unit, dataset.unit_triples(unit)).items():
             graphs[name] = _quads(sorted_unique(triples, triple_text), name)
-            entailed = _entailed(triples, axioms)
+            entailed = _entailed(triples, axioms, entailed_graph(name))
             if entailed:
-                graphs[entailed_graph(name)] = _quads(entailed, entailed_graph(name))
+                graphs[entailed_graph(name)] = entailed
     return graphs
 
 
