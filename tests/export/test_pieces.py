@@ -10,6 +10,7 @@ import itertools
 import json
 from collections import Counter, defaultdict
 
+import orjson
 import pyoxigraph as ox
 import pytest
 
@@ -218,3 +219,9 @@ def test_graph_quads_are_the_plain_ones() -> None:
     made = graph_module.graph_quads(dataset, dataset.parts)
     assert list(made.items()) == list(plain.items())
     assert sum(map(len, made.values())) > 1000 and any(is_entailed(name) for name in made)
+
+
+def test_table_rows_read_by_orjson_are_those_json_reads(units: list[list[ox.Quad]]) -> None:
+    for quads in units:
+        for _key, text in dumps.unpack([tables.unit_piece(quads)]):
+            assert orjson.loads(text) == json.loads(text)
