@@ -6,8 +6,9 @@ stays on the validation side, where pySHACL needs it.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator
+import itertools
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -16,6 +17,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from publisher.load import GRAPH_BASE, ONTOLOGY_GRAPH, Dataset
+from publisher.remember import remembered
 from publisher.settings import DATA_BASE
 from publisher.textlines import split_lines, split_lines_keepends
 
@@ -108,8 +110,7 @@ def _iris(terms: Iterable[Term]) -> list[ox.NamedNode]:
 
 
 def inferred(quad: ox.Quad, axioms: Axioms) -> list[ox.Quad]:
-    """The quads `MATERIALIZE` infers from one quad (in its graph). (Quads are made directly:
-    this runs for a fifth of a million triples on a first publish.)"""
+    """The quads `MATERIALIZE` infers from one quad (in its graph)."""
     found = []
     if quad.predicate == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
         classes = axioms.classes.get(quad.object, ())
@@ -204,10 +205,16 @@ def asserted_graph(name: str) -> str:
 
 
 def by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    """The quads of each graph (by its name's value), in order. A graph's quads come together in
+    a unit's (`graph_quads`): runs of one graph are found in C (`itertools.groupby`), and its
+    name's value is asked for once per run, not once per quad."""
     graphs: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        graphs.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
+    for name, run in itertools.groupby(quads, key=QUAD_GRAPH):
+        graphs.setdefault(name.value, []).extend(run)
     return graphs
+
+
+QUAD_GRAPH = operator.attrgetter("graph_name")
 
 
 def _split(name: str, triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
@@ -221,17 +228,22 @@ def _split(name: str, triples: list[ox.Triple]) -> dict[str, list[ox.Triple]]:
     return {graph: found for graph, found in graphs.items() if found}
 
 
-def _entailed(triples: list[ox.Triple], axioms: Axioms) -> list[ox.Triple]:
-    """The triples `MATERIALIZE` infers from a graph's triples that the graph does not assert,
-    sorted and unique (`inferred_triples`, which tests/test_graph.py checks against `inferred`)."""
-    found: list[ox.Triple] = []
+def _entailed(triples: list[ox.Triple], axioms: Axioms, name: str) -> list[ox.Quad]:
+    """The quads (in graph `name`) of what `inferred_triples` infers from a graph's triples and it
+    does not assert, sorted (by text: in one graph, as by their triples'), unique, made at once."""
+    graph, found = ox.NamedNode(name), []
+    classes, properties = axioms.classes, axioms.properties
     for t in triples:
-        if t.predicate == RDF_TYPE or t.predicate in axioms.properties:
-            found.extend(inferred_triples(t, axioms))
+        predicate = t.predicate
+        if predicate == RDF_TYPE and isinstance(subject := t.subject, ox.NamedNode):
+            found += [ox.Quad(subject, RDF_TYPE, c, graph) for c in classes.get(t.object, ())]
+        if supers := properties.get(predicate):
+            subject, obj = t.subject, t.object
+            found += [ox.Quad(subject, p, obj, graph) for p in supers]
     if not found:
         return []
     asserted = set(triples)
-    return sorted_unique((t for t in found if t not in asserted), triple_text)
+    return sorted_unique([q for q in found if q.triple not in asserted], str)
 
 
 def _quads(triples: list[ox.Triple], name: str) -> list[ox.Quad]:
@@ -242,17 +254,15 @@ def _quads(triples: list[ox.Triple], name: str) -> list[ox.Quad]:
 def graph_quads(dataset: Dataset, units: Iterable[str]) -> dict[str, list[ox.Quad]]:
     """The sorted quads of each release graph the given units give, and of the graph of what is
     entailed from each (`entailed_graph`: the inferred triples that are not asserted in it), by
-    `ontology_axioms`, in Python: building a store and querying it cost several times more.
-    Triples are inferred, compared and sorted before they become quads, each quad made once
-    (a graph's quads sort as their triples do: `triple_text`)."""
+    `ontology_axioms`, in Python: building a store and querying it cost several times more."""
     axioms = ontology_axioms(dataset.unit_triples(ONTOLOGY_GRAPH))  # a few thousand triples
     graphs: dict[str, list[ox.Quad]] = {}
     for unit in sorted(set(units)):
         for name, triples in _split(unit, dataset.unit_triples(unit)).items():
             graphs[name] = _quads(sorted_unique(triples, triple_text), name)
-            entailed = _entailed(triples, axioms)
+            entailed = _entailed(triples, axioms, entailed_graph(name))
             if entailed:
-                graphs[entailed_graph(name)] = _quads(entailed, entailed_graph(name))
+                graphs[entailed_graph(name)] = entailed
     return graphs
 
 
@@ -265,35 +275,52 @@ def triple_text(triple: ox.Triple) -> str:
 
 
 def sorted_unique(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
-    unique = {key(item): item for item in items}
-    return [unique[k] for k in sorted(unique)]
+    """The items sorted by key, one per key (the last given). Mapped and zipped in C, with `str`
+    itself for `triple_text`: a million triples of a first publish pass through here twice."""
+    items = items if isinstance(items, list) else list(items)
+    keys: Callable[[T], str] = str if key is triple_text else key
+    unique = dict(zip(map(keys, items), items, strict=True))
+    return list(map(unique.__getitem__, sorted(unique)))
 
 
 def union_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     """The release as one graph: the union of its named graphs, sorted (remembered, for a list
     of quads, within `unions_remembered`)."""
-    if _UNIONS is None or not isinstance(quads, list):
-        return sorted_unique((q.triple for q in quads), triple_text)
-    found = _UNIONS.get(id(quads))
-    if found is None or found[0] is not quads:
-        found = _UNIONS[id(quads)] = (quads, sorted_unique((q.triple for q in quads), triple_text))
-    return list(found[1])
+    return list(_union(quads)[0])
 
 
-#: the unions made within `unions_remembered`, by the id of their list of quads (kept alive with it)
-_UNIONS: dict[int, tuple[list[ox.Quad], list[ox.Triple]]] | None = None
+def union_ntriples(quads: Iterable[ox.Quad]) -> bytes:
+    """The N-Triples of `union_triples`: its lines sorted and unique."""
+    return _union(quads)[1]
 
 
-@contextlib.contextmanager
-def unions_remembered() -> Iterator[None]:
-    """Within the block, the union of one list of quads is made once: a unit's pieces (its
-    Turtle and its JSON-LD nodes) each ask for it."""
-    global _UNIONS
-    previous, _UNIONS = _UNIONS, {}
-    try:
-        yield
-    finally:
-        _UNIONS = previous
+def _union(quads: Iterable[ox.Quad]) -> tuple[list[ox.Triple], bytes]:
+    if not isinstance(quads, list):
+        return sorted_union(list(map(QUAD_TRIPLE, quads)))
+    return remembered(quads, "union", lambda: sorted_union(list(map(QUAD_TRIPLE, quads))))
+
+
+def sorted_union(triples: list[ox.Triple]) -> tuple[list[ox.Triple], bytes]:
+    """`sorted_unique(triples, triple_text)` and its N-Triples: pyoxigraph writes a line per
+    triple, the triple's text (`triple_text`) and " .", so its lines sort and are unique as the
+    triples' texts are, and are compared as bytes (in C) instead of texts made one by one."""
+    lines = serialize_bytes(triples, ox.RdfFormat.N_TRIPLES).split(b"\n")
+    if lines.pop() or len(lines) != len(triples):  # not a line per triple: as `sorted_unique` does
+        union = sorted_unique(triples, triple_text)
+        return union, serialize_bytes(union, ox.RdfFormat.N_TRIPLES)
+    unique = dict(zip(lines, triples, strict=True))
+    keys = sorted(unique)
+    return list(map(unique.__getitem__, keys)), b"\n".join(keys) + b"\n" if keys else b""
+
+
+def serialize_bytes(terms: Iterable[ox.Triple] | Iterable[ox.Quad], format: ox.RdfFormat,
+                    **options: object) -> bytes:
+    """pyoxigraph's bytes, never decoded (the dumps' pieces are bytes)."""
+    return ox.serialize(terms, format=format, **options) or b""  # type: ignore[arg-type]
+
+
+#: a quad's triple, got in C (`map`) rather than by a generator
+QUAD_TRIPLE = operator.attrgetter("triple")
 
 
 STATEMENT_GRAPH_BASE = GRAPH_BASE + "statement/"

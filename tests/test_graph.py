@@ -23,9 +23,9 @@ from publisher.graph import (
     sorted_unique,
     triple_text,
     union_triples,
-    unions_remembered,
 )
 from publisher.load.dataset import ONTOLOGY_GRAPH, load_dataset
+from publisher.remember import unions_remembered
 from publisher.settings import Settings
 from tests.conftest import REPO
 
@@ -109,18 +109,19 @@ def test_a_union_is_made_once_per_list_within_unions_remembered() -> None:
     quads = [ox.Quad(ox.NamedNode(f"urn:x:s{n % 3}"), ox.NamedNode("urn:x:p"), ox.Literal(str(n)), graph)
              for n in range(9, 0, -1)]
     made: list[int] = []
-    plain = graph_module.sorted_unique
+    plain = graph_module.sorted_union
 
-    def counting(items: Any, key: Any) -> Any:
+    def counting(triples: Any) -> Any:
         made.append(1)
-        return plain(items, key)
+        return plain(triples)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(graph_module, "sorted_unique", counting)
+        patch.setattr(graph_module, "sorted_union", counting)
         with unions_remembered():
             first, second = union_triples(quads), union_triples(quads)
             union_triples(list(quads))
             union_triples(q for q in quads)
         union_triples(quads)
-    assert first == second == plain((q.triple for q in quads), triple_text) and first is not second
+    assert first == second == graph_module.sorted_unique((q.triple for q in quads), triple_text)
+    assert first is not second
     assert len(first) == 9 and len(made) == 4

@@ -19,10 +19,12 @@ from publisher.buildcache import BuildCache, content_key, read_packed
 from publisher.export import dumps
 from publisher.export.dumps import PieceSpec
 from publisher.export.files import sha256_file, sha256_write
-from publisher.graph import by_graph, graph_order, unions_remembered, unit_of, unit_quads
+from publisher.export.nogc import collector_paused
+from publisher.graph import by_graph, graph_order, unit_of, unit_quads
 from publisher.jobs import Background, fork_background, fork_map, workers
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.load.units import Unit, dataset_units
+from publisher.remember import unions_remembered
 from publisher.settings import Settings
 
 T = TypeVar("T")
@@ -54,6 +56,8 @@ class Release:
         self.previous: Path | None = None
         #: the processes making pieces beside validation (`make_pieces_beside`)
         self._making: Background[bool] | None = None
+        #: with one job, the pieces `make_pieces_beside` did not begin: `pieces` makes them all
+        self._unmade: list[PieceSpec] = []
 
     @property
     def quads(self) -> list[ox.Quad]:
@@ -70,10 +74,12 @@ class Release:
     @property
     def triples(self) -> list[ox.Triple]:
         """The union of the graphs, sorted: read back from the N-Triples dump, as its pieces (or
-        the dump, where an exporter made it), which are not kept for this."""
+        the dump, where an exporter made it), which are not kept for this. pyoxigraph wrote
+        every line of it from terms it had checked, so it is parsed `lenient` (IRIs and language
+        tags not checked again: half the time; tests/export/test_pieces.py compares the two)."""
         if self._triples is None:
             stream = io.BufferedReader(dumps.ChunkReader(self.dump_chunks("ntriples")), 1 << 20)
-            self._triples = [quad.triple for quad in ox.parse(stream, ox.RdfFormat.N_TRIPLES)]
+            self._triples = [quad.triple for quad in ox.parse(stream, ox.RdfFormat.N_TRIPLES, lenient=True)]
         return self._triples
 
     def expect(self, writers: Iterable[Exporter]) -> None:
@@ -182,10 +188,15 @@ class Release:
         """Begin making the pieces of `specs` the build cache lacks (each kind once) in forked
         processes that store them there, the units shared out: the units are parsed here (as
         validation will read them) and each process makes the quads of its own, so this one
-        makes none; `pieces` waits for them. Nothing begins without a build cache, or with one job."""
-        if self.cache.folder is None or workers() < 2:
+        makes none; `pieces` waits for them. Nothing begins without a build cache; with one job,
+        the first `pieces` asked for makes them all, unit by unit (`store_pieces`)."""
+        if self.cache.folder is None:
             return
-        todo = self._missing_pieces(list({spec.kind: spec for spec in specs}.values()))
+        kinds = list({spec.kind: spec for spec in specs}.values())
+        if workers() < 2:
+            self._unmade = kinds
+            return
+        todo = self._missing_pieces(kinds)
         if not todo:
             return
         self.dataset.load_units(self.units[index].graph for index, _specs in todo)
@@ -212,20 +223,37 @@ class Release:
 
     def store_pieces(self, todo: list[tuple[int, list[PieceSpec]]]) -> None:
         """Make and store pieces of some units (by index, with the kinds to make), a few units at a
-        time: their quads made once for every kind, and let go once their pieces are packed."""
-        for start in range(0, len(todo), UNITS_AT_ONCE):
-            batch = [(self.units[index], specs) for index, specs in todo[start:start + UNITS_AT_ONCE]]
-            quads = self.unit_quads([unit for unit, _specs in batch])
-            made: dict[str, list[tuple[str, bytes]]] = {}
-            for unit, specs in batch:
-                with unions_remembered():  # the unit's Turtle and JSON-LD nodes read one union
-                    for spec in specs:
-                        key = self.piece_key(spec.kind, spec.code, unit)
-                        made.setdefault(spec.kind, []).append((key, spec.make(quads.get(unit.graph, []))))
-            for kind, entries in made.items():
-                self.cache.put_pack(kind, entries)
-            for unit, _specs in batch:
-                self._units.pop(unit.graph, None)
+        time: their quads made once for every kind, and let go once their pieces are packed.
+        The cyclic collector is paused: quads, triples and terms by the million, without cycles,
+        which it would walk again and again (a fifth of the time, even with the loaded data
+        frozen in a forked process), and which are freed as each batch is let go."""
+        with collector_paused():
+            for start in range(0, len(todo), UNITS_AT_ONCE):
+                self._store_batch(todo[start:start + UNITS_AT_ONCE])
+
+    def _store_batch(self, todo: list[tuple[int, list[PieceSpec]]]) -> None:
+        batch = [(self.units[index], specs) for index, specs in todo]
+        quads = self.unit_quads([unit for unit, _specs in batch])
+        made: dict[str, list[tuple[str, bytes]]] = {}
+        for unit, specs in batch:
+            with unions_remembered():  # the unit's N-Triples, Turtle and JSON-LD nodes read one union
+                for spec in specs:
+                    key = self.piece_key(spec.kind, spec.code, unit)
+                    made.setdefault(spec.kind, []).append((key, spec.make(quads.get(unit.graph, []))))
+        for kind, entries in made.items():
+            self.cache.put_pack(kind, entries)
+        for unit, _specs in batch:
+            self._units.pop(unit.graph, None)
+
+    def _make_unmade(self) -> None:
+        """Every piece `make_pieces_beside` was asked for (with one job), stored unit by unit as
+        the forked processes do: a unit's quads made once for every kind and let go, its union
+        made once for its N-Triples, Turtle and JSON-LD pieces (`unions_remembered`), instead
+        of each kind's pieces of every unit in turn."""
+        specs, self._unmade = self._unmade, []
+        todo = self._missing_pieces(specs)
+        if todo:
+            self.store_pieces(todo)
 
     def piece_key(self, kind: str, code: str, unit: Unit) -> str:
         """A piece's key in the build cache: its unit's files, the ontology and the code."""
@@ -253,6 +281,8 @@ class Release:
         cache for units whose files, the ontology and `code` are unchanged."""
         if self._making is not None:
             self.await_pieces()
+        elif any(spec.kind == kind for spec in self._unmade):
+            self._make_unmade()
         cache = self.cache
         keys = [self.piece_key(kind, code, unit) for unit in self.units]
         packed = cache.packed(kind)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import operator
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, Protocol
 
@@ -20,7 +21,8 @@ import pyoxigraph as ox
 
 from publisher import graph as graph_module
 from publisher.buildcache import code_version
-from publisher.graph import by_graph, graph_order, serialize_text
+from publisher.graph import by_graph, graph_order, serialize_bytes, serialize_text
+from publisher.remember import remembered
 from publisher.settings import PREFIXES
 from publisher.textlines import split_lines_keepends
 
@@ -69,6 +71,11 @@ def pack(records: Iterable[tuple[str, str]]) -> bytes:
                     for key, text in records)
 
 
+def pack_bytes(records: Iterable[tuple[bytes, bytes]]) -> bytes:
+    """`pack` of records already UTF-8 (the writers' output, never decoded and encoded again)."""
+    return b"".join(itertools.chain.from_iterable((key, KEY_END, text, RECORD_END) for key, text in records))
+
+
 def unpack(pieces: Iterable[bytes]) -> list[tuple[bytes, bytes]]:
     """Every record of the pieces, sorted by key (bytes sort as code points do)."""
     return [(key, bytes(text)) for key, text in unpack_views(pieces)]
@@ -97,6 +104,13 @@ def _ties_by_text(records: list[tuple[bytes, memoryview]]) -> list[tuple[bytes, 
     return ordered
 
 
+def graph_runs(quads: Iterable[ox.Quad]) -> list[tuple[str, list[ox.Quad]]]:
+    """(graph IRI, as `graph.graph_name` gives it, and quads) of each run of quads of one graph, in
+    order: the graph is asked for in C (`itertools.groupby`), its IRI once per run."""
+    return [(name.value if isinstance(name, ox.NamedNode) else "", list(run))
+            for name, run in itertools.groupby(quads, key=graph_module.QUAD_GRAPH)]
+
+
 def merged_lines(pieces: Iterable[bytes]) -> bytes:
     """Sorted, unique lines of all pieces (bytes sort as code points do). Each piece is sorted
     already, and Python's sort merges such runs in a fraction of the time of sorting a set."""
@@ -107,17 +121,23 @@ def merged_lines(pieces: Iterable[bytes]) -> bytes:
     return b"".join(line + b"\n" for line in unique)
 
 
-def _lines(quads: list[ox.Quad], format: ox.RdfFormat) -> bytes:
-    terms: list[ox.Quad] | list[ox.Triple] = quads
-    if format != ox.RdfFormat.N_QUADS:
-        terms = [quad.triple for quad in quads]
-    return merged_lines([serialize_text(terms, format).encode("utf-8")])
+def sorted_lines(data: bytes) -> bytes:
+    """`merged_lines([data])`: the writer's output as it is where its lines are sorted and unique
+    already, as they are for a graph's quads and a union's triples (each sorted as their lines
+    sort: `publisher.graph.triple_text`), which only a comparison of neighbours shows; sorted
+    and made unique where they are not."""
+    lines = data.split(b"\n")
+    body = lines[:-1]
+    if not lines[-1] and (not body or body[0]) and all(map(operator.lt, body, body[1:])):
+        return data
+    return merged_lines([data])
 
 
 def _nquads_piece(quads: list[ox.Quad]) -> bytes:
     """(graph, its sorted N-Quads lines) records: the ontology's unit writes two graphs."""
-    return pack((graph_order(name), _lines(part, ox.RdfFormat.N_QUADS).decode("utf-8"))
-                for name, part in by_graph(quads).items())
+    return pack_bytes((graph_order(name).encode("utf-8"),
+                       sorted_lines(serialize_bytes(part, ox.RdfFormat.N_QUADS)))
+                      for name, part in by_graph(quads).items())
 
 
 def nquads(release: Pieces) -> bytes:
@@ -130,9 +150,26 @@ def nquads_chunks(release: Pieces) -> list[Chunk]:
     return [text for _graph, text in unpack_views(release.pieces(*dump_spec("nquads")))]
 
 
+#: a subject's lines in sorted N-Triples: the first line's subject (up to its first space), and
+#: the lines after it that begin with the same subject and a space
+SUBJECT_BLOCK = re.compile(rb"^([^ \n]+) [^\n]*\n(?:\1 [^\n]*\n)*", re.MULTILINE)
+
+
+def subject_blocks(lines: bytes) -> list[tuple[bytes, bytes]]:
+    """(subject, its lines) of sorted N-Triples lines: the dump orders whole blocks by subject,
+    so it sorts a record per subject instead of a line per triple. Found by a regular expression
+    (in C), unless a line is not of a subject without spaces (a quoted triple's): then as
+    `_subject_blocks` finds them, line by line."""
+    if not lines.startswith(b"<<") and b"\n<<" not in lines:
+        found = [(match[1], match[0]) for match in SUBJECT_BLOCK.finditer(lines)]
+        if sum(len(block) for _subject, block in found) == len(lines):
+            return found
+    return [(record[:record.index(KEY_END)], record[record.index(KEY_END) + 1:])
+            for record in _subject_blocks(lines).split(RECORD_END)[:-1]]
+
+
 def _subject_blocks(lines: bytes) -> bytes:
-    """(subject, its lines) records of sorted N-Triples lines: the dump orders whole blocks by
-    subject, so it sorts a record per subject instead of a line per triple."""
+    """`subject_blocks` as records, line by line."""
     records: list[bytes] = []
     current, start, offset = b"", 0, 0
     for line in lines.split(b"\n")[:-1]:
@@ -148,8 +185,16 @@ def _subject_blocks(lines: bytes) -> bytes:
     return b"".join(records)
 
 
+def union_blocks(quads: list[ox.Quad]) -> list[tuple[bytes, bytes]]:
+    """`subject_blocks` of the union of the quads' graphs (`graph.union_ntriples`): the N-Triples
+    piece, and the subjects of the Turtle piece (remembered, within `unions_remembered`,
+    for both)."""
+    return remembered(quads, "union blocks",
+                      lambda: subject_blocks(graph_module.union_ntriples(quads)))
+
+
 def _ntriples_piece(quads: list[ox.Quad]) -> bytes:
-    return _subject_blocks(_lines(quads, ox.RdfFormat.N_TRIPLES))
+    return pack_bytes(union_blocks(quads))
 
 
 def ntriples(release: Pieces) -> bytes:
@@ -175,15 +220,29 @@ def prefix_header() -> str:
     return "".join(sorted(line for line in split_lines_keepends(text) if line.startswith("@prefix ")))
 
 
-def _body(text: str) -> str:
-    lines = split_lines_keepends(text)
-    return "".join(line for line in lines if not line.startswith("@prefix "))
+PREFIX_LINE = b"@prefix "
+
+
+def body(data: bytes) -> bytes:
+    """Turtle or TriG without its prefix lines: the writer writes them first, so the body is what
+    follows them (unless a prefix line comes later: then every line is looked at)."""
+    start = 0
+    while data.startswith(PREFIX_LINE, start):
+        end = data.find(b"\n", start)
+        start = len(data) if end < 0 else end + 1
+    rest = data[start:]
+    if b"\n" + PREFIX_LINE not in rest:
+        return rest
+    parts = rest.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]] + [parts[-1]]
+    return b"".join(line for line in lines if not line.startswith(PREFIX_LINE))
 
 
 def _trig_piece(quads: list[ox.Quad]) -> bytes:
     """(graph, TriG block) records: the ontology's unit writes two graphs."""
-    return pack((graph_order(name), _body(serialize_text(part, ox.RdfFormat.TRIG, prefixes=PREFIXES)))
-                for name, part in by_graph(quads).items())
+    return pack_bytes((graph_order(name).encode("utf-8"),
+                       body(serialize_bytes(part, ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+                      for name, part in by_graph(quads).items())
 
 
 def trig(release: Pieces) -> bytes:
@@ -195,20 +254,20 @@ def trig_chunks(release: Pieces) -> list[Chunk]:
     return [prefix_header().encode("utf-8"), *(body for _graph, body in blocks)] if blocks else []
 
 
+#: where a subject's block begins in the Turtle writer's output: a line that does not begin
+#: with a tab (the lines of a subject's further predicates do)
+TURTLE_BLOCK = re.compile(rb"(?<=\n)(?=[^\t])")
+
+
 def _turtle_piece(quads: list[ox.Quad]) -> bytes:
-    """[[subject, Turtle block]...] of the unit's triples (a block per subject, as written)."""
-    triples = graph_module.union_triples(quads)
-    subjects = list(dict.fromkeys(str(t.subject) for t in triples))
-    body = _body(serialize_text(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-    blocks: list[str] = []
-    for line in split_lines_keepends(body):
-        if line.startswith("\t") and blocks:
-            blocks[-1] += line
-        else:
-            blocks.append(line)
+    """[[subject, Turtle block]...] of the unit's triples (a block per subject, as written); the
+    subjects in order are those of the N-Triples piece's blocks (`union_blocks`)."""
+    subjects = [subject for subject, _lines in union_blocks(quads)]
+    text = body(serialize_bytes(graph_module.union_triples(quads), ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    blocks = TURTLE_BLOCK.split(text) if text else []
     if len(blocks) != len(subjects):
         raise ValueError("cannot split the Turtle writer's output by subject")
-    return pack(zip(subjects, blocks, strict=True))
+    return pack_bytes(zip(subjects, blocks, strict=True))
 
 
 def turtle(release: Pieces) -> bytes:

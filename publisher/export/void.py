@@ -39,7 +39,6 @@ from publisher.export.queries import QUERIES_FOLDER
 from publisher.graph import (
     STATEMENT_BASE,
     asserted_graph,
-    graph_name,
     is_entailed,
     serialize_text,
     sorted_unique,
@@ -61,8 +60,11 @@ VOID_PREFIXES = {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "foaf": F
 
 
 def graph_counts(quads: list[ox.Quad]) -> dict[str, int]:
-    """Triples per named graph, by graph IRI."""
-    return dict(sorted(Counter(graph_name(q) for q in quads).items()))
+    """Triples per named graph, by graph IRI (counted run by run: `dumps.graph_runs`)."""
+    counts: Counter[str] = Counter()
+    for name, run in dumps.graph_runs(quads):
+        counts[name] += len(run)
+    return dict(sorted(counts.items()))
 
 
 def _counts_piece(quads: list[ox.Quad]) -> bytes:

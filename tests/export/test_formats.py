@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from publisher.export import dumps
 from publisher.export.dumps import ChunkReader
-from publisher.graph import serialize_text, union_triples
+from publisher.graph import serialize_text, union_ntriples, union_triples
 from publisher.settings import PREFIXES
 from tests.conftest import SLUG
 
@@ -127,11 +127,13 @@ def test_unit_pieces_split_by_subject_as_line_by_line() -> None:
              for o in (ox.Literal("one two"), ox.Literal("tab\there\nand line"), n("http://x/o"))]
     quads.append(ox.Quad(n("http://x/c"), n("http://x/said"), quoted, g))
     quads.sort(key=str)
-    lines = dumps._lines(quads, ox.RdfFormat.N_TRIPLES)
+    lines = union_ntriples(quads)
     assert dumps.unpack([dumps._subject_blocks(lines)]) == sorted(reference_subject_blocks(lines))
+    assert dumps.unpack([dumps.pack_bytes(dumps.subject_blocks(lines))]) == sorted(reference_subject_blocks(lines))
     star = b'<< <http://x/a> <http://x/p> "q r" >> <http://x/s> "1" .\n' + lines  # RDF-star's subjects
     assert dumps.unpack([dumps._subject_blocks(star)]) == sorted(reference_subject_blocks(star))
+    assert dumps.unpack([dumps.pack_bytes(dumps.subject_blocks(star))]) == sorted(reference_subject_blocks(star))
     turtle = dumps.unpack([dumps._turtle_piece(quads)])
-    body = dumps._body(serialize_text(union_triples(quads), ox.RdfFormat.TURTLE, prefixes=PREFIXES)).encode()
+    body = dumps.body(serialize_text(union_triples(quads), ox.RdfFormat.TURTLE, prefixes=PREFIXES).encode())
     assert {subject.decode() for subject, _block in turtle} == {str(q.subject) for q in quads}
     assert len(turtle) == 5 and sum(len(block) for _s, block in turtle) == len(body)
