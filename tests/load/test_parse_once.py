@@ -67,18 +67,20 @@ ex:crlf\r
  ex:space <p> <o> .
 BASE
 ex:after <p> <o> .
+ex:bc <p> <o> .
 ex:b <p> <o> .
 # ex:comment <p> <o> .
 ex:last <p> <o> ."""
 
 
 def test_odd_lines_as_before() -> None:
-    """Keywords, indentation, carriage returns, comments and a last line without a line feed."""
+    """Keywords, indentation, carriage returns, comments, a token that begins a longer one on
+    an earlier line, and a last line without a line feed."""
     prefixes = {**PREFIXES, "prefix": "https://example.org/prefix/"}
     found = subject_lines(ODD, prefixes, BASE)
     assert found == every_line(ODD, prefixes, BASE)
     assert found == {"https://example.org/crlf": 5, "https://example.org/after": 8,
-                     "https://example.org/b": 9, "https://example.org/last": 11}
+                     "https://example.org/bc": 9, "https://example.org/b": 10, "https://example.org/last": 12}
 
 
 def test_a_generated_statement_as_before() -> None:
