@@ -191,30 +191,22 @@ class Background(Generic[R]):
         self.started = []
 
 
-def fork_background(work: Callable[[T], R], tasks: Sequence[T], name: str = "background work",
-                    prepare: Callable[[T], None] | None = None) -> Background[R]:
+def fork_background(work: Callable[[T], R], tasks: Sequence[T],
+                    name: str = "background work") -> Background[R]:
     """Start `work(t)` for every task, each in a forked process, and return at once; with one
-    job, or where fork is missing, nothing is started (the foreground does it all).
-
-    `prepare(t)` is run here just before the task's process is forked (reading what it needs):
-    the processes forked before it work meanwhile, where one core would wait for this one."""
+    job, or where fork is missing, nothing is started (the foreground does it all)."""
     if not can_fork(workers()) or not tasks:
         return Background(name=name)
     context = multiprocessing.get_context("fork")
     started = []
+    gc.freeze()  # as in fork_map: the children's collections leave the parent's pages shared
     try:
         for task in tasks:
-            if prepare is not None:
-                prepare(task)
-            gc.freeze()  # as in fork_map: the children's collections leave the parent's pages shared
             receiver, sender = context.Pipe(duplex=False)
             process = context.Process(target=_work_through, args=(work, task, sender), daemon=True)
             process.start()
             sender.close()
             started.append((process, receiver))
-    except BaseException:
-        Background(started, name).stop()  # a task could not be prepared: none goes on
-        raise
     finally:
         gc.unfreeze()
     return Background(started, name)

@@ -71,35 +71,6 @@ def test_stopping_background_processes_ends_them() -> None:
     assert background.join() == []
 
 
-@needs_two
-def test_each_task_is_prepared_just_before_its_process_is_forked() -> None:
-    """What `prepare` reads is there in that task's process, and in those forked after it only."""
-    prepared: list[int] = []
-
-    def work(n: int) -> list[int]:
-        return list(prepared)
-
-    assert fork_background(work, [1, 2, 3], prepare=prepared.append).join() == [[1], [1, 2], [1, 2, 3]]
-
-
-@needs_two
-def test_a_task_that_cannot_be_prepared_stops_those_forked_before_it() -> None:
-    import time
-
-    forked: list[object] = []
-
-    def prepare(seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("unreadable")
-        forked.append(seconds)
-
-    started = multiprocessing.active_children()
-    with pytest.raises(ValueError, match="unreadable"):
-        fork_background(lambda seconds: time.sleep(seconds), [60.0, -1.0], prepare=prepare)
-    assert forked == [60.0]
-    assert [p for p in multiprocessing.active_children() if p not in started] == []
-
-
 def test_nothing_starts_in_the_background_without_tasks() -> None:
     assert fork_background(lambda n: n, []).started == []
 

@@ -175,14 +175,11 @@ class StatementRecordsExporter(Exporter):
                     cache.put(INPUT_KIND, inputs[slug], data)
             return framed
 
-        def parse(share: list[str]) -> None:
-            """Parsed here, once (validation reads them too), not in each process; each share
-            just before its process is forked, which frames it while the next is parsed."""
-            release.dataset.load_units(unit.graph for unit in scope_units(release, share))
-
         jobs = min(workers(), len(changed))
+        if jobs > 1:  # parsed here, once (validation reads them too), not in each process
+            release.dataset.load_units(unit.graph for unit in scope_units(release, changed))
         self.background = fork_background(frame, [changed[index::jobs] for index in range(jobs)],
-                                          name="framing statement records", prepare=parse)
+                                          name="framing statement records")
 
     def stop(self) -> None:
         self.background.stop()
