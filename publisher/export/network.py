@@ -59,6 +59,12 @@ def release_co_signatures(release: Release) -> CoSignatures:
     return release.product(CO_SIGNATURES, make)
 
 
+def network_key(kind: str, rows: dict[str, list[list[str]]], *parts: str) -> str:
+    """The build cache's key of something drawn from the network's rows alone (the GraphML, the
+    site's network page): the code, `parts`, and the signatures' and organizations' rows."""
+    return content_key(kind, [CODE, *parts, *(json.dumps(rows.get(name, [])) for name in NETWORK_TABLES)])
+
+
 def network_graph(found: CoSignatures) -> nx.Graph:
     """Nodes by IRI, then edges by (IRI, IRI), as networkx writes them (`sorted_ties`)."""
     graph = nx.Graph()
@@ -105,7 +111,7 @@ class NetworkExporter(Exporter):
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         rows = release.product(TABLE_ROWS, lambda: table_records(release))
-        key = content_key(CACHE_KIND, [CODE, *(json.dumps(rows.get(name, [])) for name in NETWORK_TABLES)])
+        key = network_key(CACHE_KIND, rows)
         data = release.cache.get(CACHE_KIND, key)
         if data is None:
             data = graphml_bytes(network_graph(release_co_signatures(release)))

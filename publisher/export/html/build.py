@@ -31,7 +31,7 @@ from publisher.export.html.render import (
 from publisher.export.html.site import Page, Site
 from publisher.export.html.store import INDEX_FILE
 from publisher.export.network import CACHE_KIND as NETWORK_KIND
-from publisher.export.network import NETWORK_FILE, NETWORK_TABLES, release_co_signatures
+from publisher.export.network import NETWORK_FILE, network_key, release_co_signatures
 from publisher.export.tables import METADATA_FILE, TABLE_ROWS, TABLES, table_records
 from publisher.jobs import fork_map, workers
 
@@ -218,8 +218,7 @@ def network_page(release: Release, rows: dict[str, list[list[str]]], env: Enviro
     """The network page, kept in the build cache under the rows it is drawn from (as the GraphML
     is): counting who signed with whom takes a second at a million triples, which a re-publish
     after an edit that changes no signature or organization need not spend again."""
-    key = content_key("network-page", [code_version(), version,
-                                       *(json.dumps(rows.get(name, [])) for name in NETWORK_TABLES)])
+    key = network_key("network-page", rows, version)
     data = release.cache.get(NETWORK_KIND, key)
     if data is None:
         page = Page(NETWORK_PAGE, "network.html", "The co-signature network",
