@@ -45,15 +45,19 @@ def subject_lines(text: str, prefixes: dict[str, str], base: str | None) -> dict
         start = _first_line_start(text, token, position)
         number += text.count("\n", position, start)
         position = start
-        if token.startswith("<"):
-            iri = urljoin(base, token[1:-1]) if base else token[1:-1]
-        else:
-            prefix, _, local = token.partition(":")
-            if prefix not in prefixes:
-                continue
-            iri = prefixes[prefix] + local.replace("\\", "")
-        found.setdefault(iri, number)
+        iri = token_iri(token, prefixes, base)
+        if iri is not None:
+            found.setdefault(iri, number)
     return found
+
+
+def token_iri(token: str, prefixes: dict[str, str], base: str | None) -> str | None:
+    """The IRI a subject token names: `<relative>` against `base`, `prefix:local` through
+    `prefixes` (None for an unknown prefix)."""
+    if token.startswith("<"):
+        return urljoin(base, token[1:-1]) if base else token[1:-1]
+    prefix, _, local = token.partition(":")
+    return prefixes[prefix] + local.replace("\\", "") if prefix in prefixes else None
 
 
 def _first_line_start(text: str, token: str, after: int) -> int:

@@ -4,14 +4,12 @@ typed literal is remembered across files."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 import pytest
 from rdflib import Literal, URIRef
 
 from publisher.errors import InputError
 from publisher.load.checks import check_typed_literals
-from publisher.load.parse import _SUBJECT_TOKEN, subject_lines
+from publisher.load.parse import _SUBJECT_TOKEN, subject_lines, token_iri
 from publisher.textlines import split_lines
 
 PREFIXES = {"ex": "https://example.org/", "": "https://example.org/empty#"}
@@ -35,21 +33,15 @@ ex:b <p> <o> .
 
 
 def every_line(text: str, prefixes: dict[str, str], base: str | None) -> dict[str, int]:
-    """The former scan: every subject line resolved."""
+    """The former scan: every subject line matched (and its token resolved as the parser does)."""
     found: dict[str, int] = {}
     for number, line in enumerate(split_lines(text), start=1):
         match = _SUBJECT_TOKEN.match(line)
         if not match or line.startswith("@") or line[:6].upper() in ("PREFIX", "BASE  "):
             continue
-        token = match.group(1)
-        if token.startswith("<"):
-            iri = urljoin(base, token[1:-1]) if base else token[1:-1]
-        else:
-            prefix, _, local = token.partition(":")
-            if prefix not in prefixes:
-                continue
-            iri = prefixes[prefix] + local.replace("\\", "")
-        found.setdefault(iri, number)
+        iri = token_iri(match.group(1), prefixes, base)
+        if iri is not None:
+            found.setdefault(iri, number)
     return found
 
 
