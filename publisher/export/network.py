@@ -10,8 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from publisher.buildcache import content_key
 from publisher.export.base import Exporter, Release
@@ -66,7 +68,12 @@ def network_key(kind: str, rows: dict[str, list[list[str]]], *parts: str) -> str
 
 
 def network_graph(found: CoSignatures) -> nx.Graph:
-    """Nodes by IRI, then edges by (IRI, IRI), as networkx writes them (`sorted_ties`)."""
+    """Nodes by IRI, then edges by (IRI, IRI), as networkx writes them (`sorted_ties`).
+
+    networkx is imported here, in the worker that writes the GraphML: imported with nida it
+    cost every publish 0.1 s before its first fork, with one core idle."""
+    import networkx as nx
+
     graph = nx.Graph()
     organizations = sorted(found.statements)
     for organization in organizations:
@@ -87,6 +94,8 @@ def sorted_ties(found: CoSignatures, organizations: list[str]) -> list[tuple[tup
 
 
 def graphml_bytes(graph: nx.Graph) -> bytes:
+    import networkx as nx  # see `network_graph`
+
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue()
