@@ -106,12 +106,18 @@ def too_large(text: str, shown: str) -> InputError:
 
 
 PLAIN_DATATYPES = frozenset((str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+#: ASCII digits, always in xsd:integer's lexical space: rdflib need not be asked (nearly every
+#: typed literal of a statement is an offset or ordinal, most of them distinct)
+_PLAIN_INTEGER = re.compile(r"[0-9]+")
+_INTEGER = str(XSD.integer)
 
 
 def check_typed_literals(literals: Iterable[tuple[str, str]], text: str, shown: str) -> None:
     """A literal whose lexical form is not in its datatype's lexical space, given as (lexical
     form, datatype IRI) pairs: rdflib judges each distinct pair once."""
     for value, datatype in sorted(set(literals)):
+        if datatype == _INTEGER and _PLAIN_INTEGER.fullmatch(value):
+            continue
         if datatype not in PLAIN_DATATYPES and _rdflib_ill_typed(value, datatype):
             raise ill_typed(value, datatype, text, shown)
 

@@ -94,3 +94,20 @@ def test_typed_literals_are_judged_as_rdflib_judges_them_in_every_file() -> None
                     check_typed_literals([(value, datatype)], f'"{value}"^^<{datatype}>', "f.ttl")
             else:
                 check_typed_literals([(value, datatype)], "", "f.ttl")
+
+
+def test_plain_digits_are_integers_as_rdflib_judges_them() -> None:
+    """ASCII digits skip rdflib (`_PLAIN_INTEGER`): rdflib finds every such form well typed,
+    and forms beside them (signs, spaces, other digits) still go to rdflib."""
+    integer = "http://www.w3.org/2001/XMLSchema#integer"
+    digits = ["0", "7", "007", "1234567890", "9" * 40]
+    for value in digits:
+        assert not Literal(value, datatype=URIRef(integer)).ill_typed
+        check_typed_literals([(value, integer)], "", "f.ttl")
+    for value in ["1x", "١٢", "12 3", "1_000", ""]:
+        expected = bool(Literal(value, datatype=URIRef(integer)).ill_typed)
+        if expected:
+            with pytest.raises(InputError):
+                check_typed_literals([(value, integer)], f'"{value}"^^<{integer}>', "f.ttl")
+        else:
+            check_typed_literals([(value, integer)], "", "f.ttl")
