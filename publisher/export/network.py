@@ -1,19 +1,15 @@
 """The co-signature network for Gephi and other graph tools (`network.graphml`): organizations
 as nodes, an edge between two organizations for every statement both signed, weighted by the
-number of such statements. Built with networkx from the signature table's rows."""
+number of such statements, from the signature table's rows, written as networkx writes it."""
 
 from __future__ import annotations
 
-import io
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 from publisher.buildcache import content_key
 from publisher.export.base import Exporter, Release
@@ -67,23 +63,6 @@ def network_key(kind: str, rows: dict[str, list[list[str]]], *parts: str) -> str
     return content_key(kind, [CODE, *parts, *(json.dumps(rows.get(name, [])) for name in NETWORK_TABLES)])
 
 
-def network_graph(found: CoSignatures) -> nx.Graph:
-    """Nodes by IRI, then edges by (IRI, IRI), as networkx writes them (`sorted_ties`).
-
-    networkx is imported here, in the worker that writes the GraphML: imported with nida it
-    cost every publish 0.06-0.09 s before its first fork, with one core idle."""
-    import networkx as nx
-
-    graph = nx.Graph()
-    organizations = sorted(found.statements)
-    for organization in organizations:
-        graph.add_node(organization, label=found.label(organization),
-                       statements=found.statements[organization])
-    for (a, b), weight in sorted_ties(found, organizations):
-        graph.add_edge(a, b, weight=weight)
-    return graph
-
-
 def sorted_ties(found: CoSignatures, organizations: list[str]) -> list[tuple[tuple[str, str], int]]:
     """`sorted(found.ties.items())`, compared by each IRI's rank among the sorted `organizations`
     (every tie's two members are among them) instead of by text: half a million pairs of long
@@ -93,19 +72,54 @@ def sorted_ties(found: CoSignatures, organizations: list[str]) -> list[tuple[tup
     return sorted(found.ties.items(), key=lambda tie: rank[tie[0][0]] * count + rank[tie[0][1]])
 
 
-def graphml_bytes(graph: nx.Graph) -> bytes:
-    import networkx as nx  # see `network_graph`
+#: what networkx's GraphML writer (lxml, pretty-printed) puts before the keys
+GRAPHML_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')
+#: its keys, in the order it writes them: the last one it met first
+EDGE_KEYS = '<key id="d2" for="edge" attr.name="weight" attr.type="long"/>\n'
+NODE_KEYS = ('<key id="d1" for="node" attr.name="statements" attr.type="long"/>\n'
+             '<key id="d0" for="node" attr.name="label" attr.type="string"/>\n')
+#: characters XML 1.0 cannot carry, which lxml refuses
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                   "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
-    buffer = io.BytesIO()
-    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue()
+
+def xml_escaped(value: str, escapes: dict[int, str]) -> str:
+    if NOT_XML.search(value):
+        raise ValueError(f"not a string XML can carry: {value!r}")
+    return value.translate(escapes)
+
+
+def graphml_bytes(found: CoSignatures) -> bytes:
+    """The bytes networkx's `write_graphml(..., prettyprint=True)` writes for the graph of
+    `found` (nodes by IRI, with label and statement count, then edges by (IRI, IRI), weighted),
+    written here as text: networkx builds an lxml element per edge, 7 CPU-s for the half a
+    million edges of a million triples, on the publish's longest path. tests/export/
+    test_network.py holds the two to the same bytes, networkx being the reference."""
+    organizations = sorted(found.statements)
+    ids = {organization: xml_escaped(organization, ATTRIBUTE_ESCAPES) for organization in organizations}
+    ties = sorted_ties(found, organizations)
+    parts = [GRAPHML_HEAD, EDGE_KEYS if ties else "", NODE_KEYS if organizations else "",
+             '<graph edgedefault="undirected">']
+    parts.extend(f'<node id="{ids[organization]}">\n'
+                 f'  <data key="d0">{xml_escaped(found.label(organization), TEXT_ESCAPES)}</data>\n'
+                 f'  <data key="d1">{found.statements[organization]}</data>\n</node>\n'
+                 for organization in organizations)
+    parts.extend(f'<edge source="{ids[a]}" target="{ids[b]}">\n  <data key="d2">{weight}</data>\n</edge>\n'
+                 for (a, b), weight in ties)
+    parts.append("</graph></graphml>")
+    return "".join(parts).encode("utf-8")
 
 
 class NetworkExporter(Exporter):
     """Written beside the dumps in a forked process, and kept in the build cache under the rows
-    it is made of (signatures and organizations): writing GraphML for tens of thousands of edges
-    takes networkx most of a second at 100k triples, which an edit that changes no signature or
-    organization need not spend again."""
+    it is made of (signatures and organizations), which an edit that changes no signature or
+    organization does not change."""
 
     name = "network"
     media_type = "application/graphml+xml"
@@ -123,6 +137,6 @@ class NetworkExporter(Exporter):
         key = network_key(CACHE_KIND, rows)
         data = release.cache.get(CACHE_KIND, key)
         if data is None:
-            data = graphml_bytes(network_graph(release_co_signatures(release)))
+            data = graphml_bytes(release_co_signatures(release))
             release.cache.put(CACHE_KIND, key, data)
         return [release.write(folder / NETWORK_FILE, data)]
