@@ -125,8 +125,8 @@ class NetworkExporter(Exporter):
     media_type = "application/graphml+xml"
     needs = frozenset({TABLE_ROWS, CO_SIGNATURES})
     forkable = True
-    #: first of the dumps' processes: at a million triples its half a million edges take
-    #: networkx as long as the four RDF dumps together, which the other process writes meanwhile
+    #: first of the dumps' processes: at a million triples counting and writing its half a
+    #: million edges takes longer than the four RDF dumps, which the other process writes meanwhile
     weight = 4
 
     def piece_specs(self, release: Release) -> list[PieceSpec]:
