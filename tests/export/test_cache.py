@@ -136,6 +136,35 @@ def test_the_network_page_is_drawn_again_only_when_its_rows_change(corpus: Path,
     assert b"Organization Three" in files(tmp_path / "c")["html/network.html"]
 
 
+@pytest.mark.parametrize("fail", [False, True])
+def test_the_network_page_drawn_beside_is_the_one_drawn_at_the_end(corpus: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch, fail: bool) -> None:
+    """`HtmlExporter.start` draws the network page into the build cache in a forked process, and
+    the page index reads it there without counting anything itself; where that process fails,
+    the page is drawn at the end, as without it: the same bytes either way."""
+    plain = HtmlExporter()
+    plain.write(release_of(corpus, tmp_path / "plain-cache"), tmp_path / "plain")
+    plain.stop()
+    parent, count, drawn = os.getpid(), build_module.release_co_signatures, []
+
+    def counted(release: Release) -> object:
+        if os.getpid() == parent:
+            drawn.append("here")
+        elif fail:
+            raise RuntimeError("background process failed")
+        return count(release)
+
+    monkeypatch.setattr(build_module, "release_co_signatures", counted)
+    release = release_of(corpus, tmp_path / "cache")
+    beside = HtmlExporter()
+    beside.start(release)
+    assert len(beside.network.started) == 1
+    beside.write(release, tmp_path / "beside")
+    beside.stop()
+    assert drawn == (["here"] if fail else [])
+    assert files(tmp_path / "beside")["html/network.html"] == files(tmp_path / "plain")["html/network.html"]
+
+
 def test_publish_is_byte_identical_with_cold_warm_and_deleted_cache(project: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIDA_CACHE_DIR", str(tmp_path / "cache"))

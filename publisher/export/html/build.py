@@ -214,6 +214,17 @@ def write_index(release: Release, root: Path, titles: list[tuple[str, str]], ver
             release.write(root / CYTOSCAPE, (STATIC / Path(CYTOSCAPE).name).read_bytes())]
 
 
+def draw_network_page(release: Release, version: str) -> bool:
+    """`network_page`, into the build cache (where `network_page` finds it), in a process forked
+    as the exporters start (`HtmlExporter.start`): counting who signed with whom takes half a
+    second at a million triples, which the page index would otherwise spend after every page is
+    built, with the other CPU idle."""
+    if release.cache.folder is None:
+        return False
+    network_page(release, release.product(TABLE_ROWS, lambda: table_records(release)), environment(), version)
+    return True
+
+
 def network_page(release: Release, rows: dict[str, list[list[str]]], env: Environment, version: str) -> bytes:
     """The network page, kept in the build cache under the rows it is drawn from (as the GraphML
     is): counting who signed with whom takes a second at a million triples, which a re-publish

@@ -15,6 +15,7 @@ from publisher.export.html.build import (
     FEW_MISSING,
     Build,
     build_group,
+    draw_network_page,
     index_file,
     index_fingerprint,
     render_missing,
@@ -54,15 +55,20 @@ class HtmlExporter(Exporter):
     def __init__(self) -> None:
         self.stats = CacheStats()
         self.rows: Background[bool] | None = None
+        self.network: Background[bool] = Background()
         self.finishing: Background[bool] = Background()
 
     def start(self, release: Release) -> None:
-        """Where the site index cannot be used, begin a new one beside the other exporters."""
+        """Where the site index cannot be used, begin a new one beside the other exporters, and
+        the network page (`draw_network_page`): every page will be built (`_write`)."""
         path = index_file(release)
         if path is not None:
             context = build_context(release.dataset.ontology)
-            fingerprint = index_fingerprint(release, context, ontology_version(release.dataset.ontology))
-            self.rows = update.start_rows(release, path, fingerprint)
+            version = ontology_version(release.dataset.ontology)
+            self.rows = update.start_rows(release, path, index_fingerprint(release, context, version))
+            if self.rows is not None:
+                self.network = jobs.fork_background(lambda _task: draw_network_page(release, version), [None],
+                                                    name="drawing the network page")
 
     def piece_specs(self, release: Release) -> list[PieceSpec]:
         """The N-Triples dump's (`Site`), the JSON-LD dump's nodes and the tables' rows."""
@@ -72,6 +78,7 @@ class HtmlExporter(Exporter):
         if self.rows is not None:
             self.rows.stop()
             self.rows = None
+        self.network.stop()
         self.finishing.join()  # the site index: the next publish reads it
 
     def write(self, release: Release, folder: Path) -> list[Path]:
@@ -123,6 +130,7 @@ class HtmlExporter(Exporter):
                 written.append(root / path)
         rendered = [b.path for b in built if b.rendered]
         self.stats = CacheStats(hits=len(built) - len(rendered), misses=len(rendered), missed=rendered)
+        self.network.join()  # the network page, in the build cache
         pages = write_index(release, root, [(b.path, b.title) for b in built], version)
         if index_file is not None:
             self.finishing = update.create_for(release, fingerprint, built, index_file, self.rows, root)
