@@ -17,6 +17,7 @@ objects' pages, which stay shared (the pattern the `gc.freeze` documentation des
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -34,6 +35,8 @@ _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 #: the `jobs` setting in force (`limited`); None: one per CPU
 _LIMIT: int | None = None
 LOG = logging.getLogger("nida")
+#: the niceness of `fork_background(..., idle_only=True)` processes
+LOWEST_PRIORITY = 19
 
 
 def cpus() -> int:
@@ -192,9 +195,13 @@ class Background(Generic[R]):
 
 
 def fork_background(work: Callable[[T], R], tasks: Sequence[T],
-                    name: str = "background work") -> Background[R]:
+                    name: str = "background work", idle_only: bool = False) -> Background[R]:
     """Start `work(t)` for every task, each in a forked process, and return at once; with one
-    job, or where fork is missing, nothing is started (the foreground does it all)."""
+    job, or where fork is missing, nothing is started (the foreground does it all).
+
+    `idle_only`: the processes run at the lowest priority (nice 19), for work wanted only at the
+    end: they take the CPU where the rest leaves it idle, instead of sharing it with what the
+    rest waits for."""
     if not can_fork(workers()) or not tasks:
         return Background(name=name)
     context = multiprocessing.get_context("fork")
@@ -203,7 +210,7 @@ def fork_background(work: Callable[[T], R], tasks: Sequence[T],
     try:
         for task in tasks:
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_work_through, args=(work, task, sender), daemon=True)
+            process = context.Process(target=_work_through, args=(work, task, sender, idle_only), daemon=True)
             process.start()
             sender.close()
             started.append((process, receiver))
@@ -212,8 +219,11 @@ def fork_background(work: Callable[[T], R], tasks: Sequence[T],
     return Background(started, name)
 
 
-def _work_through(work: Callable[[T], R], task: T, sender: Any) -> None:
+def _work_through(work: Callable[[T], R], task: T, sender: Any, idle_only: bool = False) -> None:
     gc.enable()
+    if idle_only:
+        with contextlib.suppress(OSError):
+            os.nice(LOWEST_PRIORITY)
     try:
         sender.send(work(task))
     except Exception as exc:  # reported by `join`; the foreground redoes the task

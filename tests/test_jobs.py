@@ -61,6 +61,15 @@ def test_a_failed_background_process_is_logged(caplog: pytest.LogCaptureFixture)
 
 
 @needs_two
+def test_idle_only_background_processes_run_at_the_lowest_priority() -> None:
+    """Work wanted only at the end (the statement records) yields the CPU to everything else."""
+    here = os.nice(0)
+    assert fork_background(lambda _task: os.nice(0), [None, None], idle_only=True).join() == [19, 19]
+    assert fork_background(lambda _task: os.nice(0), [None]).join() == [here]
+    assert os.nice(0) == here
+
+
+@needs_two
 def test_stopping_background_processes_ends_them() -> None:
     import time
 

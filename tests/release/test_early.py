@@ -38,8 +38,8 @@ def _publish(project: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> tuple
     def counting(module: Any) -> None:
         fork = module.fork_background
 
-        def counted(work: Any, tasks: Any, name: str = "background work") -> Any:
-            started = fork(work, tasks, name=name)
+        def counted(work: Any, tasks: Any, name: str = "background work", idle_only: bool = False) -> Any:
+            started = fork(work, tasks, name=name, idle_only=idle_only)
             events.append(f"forked {len(started.started)} for {name}")
             return started
 
