@@ -97,9 +97,11 @@ def fork_map(work: Callable[[T], R], tasks: Sequence[T], minimum: int = 2,
 class Beside(Generic[R]):
     """`fork_map` begun, not waited for: its workers go on beside this process until `results`
     (or `stop`). Each worker is given the work when it is forked (`_install`), so a worker the
-    pool forks again later has it too, whatever `fork_map` ran meanwhile."""
+    pool forks again later has it too, whatever `fork_map` ran meanwhile. `idle_only`: as
+    `fork_background`'s."""
 
-    def __init__(self, work: Callable[[T], R], tasks: Sequence[T], jobs: int | None = None) -> None:
+    def __init__(self, work: Callable[[T], R], tasks: Sequence[T], jobs: int | None = None,
+                 idle_only: bool = False) -> None:
         self.work, self.tasks = work, tasks
         self._pool: Any = None
         self._pending: Any = None
@@ -109,7 +111,7 @@ class Beside(Generic[R]):
         gc.freeze()  # as in fork_map: the workers' collections leave this process's pages shared
         try:
             self._pool = multiprocessing.get_context("fork").Pool(
-                min(jobs, len(tasks)), initializer=_install, initargs=(work, tasks))
+                min(jobs, len(tasks)), initializer=_install, initargs=(work, tasks, idle_only))
             self._pending = self._pool.map_async(_run, range(len(tasks)), chunksize=1)
         finally:
             gc.unfreeze()
@@ -136,10 +138,18 @@ class Beside(Generic[R]):
             self._pool = None
 
 
-def _install(work: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
+def _install(work: Callable[[Any], Any], tasks: Sequence[Any], idle_only: bool = False) -> None:
     global _JOB
     _JOB = (work, tasks)
     gc.enable()
+    if idle_only:
+        _lowest_priority()
+
+
+def _lowest_priority() -> None:
+    """See `fork_background`'s `idle_only`."""
+    with contextlib.suppress(OSError):
+        os.nice(LOWEST_PRIORITY)
 
 
 def _done(result: R, done: Callable[[R], None] | None) -> R:
@@ -222,8 +232,7 @@ def fork_background(work: Callable[[T], R], tasks: Sequence[T],
 def _work_through(work: Callable[[T], R], task: T, sender: Any, idle_only: bool = False) -> None:
     gc.enable()
     if idle_only:
-        with contextlib.suppress(OSError):
-            os.nice(LOWEST_PRIORITY)
+        _lowest_priority()
     try:
         sender.send(work(task))
     except Exception as exc:  # reported by `join`; the foreground redoes the task

@@ -66,6 +66,8 @@ def test_idle_only_background_processes_run_at_the_lowest_priority() -> None:
     here = os.nice(0)
     assert fork_background(lambda _task: os.nice(0), [None, None], idle_only=True).join() == [19, 19]
     assert fork_background(lambda _task: os.nice(0), [None]).join() == [here]
+    assert Beside(lambda _task: os.nice(0), [None, None], idle_only=True).results() == [19, 19]
+    assert Beside(lambda _task: os.nice(0), [None, None]).results() == [here, here]
     assert os.nice(0) == here
 
 

@@ -53,11 +53,13 @@ def exporter_groups(writers: list[Exporter]) -> list[list[Exporter]]:
 def begin_forked(groups: list[list[Exporter]], release: Release, staged: Path) -> dict[int, Beside[Written]]:
     """Each group of forkable exporters begun in forked processes, beside the exporters of its
     stage that run here (they only write files, and hash them there, as they write them, for
-    void.ttl and SHA256SUMS): the dumps are written while the pages are built. By group index."""
+    void.ttl and SHA256SUMS): the dumps are written while the pages are built, in the CPU the
+    pages leave idle (they are waited for after them). By group index."""
     def write_and_hash(exporter: Exporter) -> Written:
         return [(path, release.digest(path)) for path in exporter.write(release, staged)]
 
-    return {index: Beside(write_and_hash, group) for index, group in enumerate(groups) if len(group) > 1}
+    return {index: Beside(write_and_hash, group, idle_only=True)
+            for index, group in enumerate(groups) if len(group) > 1}
 
 
 def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps,

@@ -68,7 +68,7 @@ class HtmlExporter(Exporter):
             self.rows = update.start_rows(release, path, index_fingerprint(release, context, version))
             if self.rows is not None:
                 self.network = jobs.fork_background(lambda _task: draw_network_page(release, version), [None],
-                                                    name="drawing the network page")
+                                                    name="drawing the network page", idle_only=True)
 
     def piece_specs(self, release: Release) -> list[PieceSpec]:
         """The N-Triples dump's (`Site`), the JSON-LD dump's nodes and the tables' rows."""

@@ -40,13 +40,14 @@ def rows_file(path: Path) -> Path:
 
 
 def start_rows(release: Release, path: Path, fingerprint: str) -> Background[bool] | None:
-    """Begin a new index's rows in a forked process, unless the index at `path` can be used."""
+    """Begin a new index's rows in a forked process, unless the index at `path` can be used:
+    wanted once every page is built, they wait for the CPU the pages leave idle."""
     found = SiteIndex.open(path, fingerprint)
     if found is not None:
         found.close()
         return None
     return fork_background(lambda target: SiteIndex.write_rows(release, target), [rows_file(path)],
-                           name="writing the site index's rows")
+                           name="writing the site index's rows", idle_only=True)
 
 
 def create_for(release: Release, fingerprint: str, built: list[Built], path: Path,
