@@ -90,6 +90,7 @@ ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': 
 
 
 def xml_escaped(value: str, escapes: dict[int, str]) -> str:
+    """`value` escaped as lxml escapes it, and refused where lxml refuses it (`NOT_XML`)."""
     if NOT_XML.search(value):
         raise ValueError(f"not a string XML can carry: {value!r}")
     return value.translate(escapes)

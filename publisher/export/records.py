@@ -153,8 +153,8 @@ class StatementRecordsExporter(Exporter):
     def start(self, release: Release) -> None:
         """Frame the records the cache misses in background processes, at the lowest priority,
         while validation and the other exporters run (framing is a fifth of a cold publish's
-        CPU, wanted only at the end): each process computes the scopes of its
-        share of the statements and stores each record under both keys, as `_remake` does."""
+        CPU, wanted only at the end): each process computes the scopes of its share of the
+        statements and stores each record under both keys, as `_remake` does."""
         cache = release.cache
         if cache.folder is None:
             return
