@@ -174,3 +174,19 @@ def test_the_command_ends_with_its_objects_frozen(monkeypatch: pytest.MonkeyPatc
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_name_xml_cannot_carry_names_the_organization_and_writes_nothing(project: Path, jobs: str) -> None:
+    """A control character passes Turtle, validation and every RDF format, but network.graphml
+    (XML 1.0) cannot hold it: the publish stops with the organization's file and line."""
+    edit(project / "data/organizations.ttl", 'skos:prefLabel "Syrians for Truth and Justice"',
+         'skos:prefLabel "Syrians for Truth\\u0001 and Justice"')
+    result = run("publish", "--jobs", jobs)
+    assert result.exit_code == 2
+    assert error_line(result) == (
+        "nida: error: data/organizations.ttl:13: the name of "
+        "<https://w3id.org/nida/id/organization/syrians-for-truth-and-justice> holds U+0001, a character XML "
+        "cannot carry, so network.graphml cannot be written; remove it")
+    assert not (project / "dist").exists()
+    assert [p.name for p in project.iterdir() if p.name.startswith(".dist")] == []

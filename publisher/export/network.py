@@ -12,6 +12,7 @@ from itertools import combinations
 from pathlib import Path
 
 from publisher.buildcache import content_key
+from publisher.errors import InputError
 from publisher.export.base import Exporter, Release
 from publisher.export.dumps import CODE, PieceSpec
 from publisher.export.tables import TABLE_ROWS, TABLES_SPEC, table_records
@@ -117,6 +118,19 @@ def graphml_bytes(found: CoSignatures) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def unwritable(release: Release, found: CoSignatures) -> InputError:
+    """The error for a name (or IRI) that network.graphml cannot carry, at the subject's line:
+    a control character passes Turtle and every other format, but no XML 1.0 document holds it."""
+    for organization in sorted(found.statements):
+        for text in (organization, found.label(organization)):
+            if (bad := NOT_XML.search(text)) is not None:
+                where = release.dataset.locations.get(organization)
+                return InputError(f"the name of <{organization}> holds U+{ord(bad.group()):04X}, a character"
+                                  f" XML cannot carry, so {NETWORK_FILE} cannot be written; remove it",
+                                  where.file if where else None, where.line if where else None)
+    return InputError(f"{NETWORK_FILE} cannot be written: a name holds a character XML cannot carry")
+
+
 class NetworkExporter(Exporter):
     """Written beside the dumps in a forked process, and kept in the build cache under the rows
     it is made of (signatures and organizations), which an edit that changes no signature or
@@ -138,6 +152,10 @@ class NetworkExporter(Exporter):
         key = network_key(CACHE_KIND, rows)
         data = release.cache.get(CACHE_KIND, key)
         if data is None:
-            data = graphml_bytes(release_co_signatures(release))
+            found = release_co_signatures(release)
+            try:
+                data = graphml_bytes(found)
+            except ValueError:
+                raise unwritable(release, found) from None
             release.cache.put(CACHE_KIND, key, data)
         return [release.write(folder / NETWORK_FILE, data)]
