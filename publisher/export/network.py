@@ -90,10 +90,18 @@ ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': 
                                    "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
-def xml_escaped(value: str, escapes: dict[int, str]) -> str:
+class NotXml(ValueError):
+    """A name (or IRI) of `organization` holds `character`, which no XML 1.0 document carries."""
+
+    def __init__(self, organization: str, character: str) -> None:
+        super().__init__(f"not a string XML can carry: U+{ord(character):04X} in a name of <{organization}>")
+        self.organization, self.character = organization, character
+
+
+def xml_escaped(value: str, escapes: dict[int, str], organization: str) -> str:
     """`value` escaped as lxml escapes it, and refused where lxml refuses it (`NOT_XML`)."""
-    if NOT_XML.search(value):
-        raise ValueError(f"not a string XML can carry: {value!r}")
+    if (bad := NOT_XML.search(value)) is not None:
+        raise NotXml(organization, bad.group())
     return value.translate(escapes)
 
 
@@ -104,12 +112,13 @@ def graphml_bytes(found: CoSignatures) -> bytes:
     million edges of a million triples, on the publish's longest path. tests/export/
     test_network.py holds the two to the same bytes, networkx being the reference."""
     organizations = sorted(found.statements)
-    ids = {organization: xml_escaped(organization, ATTRIBUTE_ESCAPES) for organization in organizations}
+    ids = {name: xml_escaped(name, ATTRIBUTE_ESCAPES, name) for name in organizations}
+    labels = {name: xml_escaped(found.label(name), TEXT_ESCAPES, name) for name in organizations}
     ties = sorted_ties(found, organizations)
     parts = [GRAPHML_HEAD, EDGE_KEYS if ties else "", NODE_KEYS if organizations else "",
              '<graph edgedefault="undirected">']
     parts.extend(f'<node id="{ids[organization]}">\n'
-                 f'  <data key="d0">{xml_escaped(found.label(organization), TEXT_ESCAPES)}</data>\n'
+                 f'  <data key="d0">{labels[organization]}</data>\n'
                  f'  <data key="d1">{found.statements[organization]}</data>\n</node>\n'
                  for organization in organizations)
     parts.extend(f'<edge source="{ids[a]}" target="{ids[b]}">\n  <data key="d2">{weight}</data>\n</edge>\n'
@@ -118,17 +127,14 @@ def graphml_bytes(found: CoSignatures) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def unwritable(release: Release, found: CoSignatures) -> InputError:
+def unwritable(release: Release, refused: NotXml) -> InputError:
     """The error for a name (or IRI) that network.graphml cannot carry, at the subject's line:
     a control character passes Turtle and every other format, but no XML 1.0 document holds it."""
-    for organization in sorted(found.statements):
-        for text in (organization, found.label(organization)):
-            if (bad := NOT_XML.search(text)) is not None:
-                where = release.dataset.locations.get(organization)
-                return InputError(f"the name of <{organization}> holds U+{ord(bad.group()):04X}, a character"
-                                  f" XML cannot carry, so {NETWORK_FILE} cannot be written; remove it",
-                                  where.file if where else None, where.line if where else None)
-    return InputError(f"{NETWORK_FILE} cannot be written: a name holds a character XML cannot carry")
+    where = release.dataset.locations.get(refused.organization)
+    code = f"U+{ord(refused.character):04X}"
+    return InputError(f"the name of <{refused.organization}> holds {code}, a character XML cannot carry,"
+                      f" so {NETWORK_FILE} cannot be written; remove it",
+                      where.file if where else None, where.line if where else None)
 
 
 class NetworkExporter(Exporter):
@@ -152,10 +158,9 @@ class NetworkExporter(Exporter):
         key = network_key(CACHE_KIND, rows)
         data = release.cache.get(CACHE_KIND, key)
         if data is None:
-            found = release_co_signatures(release)
             try:
-                data = graphml_bytes(found)
-            except ValueError:
-                raise unwritable(release, found) from None
+                data = graphml_bytes(release_co_signatures(release))
+            except NotXml as refused:
+                raise unwritable(release, refused) from None
             release.cache.put(CACHE_KIND, key, data)
         return [release.write(folder / NETWORK_FILE, data)]
