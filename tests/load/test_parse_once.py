@@ -4,7 +4,12 @@ typed literal is remembered across files."""
 
 from __future__ import annotations
 
+from itertools import product
+from urllib.parse import urljoin
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from publisher.errors import InputError
@@ -79,6 +84,28 @@ def test_a_generated_statement_as_before() -> None:
     lines = [f"<statement/s/signature/{n % 40}> <p> \"{n}\" ." for n in range(400)]
     text = "@base <https://w3id.org/nida/id/> .\n" + "\n".join(lines) + "\n"
     assert subject_lines(text, {}, BASE) == every_line(text, {}, BASE)
+
+
+BASES = ["https://w3id.org/nida/id/", "http://example.org/a/b/", "https://x.org/", "https://x.org:8080/a/",
+         "https://x.org/a/../b/", "https://x.org//a/", "https://x.org/a/./", "https://x.org/a?q/",
+         "https://x.org/a#f/", "https://u@x.org/a/", "https://x.org/a;p/", "https://x.org/a",
+         "https://x.org/%41/", "ftp://x.org/a/", "HTTPS://X.org/a/"]
+REFERENCES = ["a", "a/b", "a/b/", "statement/shaped-00001/section-1", ".", "..", "./a", "../a", "a/./b",
+              "a/../b", "a//b", "/a", "//a", "?q", "#f", "a?q", "a#f", "a;p", "a:b", "a.b/c.d", ".a", "a/.b",
+              "a/..", "a/.", "", "~x", "-", "a%20b", "\u00e9", "a b", "http://o.org/x", "..a", "a..", "a/b.."]
+
+
+def test_relative_subjects_resolve_as_urljoin_resolves_them() -> None:
+    """Plain paths against a plain base are appended without `urljoin`; every other pair goes
+    through it: the same IRI either way."""
+    for base, reference in product(BASES, REFERENCES):
+        assert token_iri(f"<{reference}>", {}, base) == urljoin(base, reference), (base, reference)
+    assert token_iri("<statement/a/b>", {}, BASE) == BASE + "statement/a/b"
+
+
+@given(st.sampled_from(BASES), st.text(alphabet="ab./-_~:?#;%", max_size=12))
+def test_any_relative_subject_resolves_as_urljoin_resolves_it(base: str, reference: str) -> None:
+    assert token_iri(f"<{reference}>", {}, base) == urljoin(base, reference)
 
 
 def test_typed_literals_are_judged_as_rdflib_judges_them_in_every_file() -> None:
