@@ -67,6 +67,7 @@ class HtmlExporter(Exporter):
             version = ontology_version(release.dataset.ontology)
             self.rows = update.start_rows(release, path, index_fingerprint(release, context, version))
             if self.rows is not None:
+                environment()  # the templates, compiled here once: the network page's process needs them too
                 self.network = jobs.fork_background(lambda _task: draw_network_page(release, version), [None],
                                                     name="drawing the network page", idle_only=True)
 
