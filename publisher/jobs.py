@@ -69,6 +69,23 @@ def can_fork(jobs: int) -> bool:
     return jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
+def runs(items: Sequence[T], count: int, weight: Callable[[T], int]) -> list[list[T]]:
+    """`items` cut, in their order, into at most `count` runs, none empty, of about the same
+    total weight: where each run is worked on as soon as it is ready, in order."""
+    count = max(1, min(count, len(items)))
+    total = sum(weights := [max(0, weight(item)) for item in items])
+    found: list[list[T]] = [[]]
+    done = 0
+    for index, (item, size) in enumerate(zip(items, weights, strict=True)):
+        reached = done >= total * len(found) / count
+        needed = len(items) - index <= count - len(found)  # one item left for each run to come
+        if found[-1] and len(found) < count and (reached or needed):
+            found.append([])
+        found[-1].append(item)
+        done += size
+    return found
+
+
 def _run(index: int) -> Any:
     assert _JOB is not None
     work, tasks = _JOB
@@ -176,6 +193,10 @@ class Background(Generic[R]):
         self.started = started or []
         self.name = name
         self.failures: list[str] = []
+
+    def beside(self, other: Background[R]) -> Background[R]:
+        """These processes and `other`'s, joined (or stopped) together, in that order."""
+        return Background(self.started + other.started, self.name)
 
     def join(self) -> list[R | None]:
         results: list[R | None] = []

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from publisher.jobs import Beside, cpus, fork_background, fork_map, limited, workers
+from publisher.jobs import Background, Beside, cpus, fork_background, fork_map, limited, runs, workers
 from tests.conftest import REPO, copy_project, run
 
 needs_two = pytest.mark.skipif(workers() < 2, reason="forks only with two CPUs or more")
@@ -158,3 +160,28 @@ def test_beside_with_one_job_works_here_when_asked() -> None:
     beside = Beside(lambda n: done.append(n) or os.getpid(), [1, 2, 3], jobs=1)
     assert done == []
     assert beside.results() == [os.getpid()] * 3 and done == [1, 2, 3]
+
+
+def test_runs_cut_items_in_order_into_runs_of_about_the_same_weight() -> None:
+    assert runs([1, 1, 1, 1, 1, 1], 2, int) == [[1, 1, 1], [1, 1, 1]]
+    assert runs([5, 1, 1, 1, 1, 1], 2, int) == [[5], [1, 1, 1, 1, 1]]
+    assert runs([1, 1, 1, 1, 1, 9], 2, int) == [[1, 1, 1, 1, 1], [9]]
+    assert runs([9, 1], 3, int) == [[9], [1]]
+    assert runs([0, 0, 0], 2, int) == [[0], [0, 0]]
+    assert runs([], 2, int) == [[]]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50)), st.integers(min_value=1, max_value=5))
+def test_runs_keep_every_item_in_order_and_none_is_empty(items: list[int], count: int) -> None:
+    found = runs(items, count, int)
+    assert [item for run in found for item in run] == items
+    assert len(found) == max(1, min(count, len(items)))
+    assert all(found) or items == []
+
+
+@needs_two
+def test_backgrounds_beside_each_other_are_joined_in_order() -> None:
+    first = fork_background(lambda n: n * 2, [1, 2], name="doubling")
+    both = first.beside(fork_background(lambda n: n * 2, [3], name="doubling"))
+    assert isinstance(both, Background) and len(both.started) == 3
+    assert both.join() == [2, 4, 6]

@@ -21,7 +21,7 @@ from publisher.export.dumps import PieceSpec
 from publisher.export.files import sha256_file, sha256_write
 from publisher.export.nogc import collector_paused
 from publisher.graph import by_graph, graph_order, unit_of, unit_quads
-from publisher.jobs import Background, fork_background, fork_map, workers
+from publisher.jobs import Background, fork_background, fork_map, runs, workers
 from publisher.load import ONTOLOGY_GRAPH, Dataset
 from publisher.load.units import Unit, dataset_units
 from publisher.remember import unions_remembered
@@ -186,10 +186,13 @@ class Release:
 
     def make_pieces_beside(self, specs: Iterable[PieceSpec]) -> None:
         """Begin making the pieces of `specs` the build cache lacks (each kind once) in forked
-        processes that store them there, the units shared out: the units are parsed here (as
-        validation will read them) and each process makes the quads of its own, so this one
-        makes none; `pieces` waits for them. Nothing begins without a build cache; with one job,
-        the first `pieces` asked for makes them all, unit by unit (`store_pieces`)."""
+        processes that store them there, the units shared out in runs of about the same size
+        (`runs`, in unit order): each run's units are parsed here (as validation will read
+        them), in the order a parse of all of them would take, and its process is forked at
+        once, making the quads of its own; so the first begins while the others' units are
+        still being parsed, on a CPU that would wait. `pieces` waits for them. Nothing begins
+        without a build cache; with one job, the first `pieces` asked for makes them all, unit
+        by unit (`store_pieces`)."""
         if self.cache.folder is None:
             return
         kinds = list({spec.kind: spec for spec in specs}.values())
@@ -199,15 +202,20 @@ class Release:
         todo = self._missing_pieces(kinds)
         if not todo:
             return
-        self.dataset.load_units(self.units[index].graph for index, _specs in todo)
-        jobs = min(workers(), len(todo))
 
         def make(share: list[tuple[int, list[PieceSpec]]]) -> bool:
             self.store_pieces(share)
             return True
 
-        self._making = fork_background(make, [todo[first::jobs] for first in range(jobs)],
-                                       name="making the dumps' pieces")
+        making: Background[bool] = Background(name="making the dumps' pieces")
+        for share in runs(todo, workers(), lambda item: self._unit_size(item[0])):
+            self.dataset.load_units(self.units[index].graph for index, _specs in share)
+            making = making.beside(fork_background(make, [share], name=making.name))
+        self._making = making
+
+    def _unit_size(self, index: int) -> int:
+        """The bytes of a unit's files, which its pieces' work grows with (read before parsing)."""
+        return sum(os.path.getsize(file) for file in self.units[index].files if os.path.isfile(file))
 
     def _missing_pieces(self, specs: list[PieceSpec]) -> list[tuple[int, list[PieceSpec]]]:
         """Each unit (by index) with the kinds of `specs` whose piece the build cache lacks."""

@@ -100,12 +100,13 @@ class ReleaseWriter:
         self.clock.restart()
         early = [exporter for exporter in self.writers if exporter.early]
         steps = Steps(self.progress, PREPARING, len(early))
+        # first, as the statements are parsed: every unit's pieces of the dumps, tables and
+        # pages, made and cached beside validation (the records' framing waits for idle CPUs)
+        self.release.make_pieces_beside(spec for exporter in self.writers
+                                        for spec in exporter.piece_specs(self.release))
         for exporter in early:
             steps.begin(f"preparing {exporter.name}")
             exporter.start(self.release)
-        # every unit's pieces of the dumps, tables and pages, made and cached beside validation too
-        self.release.make_pieces_beside(spec for exporter in self.writers
-                                        for spec in exporter.piece_specs(self.release))
         steps.finish(PREPARING)
         self.begun = True
         self.clock("export: early start")

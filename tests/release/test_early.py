@@ -4,6 +4,7 @@ phases, stopped with nothing in the release when the data does not conform."""
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,14 @@ from publisher.export.jsonld import build_context, dump_nodes
 from publisher.export.tables import table_records
 from publisher.export.void import release_graph_counts
 from publisher.jobs import limited
-from publisher.load.dataset import load_dataset
+from publisher.load.dataset import Dataset, load_dataset
 from publisher.release import publish
 from publisher.release.write import ReleaseWriter
 from publisher.settings import Settings
-from tests.conftest import STATEMENT_DIR, edit
+from tests.conftest import REPO, STATEMENT_DIR, edit
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate_statements
 
 STATEMENT_TTL = STATEMENT_DIR / "statement.ttl"
 DEMAND_TEXT = "Press for the launch of a credible"  # a verbatim text: changing it breaks fidelity
@@ -55,15 +59,17 @@ def _publish(project: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> tuple
     return events, None
 
 
-#: what `ReleaseWriter.begin` forks with two jobs: one process frames the bundled statement's
-#: record, two make the pieces of the ten units (`make_pieces_beside`)
-EARLY = ["forked 1 for framing statement records", "forked 2 for making the dumps' pieces", "export: early start"]
+#: what `ReleaseWriter.begin` forks with two jobs: two processes make the pieces of the ten
+#: units (`make_pieces_beside`), each forked once its run of units is parsed, then one frames
+#: the bundled statement's record
+EARLY = ["forked 1 for making the dumps' pieces", "forked 1 for making the dumps' pieces",
+         "forked 1 for framing statement records", "export: early start"]
 
 
 def test_records_begin_before_validation(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events, failed = _publish(project, 2, monkeypatch)
     assert failed is None
-    assert events[:4] == [*EARLY, "validate: data triples"]
+    assert events[:len(EARLY) + 1] == [*EARLY, "validate: data triples"]
     assert events.index("validate: revalidated shards") < events.index("export: start")
     assert (project / "dist" / "statements").is_dir()
     assert multiprocessing.active_children() == []
@@ -113,6 +119,44 @@ def test_every_piece_is_made_beside_validation(project: Path, tmp_path: Path) ->
     assert release._units == {}  # no piece needed the quads
     assert found == expected
     assert expected[0].count(b"\n") == 2414  # type: ignore[union-attr]
+
+
+def test_each_run_of_units_is_forked_as_soon_as_it_is_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first process making pieces begins before the statements of the second run are
+    parsed, and the statements are parsed in the order one parse of them all takes (their
+    files' lines are looked up first file first)."""
+    corpus = generate_statements(tmp_path / "corpus", statements=4, organizations=300)
+    events: list[str] = []
+    fork = publisher.export.base.fork_background
+    parse = Dataset.load_units
+
+    def forked(work: Any, tasks: Any, name: str = "background work", idle_only: bool = False) -> Any:
+        started = fork(work, tasks, name=name, idle_only=idle_only)
+        events.append(f"forked {len(started.started)} for {len(tasks[0])} units")
+        return started
+
+    def parsed(self: Dataset, names: Any) -> None:
+        names = sorted(set(names) & set(self.pending))
+        parse(self, names)
+        events.extend(f"parsed {name.rsplit('/', 1)[1]}" for name in names)
+
+    monkeypatch.setattr(publisher.export.base, "fork_background", forked)
+    monkeypatch.setattr(Dataset, "load_units", parsed)
+    settings = Settings(root=corpus, jobs=2, cache_dir_override=tmp_path / "cache")
+    with limited(2):
+        release = Release(load_dataset(settings, lazy=True), settings)
+        try:
+            release.make_pieces_beside([dumps.dump_spec("ntriples")])
+            assert release.await_pieces()
+        finally:
+            release.stop_pieces()
+    # ten units in two runs of about the same bytes: the ontology, five registries and two
+    # statements (117 and 125 kB), then the two largest statements (137 and 165 kB)
+    assert events == ["parsed shaped-00001", "parsed shaped-00002", "forked 1 for 8 units",
+                      "parsed shaped-00003", "parsed shaped-00004", "forked 1 for 2 units"]
+    whole = load_dataset(settings)
+    assert [file for file, *_rest in release.dataset.locations._files] == \
+        [file for file, *_rest in whole.locations._files]
 
 
 def test_with_one_job_nothing_is_made_beside(project: Path, tmp_path: Path) -> None:
