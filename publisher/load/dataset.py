@@ -26,12 +26,11 @@ from publisher.load.files import check_source_file, display_path, read_text
 from publisher.load.parse import (
     RDF_FORMATS,
     ParsedFile,
+    files_graph,
     load_graph,
-    merge_graphs,
     parse_file,
     rdflib_triple,
     subject_lines,
-    to_graph,
     to_rdflib,
 )
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, Settings
@@ -294,8 +293,7 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
             if not version_source(version).is_file():
                 load_source(file.parent, root, version_language(version))
     load_parts([f for f in data_files if f.name != STATEMENT_FILE and not version_language(f)], root, dataset)
-    dataset.ontology = merge_graphs(to_graph(parsed) for parsed in
-                                    load_parts(ontology_files, root, dataset, kind="ontology"))
+    dataset.ontology = files_graph(load_parts(ontology_files, root, dataset, kind="ontology"))
     dataset.shapes = load_graph(shape_files, root, allow_blank_nodes=True)
     dataset.pending = {graph_name(f, "data"): f for f in statements}
     # references (owl:imports...) are reported as the files are loaded: those that may have one are

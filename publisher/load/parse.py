@@ -184,6 +184,22 @@ def rdflib_triple(s: object, p: ox.NamedNode, o: object) -> tuple[Node, Node, No
     return (convert(s), URIRef(p.value), convert(o))
 
 
+def files_graph(parsed_files: Iterable[ParsedFile]) -> Graph:
+    """`merge_graphs` of each file's `to_graph`, without the graph of each file: every triple is
+    added once, where the merge added each twice (the ontology's, before anything can run beside
+    the load), and the prefixes are bound as the merge binds them, file by file."""
+    merged = Graph()
+    for parsed in parsed_files:
+        for triple in parsed.triples:
+            merged.add(rdflib_triple(triple.subject, triple.predicate, triple.object))
+        bound = Graph()  # the file's prefixes over rdflib's own, as `to_graph` binds them
+        for prefix, namespace in sorted(parsed.prefixes.items()):
+            bound.bind(prefix, namespace, override=True, replace=True)
+        for prefix, namespace in bound.namespaces():
+            merged.bind(prefix, namespace, override=False)
+    return merged
+
+
 def merge_graphs(graphs: Iterable[Graph]) -> Graph:
     merged = Graph()
     for part in graphs:

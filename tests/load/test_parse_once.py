@@ -5,6 +5,7 @@ typed literal is remembered across files."""
 from __future__ import annotations
 
 from itertools import product
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -14,8 +15,17 @@ from rdflib import Literal, URIRef
 
 from publisher.errors import InputError
 from publisher.load.checks import check_typed_literals
-from publisher.load.parse import _SUBJECT_TOKEN, subject_lines, token_iri
+from publisher.load.parse import (
+    _SUBJECT_TOKEN,
+    files_graph,
+    merge_graphs,
+    parse_file,
+    subject_lines,
+    to_graph,
+    token_iri,
+)
 from publisher.textlines import split_lines
+from tests.conftest import REPO
 
 PREFIXES = {"ex": "https://example.org/", "": "https://example.org/empty#"}
 BASE = "https://w3id.org/nida/id/"
@@ -136,3 +146,23 @@ def test_plain_digits_are_integers_as_rdflib_judges_them() -> None:
         check_typed_literals([(value, integer)], "", "f.ttl")
     for value in ["1x", "١٢", "12 3", "1_000", ""]:
         assert_judged_as_rdflib_judges(value, integer)
+
+
+CLASHING = """@prefix schema: <http://schema.org/> .
+@prefix nida: <https://example.org/other-nida#> .
+@prefix ex: <https://example.org/> .
+ex:a schema:name "a" ; nida:p ex:b .
+"""
+
+
+@pytest.mark.parametrize("names", [["ontology/nida.ttl"], ["shapes/core.ttl", "shapes/fidelity.ttl", "shapes/versions.ttl"],
+                                   ["ontology/nida.ttl", "clashing.ttl"], ["clashing.ttl", "ontology/nida.ttl"]])
+def test_one_graph_of_files_is_their_graphs_merged(names: list[str], tmp_path: Path) -> None:
+    """The same triples and the same prefixes, where two files bind a prefix differently and
+    where a file rebinds one of rdflib's own (schema: to http, rdflib's is https)."""
+    (tmp_path / "clashing.ttl").write_text(CLASHING, encoding="utf-8")
+    paths = [tmp_path / name if name == "clashing.ttl" else REPO / name for name in names]
+    parsed = [parse_file(path, path.parent, allow_blank_nodes=True) for path in paths]
+    merged, made = merge_graphs(to_graph(file) for file in parsed), files_graph(parsed)
+    assert set(made) == set(merged) and len(made) == len(merged) > 3
+    assert list(made.namespaces()) == list(merged.namespaces())
