@@ -168,8 +168,12 @@ def triples_of(out: Path) -> int:
 
 
 def run_worker(kind: str, corpus: Path, out: Path, limit: float) -> tuple[list[dict[str, Any]], float, bool]:
-    """Run one pipeline in a fresh process; return its phases, wall time and whether it was cut off."""
+    """Run one pipeline in a fresh process; return its phases, wall time and whether it was cut off.
+    What the runs before it wrote is written back to the disk first (`os.sync`): a cold 1M
+    publish leaves gigabytes dirty, which the kernel otherwise writes back during the next run,
+    on the same two CPUs."""
     command = [sys.executable, __file__, "--worker", kind, str(corpus), "--out", str(out)]
+    os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
