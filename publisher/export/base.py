@@ -209,9 +209,8 @@ class Release:
 
         making: Background[bool] = Background(name="making the dumps' pieces")
         for share in runs(todo, workers(), lambda item: self._unit_size(item[0])):
-            self.dataset.load_units(self.units[index].graph for index, _specs in share)
-            making = making.beside(fork_background(make, [share], name=making.name))
-        self._making = making
+            self.dataset.load_units(self.units[index].graph for index, _specs in share)  # may raise
+            making = self._making = making.beside(fork_background(make, [share], name=making.name))
 
     def _unit_size(self, index: int) -> int:
         """The bytes of a unit's files, which its pieces' work grows with (read before parsing)."""

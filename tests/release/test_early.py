@@ -12,7 +12,7 @@ import pytest
 
 import publisher.export.base
 import publisher.export.records
-from publisher.errors import NotConforming
+from publisher.errors import InputError, NotConforming
 from publisher.export import dumps
 from publisher.export.base import Release
 from publisher.export.jsonld import build_context, dump_nodes
@@ -157,6 +157,20 @@ def test_each_run_of_units_is_forked_as_soon_as_it_is_parsed(tmp_path: Path, mon
     whole = load_dataset(settings)
     assert [file for file, *_rest in release.dataset.locations._files] == \
         [file for file, *_rest in whole.locations._files]
+
+
+def test_a_statement_that_does_not_parse_after_the_first_run_leaves_no_process(
+        tmp_path: Path) -> None:
+    """The first run's process is forked before the last statement is parsed: when that one
+    does not parse, the publish stops it and says where."""
+    corpus = generate_statements(tmp_path / "corpus", statements=4, organizations=300)
+    edit(corpus / "data" / "statements" / "shaped-00004" / "statement.ttl", " .\n", " ;\n")
+    settings = Settings(root=corpus, jobs=2, cache_dir_override=tmp_path / "cache")
+    with pytest.raises(InputError, match="invalid ttl syntax") as raised:
+        publish(load_dataset(settings, lazy=True), settings, tmp_path / "dist")
+    assert raised.value.where == "data/statements/shaped-00004/statement.ttl"
+    assert multiprocessing.active_children() == []
+    assert not (tmp_path / "dist").exists()
 
 
 def test_with_one_job_nothing_is_made_beside(project: Path, tmp_path: Path) -> None:
