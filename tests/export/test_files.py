@@ -6,7 +6,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from publisher.export.files import sha256_place, write_bytes
+import pytest
+
+from publisher.export.files import line_count, sha256_place, write_bytes
 
 
 def test_a_file_is_written_into_its_folder_made_where_missing(tmp_path: Path) -> None:
@@ -42,3 +44,23 @@ def test_a_file_placed_with_its_digest_is_the_file_hashed_here(tmp_path: Path) -
         assert sha256_place(tmp_path / name / "page.html", b"page", before, digest) == digest
         assert (tmp_path / name / "page.html").read_bytes() == b"page"
     assert os.stat(tmp_path / "linked" / "page.html").st_ino == os.stat(previous).st_ino
+
+
+def test_a_file_moved_unchanged_is_not_counted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The release's N-Triples dump is counted in the staged folder, then where it was moved."""
+    staged = tmp_path / "staged.nt"
+    staged.write_bytes(b"<a> <b> <c> .\n" * 3)
+    assert line_count(staged) == 3
+    moved = tmp_path / "moved.nt"
+    staged.rename(moved)
+    monkeypatch.setattr(Path, "open", lambda *args, **kwargs: pytest.fail("read again"))
+    assert line_count(moved) == 3
+
+
+def test_a_file_changed_in_place_is_counted_again(tmp_path: Path) -> None:
+    dump = tmp_path / "nida.nt"
+    dump.write_bytes(b"<a> <b> <c> .\n")
+    assert line_count(dump) == 1
+    with dump.open("ab") as handle:
+        handle.write(b"<a> <b> <d> .\n")
+    assert line_count(dump) == 2
