@@ -207,14 +207,10 @@ class Release:
             self.store_pieces(share)
             return True
 
-        making: Background[bool] = Background(name="making the dumps' pieces")
-        for share in runs(todo, workers(), lambda item: self._unit_size(item[0])):
+        self._making = Background(name="making the dumps' pieces")
+        for share in runs(todo, workers(), lambda item: self.units[item[0]].size):
             self.dataset.load_units(self.units[index].graph for index, _specs in share)  # may raise
-            making = self._making = making.beside(fork_background(make, [share], name=making.name))
-
-    def _unit_size(self, index: int) -> int:
-        """The bytes of a unit's files, which its pieces' work grows with (read before parsing)."""
-        return sum(os.path.getsize(file) for file in self.units[index].files if os.path.isfile(file))
+            self._making = self._making.beside(fork_background(make, [share], name=self._making.name))
 
     def _missing_pieces(self, specs: list[PieceSpec]) -> list[tuple[int, list[PieceSpec]]]:
         """Each unit (by index) with the kinds of `specs` whose piece the build cache lacks."""

@@ -23,10 +23,13 @@ class Unit:
     graph: str
     files: tuple[Path, ...]
     digest: str
+    #: the bytes of its files, which the work on it grows with (`Release.make_pieces_beside`)
+    size: int = 0
 
 
-def files_digest(files: tuple[Path, ...], root: Path) -> str:
-    digest = hashlib.sha256()
+def files_digest(files: tuple[Path, ...], root: Path) -> tuple[str, int]:
+    """The digest of the files (names and bytes) and how many bytes they hold."""
+    digest, size = hashlib.sha256(), 0
     for file in files:
         try:
             name = file.resolve().relative_to(root.resolve()).as_posix()
@@ -35,7 +38,8 @@ def files_digest(files: tuple[Path, ...], root: Path) -> str:
         data = read_bytes(file, root)
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
-    return digest.hexdigest()
+        size += len(data)
+    return digest.hexdigest(), size
 
 
 def dataset_units(dataset: Dataset, root: Path) -> list[Unit]:
@@ -57,5 +61,5 @@ def _units(dataset: Dataset, root: Path) -> list[Unit]:
         elif version_language(file):
             files[graph_name(file, "data")].append(version_source(file))
     files[ONTOLOGY_GRAPH] = list(dataset.ontology_files)
-    return [Unit(graph, tuple(sorted(paths)), files_digest(tuple(sorted(paths)), root))
+    return [Unit(graph, tuple(sorted(paths)), *files_digest(tuple(sorted(paths)), root))
             for graph, paths in sorted(files.items())]
