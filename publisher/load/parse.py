@@ -152,9 +152,17 @@ def parse_file(path: Path, root: Path, allow_blank_nodes: bool = False) -> Parse
 
 def to_graph(parsed: ParsedFile) -> Graph:
     """An rdflib graph of a parsed file, its prefixes bound (ontology, shapes, registries to ingest)."""
-    graph = Graph()
+    return _bind_prefixes(_add_triples(Graph(), parsed), parsed)
+
+
+def _add_triples(graph: Graph, parsed: ParsedFile) -> Graph:
     for triple in parsed.triples:
         graph.add(rdflib_triple(triple.subject, triple.predicate, triple.object))
+    return graph
+
+
+def _bind_prefixes(graph: Graph, parsed: ParsedFile) -> Graph:
+    """The file's prefixes over those `graph` binds (rdflib's own, in a new graph)."""
     for prefix, namespace in sorted(parsed.prefixes.items()):
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
@@ -190,12 +198,8 @@ def files_graph(parsed_files: Iterable[ParsedFile]) -> Graph:
     the load), and the prefixes are bound as the merge binds them, file by file."""
     merged = Graph()
     for parsed in parsed_files:
-        for triple in parsed.triples:
-            merged.add(rdflib_triple(triple.subject, triple.predicate, triple.object))
-        bound = Graph()  # the file's prefixes over rdflib's own, as `to_graph` binds them
-        for prefix, namespace in sorted(parsed.prefixes.items()):
-            bound.bind(prefix, namespace, override=True, replace=True)
-        for prefix, namespace in bound.namespaces():
+        _add_triples(merged, parsed)
+        for prefix, namespace in _bind_prefixes(Graph(), parsed).namespaces():  # as `to_graph`'s
             merged.bind(prefix, namespace, override=False)
     return merged
 
