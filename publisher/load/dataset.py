@@ -325,7 +325,10 @@ def may_reference(file: Path) -> bool:
         data = file.read_bytes()
     except OSError:
         return True  # parsing it reports the error
-    return any(mark in data for mark in (b"imports", b"shapesGraph", b"\\u", b"\\U"))
+    # a backslash is looked for first: one memchr pass over the file, where each escape was a
+    # slower search of its own (0.12 s of 0.21 s over the files of a million triples)
+    return (b"imports" in data or b"shapesGraph" in data
+            or (b"\\" in data and (b"\\u" in data or b"\\U" in data)))
 
 
 #: a statement folder's name is its IRI's last segment: RFC 3986's unreserved characters only

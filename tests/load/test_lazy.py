@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.load.dataset import load_dataset
+from publisher.load.dataset import load_dataset, may_reference
 from publisher.settings import Settings
 from publisher.validation.incremental import validate_cached
 from tests.conftest import run
@@ -63,3 +63,24 @@ def test_a_reference_in_an_unchanged_statement_is_still_reported(corpus: Path, m
     assert [result.exit_code for result in results] == [0, 0]
     warning = "owl:imports <https://example.org/elsewhere> is not loaded"
     assert warning in results[0].stderr and warning in results[1].stderr
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (b'<a> <b> "plain" .\n', False),
+    (b"<a> owl:imports <b> .\n", True),
+    (b"<a> sh:shapesGraph <b> .\n", True),
+    (b'<a> <b> "an escaped quote: \\" and a tab \\t" .\n', False),  # a backslash, no \u
+    (b"<a> <http://example.org/\\u0069mports> <b> .\n", True),
+    (b"<a> <b> <http://example.org/\\U00000069> .\n", True),
+    (b"<a> <b> \"ends in a backslash\\\\\" .\n", False),
+    (b"", False),
+])
+def test_may_reference_finds_the_marks_the_full_search_finds(tmp_path: Path, text: bytes, expected: bool) -> None:
+    path = tmp_path / "statement.ttl"
+    path.write_bytes(text)
+    full = any(mark in text for mark in (b"imports", b"shapesGraph", b"\\u", b"\\U"))
+    assert may_reference(path) is expected is full
+
+
+def test_may_reference_is_true_for_a_file_it_cannot_read(tmp_path: Path) -> None:
+    assert may_reference(tmp_path / "missing.ttl") is True
