@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from publisher.buildcache import BuildCache, content_key, read_packed
+import xxhash
+
+from publisher.buildcache import BuildCache, checksum, content_key, holds, read_packed
 
 
 def test_entries_round_trip_under_their_key(tmp_path: Path) -> None:
@@ -15,13 +17,13 @@ def test_entries_round_trip_under_their_key(tmp_path: Path) -> None:
     cache.put("records", key, b"payload")
     assert cache.get("records", key) == b"payload"
     stored = (tmp_path / "build" / "records" / key[:2] / key).read_bytes()
-    assert stored == b"payload" + hashlib.sha256(b"payload").digest()  # its checksum after it
+    assert stored == b"payload" + xxhash.xxh3_128_digest(b"payload")  # its checksum after it
 
 
 def test_a_damaged_entry_is_a_miss_and_is_removed(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     path = tmp_path / "build" / "records" / "ab" / "abcd"
-    for damaged in (b"", b"short", b"payload" + bytes(32)):
+    for damaged in (b"", b"short", b"payload" + bytes(16), b"Payload" + xxhash.xxh3_128_digest(b"payload")):
         cache.put("records", "abcd", b"payload")
         path.write_bytes(damaged)
         assert cache.get("records", "abcd") is None
@@ -54,7 +56,7 @@ def test_packed_entries_are_found_by_key_with_their_exact_bytes(tmp_path: Path) 
     assert sorted(found) == ["k1", "k2", "k3", "k4"]
     pack, offset, length, digest = found["k3"]
     assert pack.read_bytes()[offset:offset + length] == "три".encode()
-    assert digest == hashlib.sha256("три".encode()).hexdigest()
+    assert digest == checksum("три".encode()) == xxhash.xxh3_128_hexdigest("три".encode())
     assert read_packed([found["k1"], found["k2"], None]) == [b"<p>one</p>", b"", None]
     pack.write_bytes(pack.read_bytes().replace(b"one", b"One"))  # damaged in place, same size
     assert read_packed([found["k1"], found["k2"]]) == [None, b""]
@@ -62,23 +64,44 @@ def test_packed_entries_are_found_by_key_with_their_exact_bytes(tmp_path: Path) 
 
 
 def test_a_pack_given_its_digests_is_the_pack_hashed_here(tmp_path: Path) -> None:
-    """`put_pack` with the entries' SHA-256 from its caller writes the same pack and index."""
+    """`put_pack` with the entries' checksums from its caller writes the same pack and index."""
     entries = [("k1", b"<p>one</p>"), ("k2", b""), ("k3", "три".encode())]
     hashed, given = BuildCache(tmp_path / "a"), BuildCache(tmp_path / "b")
     hashed.put_pack("html", entries)
-    given.put_pack("html", entries, [hashlib.sha256(data).hexdigest() for _key, data in entries])
+    given.put_pack("html", entries, [checksum(data) for _key, data in entries])
     for suffix in ("pack", "index"):
         (one,), (other,) = ((cache.folder / "html" / "packs").glob(f"*.{suffix}") for cache in (hashed, given))
         assert (one.name, one.read_bytes()) == (other.name, other.read_bytes())
+
+
+def test_a_pack_of_pages_keeps_their_sha256_and_is_checked_by_it(tmp_path: Path) -> None:
+    """Pages are packed with their SHA-256 (the release publishes it): read back, they are
+    checked against it, and a damaged page is a miss."""
+    cache = BuildCache(tmp_path)
+    entries = [("k1", b"<p>one</p>"), ("k2", "три".encode())]
+    cache.put_pack("html", entries, [hashlib.sha256(data).hexdigest() for _key, data in entries])
+    found = cache.packed("html")
+    assert found["k2"][3] == hashlib.sha256("три".encode()).hexdigest()
+    assert read_packed([found["k1"], found["k2"]]) == [b"<p>one</p>", "три".encode()]
+    pack = found["k1"][0]
+    pack.write_bytes(pack.read_bytes().replace(b"one", b"One"))
+    assert read_packed([found["k1"], found["k2"]]) == [None, "три".encode()]
+
+
+def test_holds_checks_either_digest() -> None:
+    data = b"payload"
+    assert holds(data, checksum(data)) and holds(data, hashlib.sha256(data).hexdigest())
+    assert not holds(b"Payload", checksum(data)) and not holds(b"Payload", hashlib.sha256(data).hexdigest())
+    assert not holds(data, "")
 
 
 def test_a_broken_pack_index_only_misses(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     cache.put_pack("html", [("k1", b"one"), ("k2", b"two")])
     index = next((tmp_path / "build" / "html" / "packs").glob("*.index"))
-    one = hashlib.sha256(b"one").hexdigest()
+    one = checksum(b"one")
     index.write_bytes(f"k1 0 3 {one}\nk2 x 3 {one}\n".encode() + b"\xff\n")
     assert list(cache.packed("html")) == []  # not ASCII: the whole index is skipped
-    index.write_text(f"k1 0 3 {one}\nk2 x 3 {one}\nk3\nk4 0 3\n", encoding="ascii")
+    index.write_text(f"k1 0 3 {one}\nk2 x 3 {one}\nk3\nk4 0 3\nk5 0 3 {one[:20]}\n", encoding="ascii")
     assert list(cache.packed("html")) == ["k1"]  # an old index line (no checksum) is skipped too
     assert BuildCache(None).packed("html") == {}
