@@ -55,7 +55,7 @@ def _publish(dataset: Dataset, settings: Settings, out: Path, strict: bool, pack
         check_bag_target(out, settings.root)
     writer = ReleaseWriter(dataset, settings, timer, progress)
     try:
-        _cannot_write(writer.begin, out, settings)
+        _cannot_write(lambda: writer.begin(out), out, settings)
         report = validate(dataset, timer=timer, cache_dir=settings.cache_dir, progress=progress)
         if not report.conforms(strict):
             raise NotConforming(report, "data does not conform to the shapes; nothing was written")

@@ -10,7 +10,7 @@ from pathlib import Path
 from publisher.export import exporters
 from publisher.export.base import Exporter, Release
 from publisher.export.files import release_files, release_names, sha256_file
-from publisher.jobs import Beside
+from publisher.jobs import Beside, workers
 from publisher.load.dataset import Dataset
 from publisher.progress import Progress, Steps
 from publisher.release.package import bag_folder, make_bag, write_crate
@@ -50,7 +50,8 @@ def exporter_groups(writers: list[Exporter]) -> list[list[Exporter]]:
     return groups
 
 
-def begin_forked(groups: list[list[Exporter]], release: Release, staged: Path) -> dict[int, Beside[Written]]:
+def begin_forked(groups: dict[int, list[Exporter]], release: Release,
+                 staged: Path) -> dict[int, Beside[Written]]:
     """Each group of forkable exporters begun in forked processes, beside the exporters of its
     stage that run here (they only write files, and hash them there, as they write them, for
     void.ttl and SHA256SUMS): the dumps are written while the pages are built, in the CPU the
@@ -59,7 +60,7 @@ def begin_forked(groups: list[list[Exporter]], release: Release, staged: Path) -
         return [(path, release.digest(path)) for path in exporter.write(release, staged)]
 
     return {index: Beside(write_and_hash, group, idle_only=True)
-            for index, group in enumerate(groups) if len(group) > 1}
+            for index, group in groups.items() if len(group) > 1}
 
 
 def write_group(group: list[Exporter], release: Release, staged: Path, steps: Steps,
@@ -94,9 +95,16 @@ class ReleaseWriter:
         self.writers = exporters()
         self.release.expect(self.writers)
         self.begun = False
+        #: the forkable exporters' processes, by group index (`exporter_groups`)
         self.forked: dict[int, Beside[Written]] = {}
+        self.groups = exporter_groups(self.writers)
+        #: the release folder being written, where `begin` made it (for `out`)
+        self.staged: tuple[Path, Path] | None = None
+        #: the exporters `_write_early` started (and began)
+        self.started: set[str] = set()
 
-    def begin(self) -> None:
+    def begin(self, out: Path | None = None) -> None:
+        """See the class; with `out`, also `_write_early`."""
         self.clock.restart()
         early = [exporter for exporter in self.writers if exporter.early]
         steps = Steps(self.progress, PREPARING, len(early))
@@ -109,28 +117,67 @@ class ReleaseWriter:
             exporter.start(self.release)
         steps.finish(PREPARING)
         self.begun = True
+        if out is not None:
+            self._write_early(out)
         self.clock("export: early start")
 
+    def _write_early(self, out: Path) -> None:
+        """Where every piece is in the build cache already (a re-publish: `Release.making`),
+        stage the release now and begin the first stage's forkable exporters (the dumps) beside
+        validation, on the CPU its single-threaded parts leave idle (a second at a million
+        triples); a publish that does not conform stops them and removes the folder (`stop`).
+        Where the folder cannot be made now, it is made after validation, which reports why."""
+        if self.release.making or workers() < 2 or not out.parent.is_dir():
+            return
+        try:
+            self.staged = (out, self._stage(out))
+        except OSError:
+            return
+        first = min(exporter.stage for exporter in self.writers)
+        groups = {index: group for index, group in enumerate(self.groups) if group[0].stage == first}
+        for exporter in (e for group in groups.values() if len(group) > 1 for e in group if not e.early):
+            exporter.start(self.release)
+            self.started.add(exporter.name)
+        self.forked = begin_forked(groups, self.release, self.staged[1])
+
+    def _stage(self, out: Path) -> Path:
+        """A new folder beside `out` to write the release into (what a killed publish left there
+        removed first)."""
+        self.release.previous = out if out.is_dir() else None
+        remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
+        staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+        staged.chmod(0o755)
+        return staged
+
     def stop(self) -> None:
-        for forked in self.forked.values():
-            forked.stop()
-        self.forked = {}
+        self._stop_writing()
         for exporter in self.writers:
             exporter.stop()
         self.release.stop_pieces()
+
+    def _stop_writing(self) -> None:
+        """End the forked exporters and remove the folder `_write_early` staged (not swapped in)."""
+        for forked in self.forked.values():
+            forked.stop()
+        self.forked = {}
+        if self.staged is not None:
+            shutil.rmtree(self.staged[1], ignore_errors=True)
+            self.staged = None
 
     def _write_exporters(self, staged: Path) -> None:
         """Every exporter's files, stage by stage: the forkable ones of a stage begun in forked
         workers as it begins (`begin_forked`), the others run here meanwhile."""
         steps = Steps(self.progress, WRITING, len(self.writers))
-        groups = exporter_groups(self.writers)
+        groups = self.groups
         for stage in sorted({exporter.stage for exporter in self.writers}):
             here = [index for index, group in enumerate(groups) if group[0].stage == stage]
-            self.forked = begin_forked([groups[index] for index in here], self.release, staged)
-            for position, index in enumerate(here):
+            if not any(index in self.forked for index in here):  # else begun by `_write_early`
+                stage_groups = {index: groups[index] for index in here}
+                self.forked.update(begin_forked(stage_groups, self.release, staged))
+            for index in here:
                 names = ", ".join(exporter.name for exporter in groups[index])
                 steps.begin(f"writing {names}")
-                write_group(groups[index], self.release, staged, steps, self.forked.pop(position, None))
+                write_group(groups[index], self.release, staged, steps, self.forked.pop(index, None))
                 self.clock(f"export: {names}")
         steps.finish(WRITING)
 
@@ -140,16 +187,15 @@ class ReleaseWriter:
         The bag is staged before anything is swapped, so a failure leaves both folders as they were."""
         release, clock = self.release, self.clock
         clock.restart()
-        release.previous = out if out.is_dir() else None
-        remove_stale(out.parent, (f".{out.name}.tmp-*", f".{out.name}.bag-*"))  # left by a killed publish
-        staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
-        staged.chmod(0o755)
+        if self.staged is not None and self.staged[0] != out:  # begun for another folder
+            self._stop_writing()
+        staged = self._stage(out) if self.staged is None else self.staged[1]
         bag_staging = None
         try:
             # joined here, before any exporter forks: a forked exporter cannot join this process's children
             release.await_pieces()
             for exporter in self.writers:
-                if not (exporter.early and self.begun):
+                if not (exporter.early and self.begun) and exporter.name not in self.started:
                     exporter.start(release)
             clock("export: start")
             self._write_exporters(staged)
@@ -163,6 +209,7 @@ class ReleaseWriter:
                 make_bag(staged, bag_staging / "bag", self.settings)
                 (bag_staging / "bag").chmod(0o755)
             swap_in(staged, out)
+            self.staged = None
             if bag_staging is not None:
                 swap_in(bag_staging / "bag", bag_folder(out))
         except BaseException:
