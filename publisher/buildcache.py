@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import mmap
 import os
 import tempfile
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 import xxhash
 
@@ -38,7 +40,7 @@ def checksum(data: bytes | memoryview) -> str:
     return xxhash.xxh3_128_hexdigest(data)
 
 
-def holds(data: bytes, digest: str) -> bool:
+def holds(data: bytes | memoryview, digest: str) -> bool:
     """Whether `data` has the digest stored beside it: a `checksum`, or a SHA-256 (64 digits)."""
     if len(digest) == 64:
         return hashlib.sha256(data).hexdigest() == digest
@@ -99,12 +101,14 @@ class BuildCache:
         target = self.path(kind, key)
         if target is None:
             return None
-        try:
-            stored = target.read_bytes()
+        try:  # the bytes, then their checksum: never sliced apart (a copy of 100 MB, the GraphML's)
+            with target.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                data = handle.read(max(0, size - DIGEST_BYTES))
+                digest = handle.read()
         except OSError:
             return None
-        data, digest = stored[:-DIGEST_BYTES], stored[-DIGEST_BYTES:]
-        if len(stored) < DIGEST_BYTES or xxhash.xxh3_128_digest(data) != digest:
+        if size < DIGEST_BYTES or len(data) + len(digest) != size or xxhash.xxh3_128_digest(data) != digest:
             target.unlink(missing_ok=True)  # damaged: the caller makes it again
             return None
         return data
@@ -180,6 +184,42 @@ def read_packed(locations: list[Location | None]) -> list[bytes | None]:
                     found[index] = data if whole else None
         except OSError:
             continue
+    return found
+
+
+class Mapped(NamedTuple):
+    """A packed entry where it lies in its pack, mapped into memory (`map_packed`); or bytes."""
+
+    pack: mmap.mmap | bytes
+    start: int
+    end: int
+
+
+def map_packed(locations: list[Location | None]) -> list[Mapped | None]:
+    """`read_packed`, each entry left in its pack, mapped (each pack once) instead of read into
+    memory of its own: a re-publish reads the dumps' every piece back, 700 MB at a million
+    triples, and memory that a process touches for the first time cost it more than the copy
+    (0.11 s for 174 MB read, against 0.03 s into memory it had touched). A pack is never
+    changed once renamed into place (as git's packs), so its mapping holds what was checked."""
+    found: list[Mapped | None] = [None] * len(locations)
+    by_pack: dict[Path, list[int]] = {}
+    for index, location in enumerate(locations):
+        if location is not None:
+            by_pack.setdefault(location[0], []).append(index)
+    for pack, indexes in by_pack.items():
+        try:
+            with pack.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+        except (OSError, ValueError):
+            continue
+        for index in indexes:
+            _pack, offset, length, digest = locations[index]  # type: ignore[misc]
+            if mapped is not None and offset + length <= size \
+                    and holds(memoryview(mapped)[offset:offset + length], digest):
+                found[index] = Mapped(mapped, offset, offset + length)
+            elif length == 0 and holds(b"", digest):  # an empty pack cannot be mapped
+                found[index] = Mapped(b"", 0, 0)
     return found
 
 

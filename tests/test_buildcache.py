@@ -7,7 +7,7 @@ from pathlib import Path
 
 import xxhash
 
-from publisher.buildcache import BuildCache, checksum, content_key, holds, read_packed
+from publisher.buildcache import BuildCache, Mapped, checksum, content_key, holds, map_packed, read_packed
 
 
 def test_entries_round_trip_under_their_key(tmp_path: Path) -> None:
@@ -105,3 +105,23 @@ def test_a_broken_pack_index_only_misses(tmp_path: Path) -> None:
     index.write_text(f"k1 0 3 {one}\nk2 x 3 {one}\nk3\nk4 0 3\nk5 0 3 {one[:20]}\n", encoding="ascii")
     assert list(cache.packed("html")) == ["k1"]  # an old index line (no checksum) is skipped too
     assert BuildCache(None).packed("html") == {}
+
+
+def test_mapped_entries_are_the_packed_bytes_where_they_lie(tmp_path: Path) -> None:
+    """`map_packed` gives what `read_packed` reads, left in the pack: the same misses (a damaged
+    entry, a pack gone), and an empty entry (an empty pack cannot be mapped)."""
+    cache = BuildCache(tmp_path)
+    cache.put_pack("ntriples", [("k1", b"<a> <b> <c> .\n"), ("k2", b""), ("k3", "три".encode())])
+    cache.put_pack("ntriples", [("k4", b"")])
+    found = cache.packed("ntriples")
+    locations = [found["k1"], found["k2"], found["k3"], found["k4"], None]
+    mapped = map_packed(locations)
+    assert [None if m is None else bytes(m.pack[m.start:m.end]) for m in mapped] == read_packed(locations)
+    assert read_packed(locations) == [b"<a> <b> <c> .\n", b"", "три".encode(), b"", None]
+    assert mapped[3] == Mapped(b"", 0, 0)
+    pack = found["k1"][0]
+    pack.write_bytes(pack.read_bytes().replace(b"<a>", b"<A>"))
+    assert map_packed([found["k1"], found["k3"]])[0] is None
+    assert map_packed([found["k3"]])[0] is not None
+    pack.unlink()
+    assert map_packed([found["k1"]]) == [None]

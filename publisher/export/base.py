@@ -15,7 +15,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import pyoxigraph as ox
 
-from publisher.buildcache import BuildCache, content_key, read_packed
+from publisher.buildcache import BuildCache, Location, Mapped, content_key, map_packed, read_packed
 from publisher.export import dumps
 from publisher.export.dumps import PieceSpec
 from publisher.export.files import sha256_file, sha256_write
@@ -28,6 +28,7 @@ from publisher.remember import unions_remembered
 from publisher.settings import Settings
 
 T = TypeVar("T")
+P = TypeVar("P")
 #: the products (`Release.product`) of the whole-release dumps
 NTRIPLES_DUMP = "dump:ntriples"
 NQUADS_DUMP = "dump:nquads"
@@ -97,6 +98,10 @@ class Release:
             self._products[name] = value
         return value
 
+    def made(self, name: str) -> Any | None:
+        """The product `name` where an exporter made it already, else None."""
+        return self._products.get(name)
+
     def finished(self, writer: Exporter) -> None:
         """`writer` has written: let go of the products no exporter still to write needs."""
         for name in writer.needs:
@@ -114,7 +119,7 @@ class Release:
         """A whole-release dump ("nquads", "ntriples", "trig", "turtle") as pieces to write one
         after the other: the dump itself where an exporter already made it, else the pieces
         (never joined: a dump is hundreds of megabytes)."""
-        made = self._products.get(f"dump:{kind}")
+        made = self.made(f"dump:{kind}")
         if made is not None:
             return [made]
         return {"nquads": dumps.nquads_chunks, "ntriples": dumps.ntriples_chunks,
@@ -292,6 +297,16 @@ class Release:
                parallel: bool = False) -> list[bytes]:
         """`make(quads of the unit)` for every unit, in unit order; read back from the build
         cache for units whose files, the ontology and `code` are unchanged."""
+        return [piece or b"" for piece in self._pieces(kind, code, make, parallel, read_packed)]
+
+    def mapped_pieces(self, spec: PieceSpec) -> list[Mapped]:
+        """`pieces`, those in the build cache's packs left there, mapped (`map_packed`): a dump
+        is written from them as they lie."""
+        found = self._pieces(spec.kind, spec.code, spec.make, False, map_packed)
+        return [piece if isinstance(piece, Mapped) else Mapped(piece, 0, len(piece)) for piece in found]
+
+    def _pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes], parallel: bool,
+                read: Callable[[list[Location | None]], list[P | None]]) -> list[P | bytes]:
         if self._making is not None:
             self.await_pieces()
         elif any(spec.kind == kind for spec in self._unmade):
@@ -299,8 +314,9 @@ class Release:
         cache = self.cache
         keys = [self.piece_key(kind, code, unit) for unit in self.units]
         packed = cache.packed(kind)
-        found = [data if data is not None else cache.get(kind, key)
-                 for data, key in zip(read_packed([packed.get(key) for key in keys]), keys, strict=True)]
+        found: list[P | bytes | None] = [
+            data if data is not None else cache.get(kind, key)
+            for data, key in zip(read([packed.get(key) for key in keys]), keys, strict=True)]
         missing = [index for index, data in enumerate(found) if data is None]
         if missing:
             quads = self.unit_quads([self.units[index] for index in missing])
@@ -314,7 +330,7 @@ class Release:
             else:
                 for index, data in zip(missing, made, strict=True):
                     cache.put(kind, keys[index], data)
-        return [data or b"" for data in found]
+        return [piece if piece is not None else b"" for piece in found]
 
 
 class Exporter:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, Protocol
 import pyoxigraph as ox
 
 from publisher import graph as graph_module
-from publisher.buildcache import code_version
+from publisher.buildcache import Mapped, code_version
 from publisher.graph import by_graph, graph_order, serialize_bytes, serialize_text
 from publisher.remember import remembered
 from publisher.settings import PREFIXES
@@ -63,6 +63,8 @@ class Pieces(Protocol):
     def pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes],
                parallel: bool = False) -> list[bytes]: ...
 
+    def mapped_pieces(self, spec: PieceSpec) -> list[Mapped]: ...
+
 
 def pack(records: Iterable[tuple[str, str]]) -> bytes:
     """(sort key, text) records as bytes: a piece stays bytes from the cache to the dump,
@@ -81,15 +83,19 @@ def unpack(pieces: Iterable[bytes]) -> list[tuple[bytes, bytes]]:
     return [(key, bytes(text)) for key, text in unpack_views(pieces)]
 
 
-def unpack_views(pieces: Iterable[bytes]) -> list[tuple[bytes, memoryview]]:
-    """`unpack`, each text a view into its piece: a dump is hundreds of megabytes at a million
-    triples, and every copy of it costs time (the pieces are written out as they are)."""
+def unpack_views(pieces: Iterable[bytes | Mapped]) -> list[tuple[bytes, memoryview]]:
+    """`unpack`, each text a view into its piece (or where the piece lies, mapped: `Mapped`): a
+    dump is hundreds of megabytes at a million triples, and every copy of it costs time (the
+    pieces are written out as they are)."""
     records = []
     for piece in pieces:
-        view, start = memoryview(piece), 0
-        while (end := piece.find(RECORD_END, start)) >= 0:
-            middle = piece.index(KEY_END, start, end)
-            records.append((piece[start:middle], view[middle + 1:end]))
+        source, start, stop = (piece, 0, len(piece)) if isinstance(piece, bytes) else piece
+        view = memoryview(source)
+        while (end := source.find(RECORD_END, start, stop)) >= 0:
+            middle = source.find(KEY_END, start, end)
+            if middle < 0:
+                raise ValueError("a piece's record has no key")
+            records.append((source[start:middle], view[middle + 1:end]))
             start = end + 1
     records.sort(key=lambda record: record[0])
     return _ties_by_text(records)
@@ -147,7 +153,7 @@ def nquads(release: Pieces) -> bytes:
 def nquads_chunks(release: Pieces) -> list[Chunk]:
     """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
     dump is needed, so a re-publish only concatenates."""
-    return [text for _graph, text in unpack_views(release.pieces(*dump_spec("nquads")))]
+    return [text for _graph, text in unpack_views(release.mapped_pieces(dump_spec("nquads")))]
 
 
 #: a subject's lines in sorted N-Triples: the first line's subject (up to its first space), and
@@ -205,7 +211,7 @@ def ntriples_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject (a line sorts as its subject's text does, a space sorting
     before any character that can go on a term); the blocks of a subject described by several
     units are merged line by line."""
-    blocks = unpack_views(release.pieces(*dump_spec("ntriples")))
+    blocks = unpack_views(release.mapped_pieces(dump_spec("ntriples")))
     out: list[Chunk] = []
     for _subject, group in itertools.groupby(blocks, key=operator.itemgetter(0)):
         same = list(group)
@@ -250,7 +256,7 @@ def trig(release: Pieces) -> bytes:
 
 
 def trig_chunks(release: Pieces) -> list[Chunk]:
-    blocks = unpack_views(release.pieces(*dump_spec("trig")))
+    blocks = unpack_views(release.mapped_pieces(dump_spec("trig")))
     return [prefix_header().encode("utf-8"), *(body for _graph, body in blocks)] if blocks else []
 
 
@@ -276,7 +282,7 @@ def turtle(release: Pieces) -> bytes:
 
 def turtle_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject; a subject described in two graphs gets a block from each."""
-    blocks = unpack_views(release.pieces(*dump_spec("turtle")))
+    blocks = unpack_views(release.mapped_pieces(dump_spec("turtle")))
     return [prefix_header().encode("utf-8"), *(body for _subject, body in blocks)] if blocks else []
 
 

@@ -7,7 +7,7 @@ URL, so no remote context can ever be fetched.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from publisher.buildcache import code_version
 from publisher.errors import InputError
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import PieceSpec, pack, unpack
+from publisher.export.dumps import Chunk, PieceSpec, pack, unpack, unpack_views
 from publisher.export.expanded import expand, pyld_dataset
 from publisher.export.processor import shared_processor
 from publisher.graph import union_triples
@@ -164,16 +164,16 @@ def dump_document(context: dict[str, Any], nodes: list[tuple[bytes, bytes]]) -> 
     return b"".join(dump_chunks(context, nodes))
 
 
-def dump_chunks(context: dict[str, Any], nodes: list[tuple[bytes, bytes]]) -> list[bytes]:
+def dump_chunks(context: dict[str, Any], nodes: Sequence[tuple[bytes, bytes | memoryview]]) -> list[Chunk]:
     """`dump_json` of {"@context": context, "@graph": nodes}, from node texts written by
     `node_text`: the same bytes, without parsing the nodes again, in pieces to write one after
     the other (never joined: the dump is tens of megabytes at a million triples)."""
     if len(nodes) == 1:
-        return [dump_json({"@context": context, **json.loads(nodes[0][1])})]
+        return [dump_json({"@context": context, **json.loads(bytes(nodes[0][1]))})]
     head = f'{{\n  "@context": {context_text(context)},\n  "@graph": '.encode()
     if not nodes:
         return [head, b"[]\n}\n"]
-    chunks = [head, b"[\n"]
+    chunks: list[Chunk] = [head, b"[\n"]
     for _id, text in nodes:
         chunks += [text, b",\n"]
     chunks[-1] = b"\n  ]\n}\n"
@@ -206,10 +206,12 @@ class JsonLdExporter(Exporter):
         ontology = release.dataset.ontology
         context = build_context(ontology)
         versioned = {"@context": context, "owl:versionInfo": ontology_version(ontology)}
+        nodes = release.made(JSONLD_NODES)  # where the pages read them (a first publish)
+        if nodes is None:  # else where they lie in the build cache's packs, never copied
+            nodes = unpack_views(release.mapped_pieces(nodes_spec(context)))
         return [
             release.write(folder / CONTEXT_FILE, dump_json(versioned)),
-            release.write_chunks(folder / self.filename,
-                                 dump_chunks(context, dump_nodes(release, context))),
+            release.write_chunks(folder / self.filename, dump_chunks(context, nodes)),
         ]
 
 
