@@ -299,10 +299,10 @@ class Release:
         cache for units whose files, the ontology and `code` are unchanged."""
         return [piece or b"" for piece in self._pieces(kind, code, make, parallel, read_packed)]
 
-    def mapped_pieces(self, spec: PieceSpec) -> list[Mapped]:
+    def mapped_pieces(self, spec: PieceSpec, parallel: bool = False) -> list[Mapped]:
         """`pieces`, those in the build cache's packs left there, mapped (`map_packed`): a dump
         is written from them as they lie."""
-        found = self._pieces(spec.kind, spec.code, spec.make, False, map_packed)
+        found = self._pieces(spec.kind, spec.code, spec.make, parallel, map_packed)
         return [piece if isinstance(piece, Mapped) else Mapped(piece, 0, len(piece)) for piece in found]
 
     def _pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes], parallel: bool,

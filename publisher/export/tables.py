@@ -21,7 +21,7 @@ import orjson
 import pyoxigraph as ox
 
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import CODE, PieceSpec, graph_runs, pack, unpack
+from publisher.export.dumps import CODE, PieceSpec, graph_runs, pack, unpack_views
 from publisher.graph import QUAD_TRIPLE, is_entailed
 from publisher.load.dataset import GRAPH_BASE
 from publisher.settings import PREFIXES
@@ -222,9 +222,9 @@ class TablesExporter(Exporter):
 
 
 def table_records(release: Release) -> dict[str, list[list[str]]]:
-    """Each table's rows (cells) in order, from every unit's cached piece (read by orjson: lists
-    of strings, as `json.loads` gives them, in a quarter of the time)."""
+    """Each table's rows (cells) in order, from every unit's cached piece, where it lies (read by
+    orjson: lists of strings, as `json.loads` gives them, in a quarter of the time)."""
     rows: dict[str, list[list[str]]] = defaultdict(list)
-    for key, text in unpack(release.spec_pieces(TABLES_SPEC, parallel=True)):
+    for key, text in unpack_views(release.mapped_pieces(TABLES_SPEC, parallel=True)):
         rows[key.decode("utf-8").split(SEPARATOR, 1)[0]].append(orjson.loads(text))
     return rows
