@@ -166,15 +166,20 @@ class BuildCache:
         return found
 
 
-def read_packed(locations: list[Location | None]) -> list[bytes | None]:
-    """The bytes of packed entries (each pack opened once), None where a pack does not hold one
-    whole, or holds other bytes than were packed (a damaged pack)."""
-    found: list[bytes | None] = [None] * len(locations)
+def _by_pack(locations: list[Location | None]) -> dict[Path, list[int]]:
+    """The indexes of the locations in each pack: each pack is opened once."""
     by_pack: dict[Path, list[int]] = {}
     for index, location in enumerate(locations):
         if location is not None:
             by_pack.setdefault(location[0], []).append(index)
-    for pack, indexes in by_pack.items():
+    return by_pack
+
+
+def read_packed(locations: list[Location | None]) -> list[bytes | None]:
+    """The bytes of packed entries (each pack opened once), None where a pack does not hold one
+    whole, or holds other bytes than were packed (a damaged pack)."""
+    found: list[bytes | None] = [None] * len(locations)
+    for pack, indexes in _by_pack(locations).items():
         try:
             with pack.open("rb") as handle:
                 for index in indexes:
@@ -202,11 +207,7 @@ def map_packed(locations: list[Location | None]) -> list[Mapped | None]:
     (0.11 s for 174 MB read, against 0.03 s into memory it had touched). A pack is never
     changed once renamed into place (as git's packs), so its mapping holds what was checked."""
     found: list[Mapped | None] = [None] * len(locations)
-    by_pack: dict[Path, list[int]] = {}
-    for index, location in enumerate(locations):
-        if location is not None:
-            by_pack.setdefault(location[0], []).append(index)
-    for pack, indexes in by_pack.items():
+    for pack, indexes in _by_pack(locations).items():
         try:
             with pack.open("rb") as handle:
                 size = os.fstat(handle.fileno()).st_size

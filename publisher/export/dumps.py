@@ -58,10 +58,7 @@ class ChunkReader(io.RawIOBase):
 
 
 class Pieces(Protocol):
-    """What a dump is assembled from (`Release.pieces`): one piece per unit, cached."""
-
-    def pieces(self, kind: str, code: str, make: Callable[[list[ox.Quad]], bytes],
-               parallel: bool = False) -> list[bytes]: ...
+    """What a dump is assembled from (`Release.mapped_pieces`): one piece per unit, cached."""
 
     def mapped_pieces(self, spec: PieceSpec, parallel: bool = False) -> list[Mapped]: ...
 
