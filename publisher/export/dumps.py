@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from publisher import graph as graph_module
 from publisher.buildcache import Mapped, code_version
+from publisher.export.packing import Chunk, Joined, joined, pack_bytes, records
 from publisher.graph import by_graph, graph_order, serialize_bytes, serialize_text
 from publisher.remember import remembered
 from publisher.settings import PREFIXES
@@ -29,8 +30,6 @@ from publisher.textlines import split_lines_keepends
 CODE = code_version()
 
 
-KEY_END, RECORD_END = b"\x00", b"\x01"  # no serialized RDF or JSON text holds either byte raw
-Chunk = bytes | memoryview
 
 
 class ChunkReader(io.RawIOBase):
@@ -61,50 +60,6 @@ class Pieces(Protocol):
     """What a dump is assembled from (`Release.mapped_pieces`): one piece per unit, cached."""
 
     def mapped_pieces(self, spec: PieceSpec, parallel: bool = False) -> list[Mapped]: ...
-
-
-def pack(records: Iterable[tuple[str, str]]) -> bytes:
-    """(sort key, text) records as bytes: a piece stays bytes from the cache to the dump,
-    never decoded (JSON for a million triples cost seconds and hundreds of megabytes)."""
-    return b"".join(key.encode("utf-8") + KEY_END + text.encode("utf-8") + RECORD_END
-                    for key, text in records)
-
-
-def pack_bytes(records: Iterable[tuple[bytes, bytes]]) -> bytes:
-    """`pack` of records already UTF-8 (the writers' output, never decoded and encoded again)."""
-    return b"".join(itertools.chain.from_iterable((key, KEY_END, text, RECORD_END) for key, text in records))
-
-
-def unpack(pieces: Iterable[bytes]) -> list[tuple[bytes, bytes]]:
-    """Every record of the pieces, sorted by key (bytes sort as code points do)."""
-    return [(key, bytes(text)) for key, text in unpack_views(pieces)]
-
-
-def unpack_views(pieces: Iterable[bytes | Mapped]) -> list[tuple[bytes, memoryview]]:
-    """`unpack`, each text a view into its piece (or where the piece lies, mapped: `Mapped`): a
-    dump is hundreds of megabytes at a million triples, and every copy of it costs time (the
-    pieces are written out as they are)."""
-    records = []
-    for piece in pieces:
-        source, start, stop = (piece, 0, len(piece)) if isinstance(piece, bytes) else piece
-        view = memoryview(source)
-        while (end := source.find(RECORD_END, start, stop)) >= 0:
-            middle = source.find(KEY_END, start, end)
-            if middle < 0:
-                raise ValueError("a piece's record has no key")
-            records.append((source[start:middle], view[middle + 1:end]))
-            start = end + 1
-    records.sort(key=lambda record: record[0])
-    return _ties_by_text(records)
-
-
-def _ties_by_text(records: list[tuple[bytes, memoryview]]) -> list[tuple[bytes, memoryview]]:
-    """Records of one key in the order of their texts (as sorting (key, text) pairs gives)."""
-    ordered: list[tuple[bytes, memoryview]] = []
-    for _key, group in itertools.groupby(records, key=operator.itemgetter(0)):
-        same = list(group)
-        ordered += same if len(same) == 1 else sorted(same, key=lambda record: record[1].tobytes())
-    return ordered
 
 
 def graph_runs(quads: Iterable[ox.Quad]) -> list[tuple[str, list[ox.Quad]]]:
@@ -150,7 +105,7 @@ def nquads(release: Pieces) -> bytes:
 def nquads_chunks(release: Pieces) -> list[Chunk]:
     """Graph by graph (by graph IRI), each graph's lines sorted and unique: no sort of the whole
     dump is needed, so a re-publish only concatenates."""
-    return [text for _graph, text in unpack_views(release.mapped_pieces(dump_spec("nquads")))]
+    return joined(records(release.mapped_pieces(dump_spec("nquads"))))
 
 
 #: a subject's lines in sorted N-Triples: the first line's subject (up to its first space), and
@@ -167,25 +122,24 @@ def subject_blocks(lines: bytes) -> list[tuple[bytes, bytes]]:
         found = [(match[1], match[0]) for match in SUBJECT_BLOCK.finditer(lines)]
         if sum(len(block) for _subject, block in found) == len(lines):
             return found
-    return [(record[:record.index(KEY_END)], record[record.index(KEY_END) + 1:])
-            for record in _subject_blocks(lines).split(RECORD_END)[:-1]]
+    return _subject_blocks(lines)
 
 
-def _subject_blocks(lines: bytes) -> bytes:
-    """`subject_blocks` as records, line by line."""
-    records: list[bytes] = []
+def _subject_blocks(lines: bytes) -> list[tuple[bytes, bytes]]:
+    """`subject_blocks`, line by line."""
+    blocks: list[tuple[bytes, bytes]] = []
     current, start, offset = b"", 0, 0
     for line in lines.split(b"\n")[:-1]:
         # a subject's text holds no space (an IRI or a blank node; a quoted triple keys its line)
         subject = line if line.startswith(b"<<") else line[:line.index(b" ")]
         if subject != current and offset:
-            records.append(current + KEY_END + lines[start:offset] + RECORD_END)
+            blocks.append((current, lines[start:offset]))
             start = offset
         current = subject
         offset += len(line) + 1
     if offset:
-        records.append(current + KEY_END + lines[start:offset] + RECORD_END)
-    return b"".join(records)
+        blocks.append((current, lines[start:offset]))
+    return blocks
 
 
 def union_blocks(quads: list[ox.Quad]) -> list[tuple[bytes, bytes]]:
@@ -208,12 +162,15 @@ def ntriples_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject (a line sorts as its subject's text does, a space sorting
     before any character that can go on a term); the blocks of a subject described by several
     units are merged line by line."""
-    blocks = unpack_views(release.mapped_pieces(dump_spec("ntriples")))
-    out: list[Chunk] = []
-    for _subject, group in itertools.groupby(blocks, key=operator.itemgetter(0)):
+    found = records(release.mapped_pieces(dump_spec("ntriples")))
+    out = Joined(found)
+    for _subject, group in itertools.groupby(found.spans, key=operator.itemgetter(0)):
         same = list(group)
-        out.append(same[0][1] if len(same) == 1 else merged_lines(bytes(block) for _s, block in same))
-    return out
+        if len(same) == 1:
+            out.span(same[0])
+        else:
+            out.add(merged_lines(found.text(span).tobytes() for span in same))
+    return out.done()
 
 
 def prefix_header() -> str:
@@ -253,8 +210,8 @@ def trig(release: Pieces) -> bytes:
 
 
 def trig_chunks(release: Pieces) -> list[Chunk]:
-    blocks = unpack_views(release.mapped_pieces(dump_spec("trig")))
-    return [prefix_header().encode("utf-8"), *(body for _graph, body in blocks)] if blocks else []
+    found = records(release.mapped_pieces(dump_spec("trig")))
+    return [prefix_header().encode("utf-8"), *joined(found)] if found.spans else []
 
 
 #: where a subject's block begins in the Turtle writer's output: a line that does not begin
@@ -279,8 +236,8 @@ def turtle(release: Pieces) -> bytes:
 
 def turtle_chunks(release: Pieces) -> list[Chunk]:
     """Subject blocks by subject; a subject described in two graphs gets a block from each."""
-    blocks = unpack_views(release.mapped_pieces(dump_spec("turtle")))
-    return [prefix_header().encode("utf-8"), *(body for _subject, body in blocks)] if blocks else []
+    found = records(release.mapped_pieces(dump_spec("turtle")))
+    return [prefix_header().encode("utf-8"), *joined(found)] if found.spans else []
 
 
 class PieceSpec(NamedTuple):

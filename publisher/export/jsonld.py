@@ -20,8 +20,9 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from publisher.buildcache import code_version
 from publisher.errors import InputError
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import Chunk, PieceSpec, pack, unpack, unpack_views
+from publisher.export.dumps import PieceSpec
 from publisher.export.expanded import expand, pyld_dataset
+from publisher.export.packing import Chunk, pack, unpack, unpack_views
 from publisher.export.processor import shared_processor
 from publisher.graph import union_triples
 from publisher.settings import DATA_BASE, ONTOLOGY_NS, PREFIXES

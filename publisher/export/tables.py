@@ -21,7 +21,8 @@ import orjson
 import pyoxigraph as ox
 
 from publisher.export.base import Exporter, Release
-from publisher.export.dumps import CODE, PieceSpec, graph_runs, pack, unpack_views
+from publisher.export.dumps import CODE, PieceSpec, graph_runs
+from publisher.export.packing import pack, unpack_views
 from publisher.graph import QUAD_TRIPLE, is_entailed
 from publisher.load.dataset import GRAPH_BASE
 from publisher.settings import PREFIXES

@@ -13,7 +13,7 @@ from rdflib import Dataset as RdfDataset
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from publisher.export import dumps
+from publisher.export import dumps, packing
 from publisher.export.dumps import ChunkReader
 from publisher.graph import serialize_text, union_ntriples, union_triples
 from publisher.settings import PREFIXES
@@ -128,12 +128,12 @@ def test_unit_pieces_split_by_subject_as_line_by_line() -> None:
     quads.append(ox.Quad(n("http://x/c"), n("http://x/said"), quoted, g))
     quads.sort(key=str)
     lines = union_ntriples(quads)
-    assert dumps.unpack([dumps._subject_blocks(lines)]) == sorted(reference_subject_blocks(lines))
-    assert dumps.unpack([dumps.pack_bytes(dumps.subject_blocks(lines))]) == sorted(reference_subject_blocks(lines))
+    assert sorted(dumps._subject_blocks(lines)) == sorted(reference_subject_blocks(lines))
+    assert packing.unpack([packing.pack_bytes(dumps.subject_blocks(lines))]) == sorted(reference_subject_blocks(lines))
     star = b'<< <http://x/a> <http://x/p> "q r" >> <http://x/s> "1" .\n' + lines  # RDF-star's subjects
-    assert dumps.unpack([dumps._subject_blocks(star)]) == sorted(reference_subject_blocks(star))
-    assert dumps.unpack([dumps.pack_bytes(dumps.subject_blocks(star))]) == sorted(reference_subject_blocks(star))
-    turtle = dumps.unpack([dumps._turtle_piece(quads)])
+    assert sorted(dumps._subject_blocks(star)) == sorted(reference_subject_blocks(star))
+    assert packing.unpack([packing.pack_bytes(dumps.subject_blocks(star))]) == sorted(reference_subject_blocks(star))
+    turtle = packing.unpack([dumps._turtle_piece(quads)])
     body = dumps.body(serialize_text(union_triples(quads), ox.RdfFormat.TURTLE, prefixes=PREFIXES).encode())
     assert {subject.decode() for subject, _block in turtle} == {str(q.subject) for q in quads}
     assert len(turtle) == 5 and sum(len(block) for _s, block in turtle) == len(body)

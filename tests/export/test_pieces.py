@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from publisher import graph as graph_module
-from publisher.export import dumps, tables, void
+from publisher.export import dumps, packing, tables, void
 from publisher.graph import (
     by_graph,
     entailed_graph,
@@ -46,7 +46,12 @@ def plain_by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
 
 
 def plain_pack(records: list[tuple[str, str]] | zip[tuple[str, str]]) -> bytes:
-    return b"".join(k.encode() + dumps.KEY_END + t.encode() + dumps.RECORD_END for k, t in records)
+    """The pieces' format (publisher/export/packing.py), written here as its docstring says."""
+    found = [(k.encode(), t.encode()) for k, t in records]
+    if not found:
+        return b""
+    return (b"\x00".join(k for k, _t in found) + b"\x01" + b" ".join(str(len(t)).encode() for _k, t in found)
+            + b"\x01" + b"".join(t for _k, t in found))
 
 
 def plain_text(terms: list[ox.Quad] | list[ox.Triple], format: ox.RdfFormat, **options: object) -> str:
@@ -70,7 +75,8 @@ def plain_nquads(quads: list[ox.Quad]) -> bytes:
 
 
 def plain_ntriples(quads: list[ox.Quad]) -> bytes:
-    return dumps._subject_blocks(plain_lines(quads, ox.RdfFormat.N_TRIPLES))
+    blocks = dumps._subject_blocks(plain_lines(quads, ox.RdfFormat.N_TRIPLES))
+    return plain_pack([(subject.decode(), lines.decode()) for subject, lines in blocks])
 
 
 def plain_trig(quads: list[ox.Quad]) -> bytes:
@@ -186,9 +192,9 @@ def test_sorted_lines_is_merged_lines() -> None:
 
 def test_blocks_and_bodies_as_found_line_by_line() -> None:
     lines = b"<a> <p> 1 .\n<a> <p> 2 .\n<a/b> <p> 3 .\n_:b <p> 4 .\n_:b <q> 5 .\n"
-    assert dumps.pack_bytes(dumps.subject_blocks(lines)) == dumps._subject_blocks(lines)
+    assert dumps.subject_blocks(lines) == dumps._subject_blocks(lines)
     quoted = b"<< <a> <p> <b> >> <q> 1 .\n<c> <p> 2 .\n"
-    assert dumps.pack_bytes(dumps.subject_blocks(quoted)) == dumps._subject_blocks(quoted)
+    assert dumps.subject_blocks(quoted) == dumps._subject_blocks(quoted)
     for text in ["@prefix a: <b> .\n@prefix c: <d> .\n<x> a:p 1 .\n", "<x> <p> 1 .\n@prefix a: <b> .\n<y> <p> 2",
                  "", "@prefix a: <b> .", "<x> <p> \"@prefix \" .\n"]:
         assert dumps.body(text.encode()) == plain_body(text).encode()
@@ -223,5 +229,5 @@ def test_graph_quads_are_the_plain_ones() -> None:
 
 def test_table_rows_read_by_orjson_are_those_json_reads(units: list[list[ox.Quad]]) -> None:
     for quads in units:
-        for _key, text in dumps.unpack([tables.unit_piece(quads)]):
+        for _key, text in packing.unpack([tables.unit_piece(quads)]):
             assert orjson.loads(text) == json.loads(text)
