@@ -118,7 +118,7 @@ class Beside(Generic[R]):
     `fork_background`'s."""
 
     def __init__(self, work: Callable[[T], R], tasks: Sequence[T], jobs: int | None = None,
-                 idle_only: bool = False) -> None:
+                 idle_only: bool = False, processes: int | None = None) -> None:
         self.work, self.tasks = work, tasks
         self._pool: Any = None
         self._pending: Any = None
@@ -126,9 +126,10 @@ class Beside(Generic[R]):
         if not can_fork(jobs) or len(tasks) < 2:
             return  # `results` does the work here
         gc.freeze()  # as in fork_map: the workers' collections leave this process's pages shared
-        try:
+        try:  # `processes`: fewer than `jobs`, where this process works meanwhile
+            count = min(processes or jobs, jobs, len(tasks))
             self._pool = multiprocessing.get_context("fork").Pool(
-                min(jobs, len(tasks)), initializer=_install, initargs=(work, tasks, idle_only))
+                count, initializer=_install, initargs=(work, tasks, idle_only))
             self._pending = self._pool.map_async(_run, range(len(tasks)), chunksize=1)
         finally:
             gc.unfreeze()

@@ -155,6 +155,15 @@ def test_beside_raises_a_task_error_when_its_results_are_asked_for() -> None:
     assert multiprocessing.active_children() == []
 
 
+@needs_two
+def test_beside_in_fewer_processes_than_jobs() -> None:
+    """`processes=1`: every task in one forked process, this one free meanwhile."""
+    pids = Beside(lambda _n: os.getpid(), [1, 2, 3], processes=1).results()
+    assert len(set(pids)) == 1 and pids[0] != os.getpid()
+    assert Beside(lambda _n: os.getpid(), [1, 2, 3], jobs=1, processes=2).results() == [os.getpid()] * 3
+    assert multiprocessing.active_children() == []
+
+
 def test_beside_with_one_job_works_here_when_asked() -> None:
     done: list[int] = []
     beside = Beside(lambda n: done.append(n) or os.getpid(), [1, 2, 3], jobs=1)

@@ -32,7 +32,7 @@ from publisher.export.html.rows import (
 from publisher.export.html.store import LostEntry, SiteIndex
 from publisher.export.html.stored import StoredSite, file_stat, indexed, still_published, written_rows
 from publisher.graph import Axioms
-from publisher.jobs import Background, fork_background, fork_map, workers
+from publisher.jobs import Background, Beside, fork_background
 
 
 def rows_file(path: Path) -> Path:
@@ -153,18 +153,25 @@ def _write_changed(release: Release, folder: Path, index: SiteIndex, fingerprint
     reached = index.pages_reading(tokens) | {p for s in subjects if (p := page_path(s)) is not None}
     reached |= {p for p, page in pages.items()
                 if page.key not in packed or any(key not in packed for _path, key in page.texts)}
-    plans = _plans(site, reached, pages, subjects)
-    build = Build(site, context, version, root, cache, packed,
-                  None if release.previous is None else release.previous / HTML_FOLDER)
-    # here, and rendered here: the pages' own nodes are compacted, not read from the dump
-    built = build_group(build, plans, {})
     kept = [page for path, page in pages.items() if path not in reached]
-    index.remove_pages(reached)
-    index.put_pages(indexed(b) for b in built)
     published = index.files()
-    placed = _place_kept(sorted((page.path, page.key) for page in kept)
-                         + sorted(t for page in kept for t in page.texts), packed, root, build.previous,
-                         published)
+    previous = None if release.previous is None else release.previous / HTML_FOLDER
+    kept_files = sorted((page.path, page.key) for page in kept)
+    kept_files += sorted(text for page in kept for text in page.texts)
+    placing = _begin_placing(kept_files, packed, root, previous, published)
+    try:
+        plans = _plans(site, reached, pages, subjects)
+        build = Build(site, context, version, root, cache, packed, previous)
+        # here, and rendered here: the pages' own nodes are compacted, not read from the dump
+        built = build_group(build, plans, {})
+        index.remove_pages(reached)
+        index.put_pages(indexed(b) for b in built)
+        titles = sorted([(b.path, b.title) for b in built] + [(page.path, page.title) for page in kept])
+        listing = write_index(release, root, titles, version)  # while the kept pages are placed
+        placed = [row for part in placing.results() for row in part]
+    except BaseException:
+        placing.stop()
+        raise
     rows = {row[0]: row for row in [*placed, *(row for b in built for row in written_rows(b, root))]}
     index.remove_files(published.keys() - rows.keys())
     index.put_files(row for path, row in rows.items() if published.get(path) != row)
@@ -179,16 +186,17 @@ def _write_changed(release: Release, folder: Path, index: SiteIndex, fingerprint
             written.append(root / path)
     missed = sorted(b.path for b in built if b.rendered)
     stats = CacheStats(hits=len(kept) + len(built) - len(missed), misses=len(missed), missed=missed)
-    titles = sorted([(b.path, b.title) for b in built] + [(page.path, page.title) for page in kept])
-    return [*written, *write_index(release, root, titles, version)], stats
+    return [*written, *listing], stats
 
 
-def _place_kept(files: list[tuple[str, str]], packed: dict[str, Location], root: Path, previous: Path | None,
-                published: dict[str, FileRow]) -> list[FileRow]:
-    """Write the files (pages and source texts) no change reached, in forked workers: linked from
-    the release being replaced where it has them as published (writing thousands of small files
-    costs a second at a million triples, linking them a tenth of that), else copied from the
-    packs. The row of each, for the index."""
+def _begin_placing(files: list[tuple[str, str]], packed: dict[str, Location], root: Path,
+                   previous: Path | None, published: dict[str, FileRow]) -> Beside[list[FileRow]]:
+    """Begin writing the files (pages and source texts) no change reached, in one forked process,
+    while the changed pages and the index page are made here (the two took the same time, and
+    this process waited): linked from the release being replaced where it has them as
+    published (writing thousands of small files costs a second at a million triples, linking
+    them a tenth of that), else copied from the packs. The row of each, for the site index,
+    from `results`."""
     def place(group: list[tuple[str, str]]) -> list[FileRow]:
         done, folders = [], set()
         for path, key in group:
@@ -209,5 +217,4 @@ def _place_kept(files: list[tuple[str, str]], packed: dict[str, Location], root:
             done.append((path, key, digest, file_stat(target)))
         return done
 
-    jobs = workers()
-    return [row for part in fork_map(place, [files[i::jobs * 4] for i in range(jobs * 4)]) for row in part]
+    return Beside(place, [files[:len(files) // 2], files[len(files) // 2:]], processes=1)
