@@ -115,21 +115,20 @@ class Beside(Generic[R]):
     """`fork_map` begun, not waited for: its workers go on beside this process until `results`
     (or `stop`). Each worker is given the work when it is forked (`_install`), so a worker the
     pool forks again later has it too, whatever `fork_map` ran meanwhile. `idle_only`: as
-    `fork_background`'s."""
+    `fork_background`'s. Unlike `fork_map`, one task is forked too: it works beside this process."""
 
     def __init__(self, work: Callable[[T], R], tasks: Sequence[T], jobs: int | None = None,
-                 idle_only: bool = False, processes: int | None = None) -> None:
+                 idle_only: bool = False) -> None:
         self.work, self.tasks = work, tasks
         self._pool: Any = None
         self._pending: Any = None
         jobs = workers() if jobs is None else jobs
-        if not can_fork(jobs) or len(tasks) < 2:
+        if not can_fork(jobs) or not tasks:
             return  # `results` does the work here
         gc.freeze()  # as in fork_map: the workers' collections leave this process's pages shared
-        try:  # `processes`: fewer than `jobs`, where this process works meanwhile
-            count = min(processes or jobs, jobs, len(tasks))
+        try:
             self._pool = multiprocessing.get_context("fork").Pool(
-                count, initializer=_install, initargs=(work, tasks, idle_only))
+                min(jobs, len(tasks)), initializer=_install, initargs=(work, tasks, idle_only))
             self._pending = self._pool.map_async(_run, range(len(tasks)), chunksize=1)
         finally:
             gc.unfreeze()

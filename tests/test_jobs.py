@@ -156,11 +156,13 @@ def test_beside_raises_a_task_error_when_its_results_are_asked_for() -> None:
 
 
 @needs_two
-def test_beside_in_fewer_processes_than_jobs() -> None:
-    """`processes=1`: every task in one forked process, this one free meanwhile."""
-    pids = Beside(lambda _n: os.getpid(), [1, 2, 3], processes=1).results()
-    assert len(set(pids)) == 1 and pids[0] != os.getpid()
-    assert Beside(lambda _n: os.getpid(), [1, 2, 3], jobs=1, processes=2).results() == [os.getpid()] * 3
+def test_beside_forks_one_task_too() -> None:
+    """One task works in a forked process, this one free meanwhile (`fork_map` would do it here);
+    with one job, or no task, nothing is forked."""
+    (pid,) = Beside(lambda _n: os.getpid(), [1]).results()
+    assert pid != os.getpid()
+    assert Beside(lambda _n: os.getpid(), [1], jobs=1).results() == [os.getpid()]
+    assert Beside(lambda _n: os.getpid(), []).results() == []
     assert multiprocessing.active_children() == []
 
 

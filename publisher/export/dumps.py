@@ -30,8 +30,6 @@ from publisher.textlines import split_lines_keepends
 CODE = code_version()
 
 
-
-
 class ChunkReader(io.RawIOBase):
     """Chunks read as one stream, so that a parser reads a dump without its pieces joined (a
     copy of hundreds of megabytes at a million triples)."""

@@ -217,4 +217,4 @@ def _begin_placing(files: list[tuple[str, str]], packed: dict[str, Location], ro
             done.append((path, key, digest, file_stat(target)))
         return done
 
-    return Beside(place, [files[:len(files) // 2], files[len(files) // 2:]], processes=1)
+    return Beside(place, [files])
