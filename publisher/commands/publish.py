@@ -33,7 +33,7 @@ def validate(paths: tuple[Path, ...], shapes: Path | None, ontology: Path | None
              fmt: str, strict: bool, engine: str, no_cache: bool, jobs: int | None, quiet: bool) -> None:
     """Check data (default: data/) against the shapes. Exit 0 conforms, 1 does not, 2 input error."""
     settings = load_settings(jobs=jobs)
-    dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology, lazy=True)
+    dataset = load_dataset(settings, paths, shapes=shapes, ontology=ontology, lazy=True, known=not no_cache)
     warn_remote_references(dataset, settings.root)
     with progress_bar(quiet) as progress, limited(settings.jobs):
         report = run_validation(dataset, engine=engine, cache_dir=None if no_cache else settings.cache_dir,

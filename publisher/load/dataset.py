@@ -7,7 +7,6 @@ small and are rdflib graphs, which pySHACL and the exporters read. Nothing is ev
 fetched: there is no `owl:imports` resolution and no remote context.
 """
 
-
 from __future__ import annotations
 
 import re
@@ -23,6 +22,7 @@ from rdflib import Graph, Namespace, URIRef
 from publisher.errors import InputError
 from publisher.load import checks as inputs
 from publisher.load.files import check_source_file, display_path, read_text
+from publisher.load.known import KnownFiles
 from publisher.load.parse import (
     RDF_FORMATS,
     ParsedFile,
@@ -154,6 +154,8 @@ class Dataset:
     pending: dict[str, Path] = field(default_factory=dict)
     #: what is computed from the files once per load (`units.dataset_units`)
     memo: dict[Any, Any] = field(default_factory=dict)
+    #: what an earlier run learnt of the input files (`load.known`): their digests
+    known: KnownFiles = field(default_factory=lambda: KnownFiles(None))
     #: the language versions of each statement folder (`statement.<lang>.ttl`), loaded with it
     versions: dict[Path, list[Path]] = field(default_factory=dict)
 
@@ -263,12 +265,11 @@ def load_statement(file: Path, dataset: Dataset) -> None:
         dataset.locations.add(iri.value, Location(display_path(source.file, root), None))
 
 
-
-
-def load_dataset(settings: Settings, paths: Iterable[Path] = (),
-                 shapes: Path | None = None, ontology: Path | None = None, lazy: bool = False) -> Dataset:
+def load_dataset(settings: Settings, paths: Iterable[Path] = (), shapes: Path | None = None,
+                 ontology: Path | None = None, lazy: bool = False, known: bool = True) -> Dataset:
     """Load the data paths (default: the data folder), the ontology and the shapes; with
-    `lazy`, statements are parsed only when asked for (`Dataset.load_units`)."""
+    `lazy`, statements are parsed only when asked for (`Dataset.load_units`); with `known`, the
+    files' digests are taken from the cache folder where their status is unchanged (`load.known`)."""
     root = settings.root
     data_paths = list(paths) or [settings.data_dir]
     data_files = sorted({f for p in data_paths for f in rdf_files(p, root)})
@@ -283,7 +284,8 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
 
     check_unique_slugs(data_files, root)
     dataset = Dataset(ontology=Graph(), shapes=Graph(), data_files=data_files,
-                      ontology_files=ontology_files, shape_files=shape_files, root=root)
+                      ontology_files=ontology_files, shape_files=shape_files, root=root,
+                      known=KnownFiles(settings.cache_dir if known else None))
     statements = [f for f in data_files if f.name == STATEMENT_FILE]
     dataset.versions = statement_versions(data_files, root)
     for file in statements:
@@ -299,7 +301,9 @@ def load_dataset(settings: Settings, paths: Iterable[Path] = (),
     # references (owl:imports...) are reported as the files are loaded: those that may have one are
     dataset.load_units(list(dataset.pending) if not lazy else
                        [graph_name(f, "data") for f in statements
-                        if any(may_reference(v) for v in [f, *dataset.versions.get(f.parent, [])])])
+                        if any(dataset.known.facts(v, root).references
+                               for v in [f, *dataset.versions.get(f.parent, [])])])
+    dataset.known.save()
     return dataset
 
 
@@ -316,19 +320,6 @@ def statement_versions(files: Iterable[Path], root: Path) -> dict[Path, list[Pat
                                  " is missing beside it", display_path(file, root))
             versions.setdefault(file.parent, []).append(file)
     return versions
-
-
-def may_reference(file: Path) -> bool:
-    """Whether a file may name another document (`REFERENCE_PREDICATES`, or an escaped IRI that
-    could spell one): it is parsed at once, so that `references` has what it names."""
-    try:
-        data = file.read_bytes()
-    except OSError:
-        return True  # parsing it reports the error
-    # a backslash is looked for first: one memchr pass over the file, where each escape was a
-    # slower search of its own (0.12 s of 0.21 s over the files of a million triples)
-    return (b"imports" in data or b"shapesGraph" in data
-            or (b"\\" in data and (b"\\u" in data or b"\\U" in data)))
 
 
 #: a statement folder's name is its IRI's last segment: RFC 3986's unreserved characters only

@@ -46,15 +46,12 @@ def consistent_inputs(root: Path) -> Iterator[None]:
             _FIRST_READS = previous
 
 
-def _same_as_first_read(path: Path, data: bytes, shown: str) -> None:
-    if _FIRST_READS is None:
-        return
-    key = os.path.abspath(path)
-    digest = hashlib.sha256(data).hexdigest()
-    first = _FIRST_READS.setdefault(key, digest)
-    if first != digest:
+def same_as_first_read(path: Path, digest: str, root: Path) -> None:
+    """During `consistent_inputs`: take `digest` (SHA-256) as the file's bytes, read or known
+    (`load.known`); every later read must agree with it."""
+    if _FIRST_READS is not None and _FIRST_READS.setdefault(os.path.abspath(path), digest) != digest:
         raise InputError("changed while it was being published (read twice with different contents);"
-                         " nothing was published: publish again once it is saved", shown)
+                         " nothing was published: publish again once it is saved", display_path(path, root))
 
 
 def read_bytes(path: Path, root: Path) -> bytes:
@@ -62,8 +59,6 @@ def read_bytes(path: Path, root: Path) -> bytes:
     shown = display_path(path, root)
     try:
         data = path.read_bytes()
-        _same_as_first_read(path, data, shown)
-        return data
     except FileNotFoundError:
         raise InputError("no such file", shown) from None
     except IsADirectoryError:
@@ -72,6 +67,9 @@ def read_bytes(path: Path, root: Path) -> bytes:
         raise InputError("cannot read the file (permission denied); fix its permissions", shown) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", shown) from None
+    if _FIRST_READS is not None:
+        same_as_first_read(path, hashlib.sha256(data).hexdigest(), root)
+    return data
 
 
 def read_text(path: Path, root: Path) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from publisher.load.dataset import load_dataset, may_reference
+from publisher.load.dataset import load_dataset
+from publisher.load.known import may_reference
 from publisher.settings import Settings
 from publisher.validation.incremental import validate_cached
 from tests.conftest import run
@@ -75,12 +76,6 @@ def test_a_reference_in_an_unchanged_statement_is_still_reported(corpus: Path, m
     (b"<a> <b> \"ends in a backslash\\\\\" .\n", False),
     (b"", False),
 ])
-def test_may_reference_finds_the_marks_the_full_search_finds(tmp_path: Path, text: bytes, expected: bool) -> None:
-    path = tmp_path / "statement.ttl"
-    path.write_bytes(text)
+def test_may_reference_finds_the_marks_the_full_search_finds(text: bytes, expected: bool) -> None:
     full = any(mark in text for mark in (b"imports", b"shapesGraph", b"\\u", b"\\U"))
-    assert may_reference(path) is expected is full
-
-
-def test_may_reference_is_true_for_a_file_it_cannot_read(tmp_path: Path) -> None:
-    assert may_reference(tmp_path / "missing.ttl") is True
+    assert may_reference(text) is expected is full
