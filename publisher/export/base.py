@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from publisher.buildcache import BuildCache, Location, Mapped, content_key, map_packed, read_packed
 from publisher.export import dumps
 from publisher.export.dumps import PieceSpec
-from publisher.export.files import sha256_file, sha256_write
+from publisher.export.files import sha256_file, sha256_place, sha256_write
 from publisher.export.nogc import collector_paused
 from publisher.graph import by_graph, graph_order, unit_of, unit_quads
 from publisher.jobs import Background, fork_background, fork_map, runs, workers
@@ -137,6 +137,15 @@ class Release:
         """`write_bytes`, remembering the data's SHA-256 for void.ttl and SHA256SUMS (hashing
         bytes in memory costs a fraction of reading thousands of small files back)."""
         self._digests[os.fspath(path)] = sha256_write(path, data)
+        return path
+
+    def place(self, path: Path, data: bytes, folder: Path, digest: str | None = None) -> Path:
+        """`write`, or a hard link to the same file of the release being replaced (`previous`)
+        where that holds exactly `data` (`sha256_place`): a large file left unchanged (the
+        GraphML, 108 MB at a million triples) is not written again, nor freed with the old release.
+        `digest`: the data's SHA-256, where the caller has it."""
+        previous = None if self.previous is None else self.previous / path.relative_to(folder)
+        self._digests[os.fspath(path)] = sha256_place(path, data, previous, digest)
         return path
 
     def write_chunks(self, path: Path, chunks: Sequence[bytes | memoryview]) -> Path:

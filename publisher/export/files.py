@@ -70,7 +70,8 @@ def sha256_write(path: Path, data: bytes | memoryview) -> str:
 def sha256_place(path: Path, data: bytes, previous: Path | None, digest: str | None = None) -> str:
     """`sha256_write`, or a hard link to `previous` (the same file in the release being
     replaced) where that is a regular file holding exactly `data`: on some file systems making
-    thousands of files costs many times what linking them does (see benchmarks/README.md).
+    thousands of files costs many times what linking them does (see benchmarks/README.md), and
+    a large file unchanged (the GraphML) is neither written again nor freed with the old release.
     `digest`: the data's SHA-256, where the caller has it (not hashed again)."""
     if previous is not None and _holds(previous, data):
         try:
@@ -93,13 +94,26 @@ def _link(source: Path, path: Path) -> None:
         os.link(source, path)
 
 
+#: bytes of a file read at a time to compare it (`_holds`): into one buffer, over and over, as
+#: memory a process touches for the first time costs more than the read (a hundred megabytes,
+#: the GraphML's, read and compared in 0.02 s this way, in 0.07 s into new memory)
+COMPARED_BYTES = 1 << 20
+
+
 def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file holding exactly `data`."""
     try:
         found = os.lstat(path)
         if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
             return False
         with path.open("rb") as handle:
-            return handle.read(len(data) + 1) == data
+            buffer, view, offset = bytearray(min(len(data), COMPARED_BYTES)), memoryview(data), 0
+            while (count := handle.readinto(buffer)) > 0:
+                read = buffer if count == len(buffer) else buffer[:count]
+                if read != view[offset:offset + count]:  # a bytearray compares as memcmp does
+                    return False
+                offset += count
+            return offset == len(data)
     except OSError:
         return False
 

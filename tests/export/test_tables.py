@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import http.server
+import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +18,12 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
+from publisher.export.base import Release
 from publisher.export.network import NETWORK_FILE, co_signatures, sorted_ties
-from publisher.export.tables import RDF_TYPE, TABLES, TABLES_FOLDER
+from publisher.export.tables import RDF_TYPE, TABLES, TABLES_FOLDER, rows_digests, table_records
 from publisher.load.dataset import load_dataset
 from publisher.settings import Settings
-from tests.conftest import REPO, loopback_server
+from tests.conftest import REPO, edit, loopback_server, run
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +92,33 @@ def test_ties_sort_by_rank_as_by_text() -> None:
                            for j, org in enumerate(names[i:] + names[:i][: i % 3])]}
     found = co_signatures(rows)
     assert sorted_ties(found, sorted(found.statements)) == sorted(found.ties.items())
+
+
+def test_rows_digests_are_of_the_rows_as_they_are_read(tmp_path: Path) -> None:
+    """`rows_digests` hashes the rows' text in the pieces, unparsed: it is the SHA-256 of each
+    table's rows serialized one after the other, as `table_records` reads them back."""
+    settings = Settings(root=REPO, cache_dir_override=tmp_path / "cache")
+    release = Release(load_dataset(settings, lazy=True), settings)
+    rows = table_records(release)
+    expected = {table.name: hashlib.sha256("".join(json.dumps(row, ensure_ascii=False)
+                                                    for row in rows.get(table.name, [])).encode()).hexdigest()
+                for table in TABLES}
+    assert rows_digests(release) == expected
+    assert len(rows["signatures"]) == 43 and len(set(expected.values())) == len(TABLES)
+
+
+def test_an_unchanged_graphml_is_linked_from_the_release_it_replaces(project: Path) -> None:
+    """Publishing again with no signature or organization changed links network.graphml to the
+    previous release's (the same bytes, not written again); a renamed organization writes it."""
+    assert run("publish", "--quiet").exit_code == 0
+    first = os.stat(project / "dist" / NETWORK_FILE)
+    statement = next((project / "data" / "statements").glob("*/statement.ttl"))
+    statement.write_text(statement.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert run("publish", "--quiet").exit_code == 0
+    assert os.stat(project / "dist" / NETWORK_FILE).st_ino == first.st_ino
+    edit(project / "data" / "organizations.ttl", '"Syrians for Truth and Justice"', '"Syrians for Truth & Justice"')
+    assert run("publish", "--quiet").exit_code == 0
+    assert os.stat(project / "dist" / NETWORK_FILE).st_ino != first.st_ino
+    assert b"Syrians for Truth &amp; Justice" in (project / "dist" / NETWORK_FILE).read_bytes()
+    result = run("verify", "dist")
+    assert result.exit_code == 0, result.output

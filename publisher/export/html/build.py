@@ -210,7 +210,7 @@ def write_index(release: Release, root: Path, titles: list[tuple[str, str]], ver
                  context=context)
     env = environment()
     return [release.write(root / INDEX_PAGE, render(env, index, version, None)),
-            release.write(root / NETWORK_PAGE, network_page(release, rows, env, version)),
+            release.write(root / NETWORK_PAGE, network_page(release, env, version)),
             release.write(root / CYTOSCAPE, (STATIC / Path(CYTOSCAPE).name).read_bytes())]
 
 
@@ -221,15 +221,15 @@ def draw_network_page(release: Release, version: str) -> bool:
     built, with the other CPU idle."""
     if release.cache.folder is None:
         return False
-    network_page(release, release.product(TABLE_ROWS, lambda: table_records(release)), environment(), version)
+    network_page(release, environment(), version)
     return True
 
 
-def network_page(release: Release, rows: dict[str, list[list[str]]], env: Environment, version: str) -> bytes:
+def network_page(release: Release, env: Environment, version: str) -> bytes:
     """The network page, kept in the build cache under the rows it is drawn from (as the GraphML
     is): counting who signed with whom takes a second at a million triples, which a re-publish
     after an edit that changes no signature or organization need not spend again."""
-    key = network_key("network-page", rows, version)
+    key = network_key("network-page", release, version)
     data = release.cache.get(NETWORK_KIND, key)
     if data is None:
         page = Page(NETWORK_PAGE, "network.html", "The co-signature network",

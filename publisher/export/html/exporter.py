@@ -40,7 +40,7 @@ from publisher.export.jsonld import (
 )
 from publisher.export.network import CO_SIGNATURES
 from publisher.export.nogc import collector_paused
-from publisher.export.tables import TABLE_ROWS, TABLES_SPEC
+from publisher.export.tables import ROWS_DIGESTS, TABLE_ROWS, TABLES_SPEC
 from publisher.jobs import Background, workers
 
 
@@ -50,7 +50,7 @@ class HtmlExporter(Exporter):
     #: the pages embed the dump's JSON-LD nodes, the index's search finds demands by their text
     #: (the tables' rows), and the network page draws who signed with whom; `Site` reads the
     #: N-Triples dump's triples from its pieces, and does not keep the dump
-    needs = frozenset({JSONLD_NODES, TABLE_ROWS, CO_SIGNATURES})
+    needs = frozenset({JSONLD_NODES, TABLE_ROWS, CO_SIGNATURES, ROWS_DIGESTS})
 
     def __init__(self) -> None:
         self.stats = CacheStats()
