@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from publisher.buildcache import BuildCache, Location, code_version, read_packed
-from publisher.graph import serialize_text, sorted_lines
 from publisher.load.dataset import Location as SubjectLocation
 from publisher.load.dataset import Locations
 from publisher.validation.parts import ox_triples_any
@@ -54,18 +52,15 @@ def graph_digest(graph: Graph) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def _sorted_digest(triples: Iterable[ox.Triple]) -> bytes:
-    """SHA-256 of canonical N-Triples (sorted lines), for triples gathered in no fixed order."""
-    return hashlib.sha256(sorted_lines(serialize_text(triples, ox.RdfFormat.N_TRIPLES))).digest()
-
-
 def shard_key(shard: Shard, graphs: Graphs, common: str, part_digests: dict[str, bytes]) -> str:
     """SHA-256 of the shared inputs and of everything the shard's nodes can see."""
     digest = hashlib.sha256(common.encode("utf-8"))
     digest.update(shard.name.encode("utf-8") + b"\n")
     for part in sorted(shard.parts):
         digest.update(part.encode("utf-8") + b" " + part_digests[part] + b"\n")
-    digest.update(b"reached " + _sorted_digest(shard.reached_triples))
+    # what other graphs state about each node reached: each part's digest, in no fixed order
+    reached = b"".join(sorted(about.digest for about in shard.reached_from))
+    digest.update(b"reached " + hashlib.sha256(reached).digest())
     return digest.hexdigest()
 
 
