@@ -76,7 +76,7 @@ def test_publish_reports_statements_then_each_exporter(project: Path, tmp_path: 
     publish(load_dataset(settings), settings, tmp_path / "dist", progress=progress)
     groups = exporter_groups(exporters())
     n = sum(map(len, groups))
-    assert max(map(len, groups)) == 6  # the dumps, JSON-LD and the network, written in forked processes
+    assert max(map(len, groups)) == 7  # the dumps, JSON-LD, the network and the tables, in forked processes
     expected, done = [], 0
     for index, group in enumerate(groups):
         done += 1 if index else 0  # a step begun ends the one before

@@ -13,6 +13,7 @@ import bisect
 import csv
 import hashlib
 import io
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from publisher.export.dumps import CODE, PieceSpec, graph_runs
 from publisher.export.packing import Records, joined, pack, records, unpack_views
 from publisher.graph import QUAD_TRIPLE, is_entailed
 from publisher.load.dataset import GRAPH_BASE
+from publisher.remember import remembered
 from publisher.settings import PREFIXES
 
 TABLES_FOLDER = "tables"
@@ -153,25 +155,47 @@ def csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def unit_piece(quads: list[ox.Quad]) -> bytes:
-    """Every table's rows in one unit: records keyed by table name and sort key."""
+def unit_rows(quads: list[ox.Quad]) -> list[tuple[str, list[str]]]:
+    """(record key: table name and sort key, cells) of every table's rows in one unit, made once
+    for both its pieces (`remembered`)."""
+    return remembered(quads, "table rows", lambda: _unit_rows(quads))
+
+
+def _unit_rows(quads: list[ox.Quad]) -> list[tuple[str, list[str]]]:
     runs = [(name, run) for name, run in graph_runs(quads) if not is_entailed(name)]  # each fact once
     asserted = [quad for _name, run in runs for quad in run]
     graph = runs[0][0] if runs else ""
     tables = [table for table in TABLES if graph.startswith(table.graphs)]
     if not tables:
-        return pack([])
+        return []
     # each fact once, in any order: a row's values are sorted (`table_rows`), its subjects too
     by_subject, types = unit_index(list(dict.fromkeys(map(QUAD_TRIPLE, asserted))))
-    records = []
-    for table in tables:
-        records += [(f"{table.name}{SEPARATOR}{key}", json.dumps(cells, ensure_ascii=False))
-                    for key, cells in table_rows(table, by_subject, types)]
-    return pack(records)
+    return [(f"{table.name}{SEPARATOR}{key}", cells)
+            for table in tables for key, cells in table_rows(table, by_subject, types)]
 
 
-#: every table's rows in each unit (`unit_piece`)
+def unit_piece(quads: list[ox.Quad]) -> bytes:
+    """Every table's rows in one unit, each a JSON array: records keyed by table name and sort key."""
+    return pack((key, json.dumps(cells, ensure_ascii=False)) for key, cells in unit_rows(quads))
+
+
+def unit_csv_piece(quads: list[ox.Quad]) -> bytes:
+    """`unit_piece`'s records, each row as its CSV line(s): a table is written from them as the
+    dumps are, without parsing a row (0.17 s at a million triples, while the pages waited)."""
+    return pack((key, csv_text([cells])) for key, cells in unit_rows(quads))
+
+
+#: every table's rows in each unit (`unit_piece`), and as CSV (`unit_csv_piece`)
 TABLES_SPEC = PieceSpec("tables", CODE, unit_piece)
+TABLES_CSV_SPEC = PieceSpec("tables-csv", CODE, unit_csv_piece)
+
+
+def table_span(found: Records, name: str) -> Records:
+    """The records of one table's rows, among every table's (sorted: each table's lie together)."""
+    keys = [span[0] for span in found.spans]
+    prefix = name.encode("utf-8")
+    first = bisect.bisect_left(keys, prefix + SEPARATOR.encode("utf-8"))
+    return Records(found.sources, found.spans[first:bisect.bisect_left(keys, prefix + AFTER_SEPARATOR)])
 
 
 def metadata(title: str) -> dict[str, Any]:
@@ -204,21 +228,31 @@ TABLE_ROWS = "table-rows"
 
 
 class TablesExporter(Exporter):
+    """Each table written from its rows' CSV lines in the pieces, in a forked process beside the
+    dumps; where two rows share a sort key (one subject described by two units), from the rows
+    themselves, whose texts order such rows (`packing.records`)."""
+
     name = "tables"
     media_type = "text/csv"
-    needs = frozenset({TABLE_ROWS})
+    forkable = True
 
     def piece_specs(self, release: Release) -> list[PieceSpec]:
-        return [TABLES_SPEC]
+        return [TABLES_SPEC, TABLES_CSV_SPEC]
 
     def write(self, release: Release, folder: Path) -> list[Path]:
-        rows = release.product(TABLE_ROWS, lambda: table_records(release))
+        found = records(release.mapped_pieces(TABLES_CSV_SPEC))
+        parsed: list[dict[str, list[list[str]]]] = []  # the rows, where two share a key
         written = []
         for table in TABLES:
-            header = csv_text([[table.key, *(column.name for column in table.columns)]])
-            body = csv_text(rows.get(table.name, []))
-            target = folder / TABLES_FOLDER / f"{table.name}.csv"
-            written.append(release.write(target, (header + body).encode()))
+            header = csv_text([[table.key, *(column.name for column in table.columns)]]).encode()
+            rows = table_span(found, table.name)
+            if any(one[0] == other[0] for one, other in itertools.pairwise(rows.spans)):
+                parsed = parsed or [table_records(release)]
+                body = csv_text(parsed[0].get(table.name, [])).encode()
+                chunks: list[bytes | memoryview] = [header, body]
+            else:
+                chunks = [header, *joined(rows)]
+            written.append(release.write_chunks(folder / TABLES_FOLDER / f"{table.name}.csv", chunks))
         title = f"{release.settings.release.title}: tables"
         document = json.dumps(metadata(title), indent=2, ensure_ascii=False)
         written.append(release.write(folder / TABLES_FOLDER / METADATA_FILE, (document + "\n").encode()))
@@ -236,14 +270,10 @@ def rows_digests(release: Release) -> dict[str, str]:
     array, so the texts one after the other give the rows back: the digest is of the rows."""
     def make() -> dict[str, str]:
         found = records(release.mapped_pieces(TABLES_SPEC, parallel=True))
-        keys = [span[0] for span in found.spans]  # sorted: each table's rows lie together
         digests = {}
         for table in TABLES:
-            name = table.name.encode("utf-8")
-            first = bisect.bisect_left(keys, name + SEPARATOR.encode())
-            run = Records(found.sources, found.spans[first:bisect.bisect_left(keys, name + AFTER_SEPARATOR)])
             digest = hashlib.sha256()
-            for chunk in joined(run):
+            for chunk in joined(table_span(found, table.name)):
                 digest.update(chunk)
             digests[table.name] = digest.hexdigest()
         return digests

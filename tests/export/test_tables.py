@@ -18,9 +18,18 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
+from publisher.export import tables
 from publisher.export.base import Release
 from publisher.export.network import NETWORK_FILE, co_signatures, sorted_ties
-from publisher.export.tables import RDF_TYPE, TABLES, TABLES_FOLDER, rows_digests, table_records
+from publisher.export.tables import (
+    RDF_TYPE,
+    TABLES,
+    TABLES_FOLDER,
+    TablesExporter,
+    csv_text,
+    rows_digests,
+    table_records,
+)
 from publisher.load.dataset import load_dataset
 from publisher.settings import Settings
 from tests.conftest import REPO, edit, loopback_server, run
@@ -122,3 +131,41 @@ def test_an_unchanged_graphml_is_linked_from_the_release_it_replaces(project: Pa
     assert b"Syrians for Truth &amp; Justice" in (project / "dist" / NETWORK_FILE).read_bytes()
     result = run("verify", "dist")
     assert result.exit_code == 0, result.output
+
+
+def written_tables(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch,
+                   parsed: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Each table as TablesExporter writes it (from the CSV pieces, the rows parsed `parsed`
+    times), and as the rows give it."""
+    settings = Settings(root=root, cache_dir_override=out / "cache")
+    release = Release(load_dataset(settings), settings)
+    calls: list[int] = []
+    monkeypatch.setattr(tables, "table_records", lambda release: calls.append(1) or table_records(release))
+    TablesExporter().write(release, out)
+    assert len(calls) == parsed
+    rows = table_records(release)
+    return ({table.name: (out / TABLES_FOLDER / f"{table.name}.csv").read_text(encoding="utf-8") for table in TABLES},
+            {table.name: csv_text([[table.key, *(c.name for c in table.columns)], *rows.get(table.name, [])])
+             for table in TABLES})
+
+
+def test_tables_written_from_their_csv_pieces_are_the_rows_as_csv(corpus: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    written, expected = written_tables(corpus, tmp_path, monkeypatch, parsed=0)
+    assert written == expected
+    assert written["signatures"].count("\n") == 1 + 3 * 6
+
+
+def test_rows_sharing_a_key_are_ordered_as_the_rows_order_them(corpus: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """One signature described by two statements (another name in the second): two rows with one
+    sort key, which the JSON rows' texts order; the table is written from the rows then."""
+    path = corpus / "data" / "statements" / "synthetic-00002" / "statement.ttl"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('\n<statement/synthetic-00001> a nida:Statement .\n'
+                     '<statement/synthetic-00001/signature/1> a nida:Signature ;\n'
+                     '    dct:isPartOf <statement/synthetic-00001> ;\n    nida:nameStart 788 ;\n'
+                     '    nida:nameAsPrinted "A name printed \\"elsewhere\\", with a comma" .\n')
+    written, expected = written_tables(corpus, tmp_path, monkeypatch, parsed=1)  # once: statements, signatures
+    assert written == expected
+    assert written["signatures"].count("synthetic-00001/signature/1,") == 2

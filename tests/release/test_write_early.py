@@ -70,7 +70,7 @@ def _publish(corpus: Path, out: Path, cache: Path, jobs: int, monkeypatch: pytes
     return events
 
 
-DUMPS = "forked jsonld, network, turtle, nquads, trig, ntriples"
+DUMPS = "forked jsonld, network, turtle, nquads, trig, ntriples, tables"
 
 
 def test_a_republish_forks_the_dumps_before_validation(corpus: Path, tmp_path: Path,
