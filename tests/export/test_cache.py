@@ -104,7 +104,7 @@ def test_renamed_organization_remakes_exactly_the_pages_that_show_its_name(corpu
     shown = {p for p, data in after.items() if p.startswith("html/") and b"Organization Three" in data}
     signs = {p for p, data in before.items() if p.startswith("statements/") and SIGNER.encode() in data}
     assert signs == {"statements/synthetic-00001.jsonld", "statements/synthetic-00002.jsonld"}
-    collection = {"index.html", "network.html"}  # rendered each time, not kept in the cache
+    collection = {"index.html", "network.html"}  # kept in the cache apart from the pages
     assert set(html.stats.missed) == {p[len("html/"):] for p in shown} - collection
     assert sorted(html.stats.missed) == [f"organization/{SIGNER}.html", "statement/synthetic-00001.html",
                                          "statement/synthetic-00002.html"]
@@ -134,6 +134,29 @@ def test_the_network_page_is_drawn_again_only_when_its_rows_change(corpus: Path,
     export(corpus, cache, tmp_path / "c")
     assert drawn == ["drawn"]
     assert b"Organization Three" in files(tmp_path / "c")["html/network.html"]
+
+
+def test_the_index_page_is_rendered_again_only_when_what_it_shows_changes(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept in the cache under the pages' titles, the downloads and the tables' rows: a comment
+    in a statement reads it back without parsing a row; a changed title renders it again."""
+    cache = tmp_path / "cache"
+    export(corpus, cache, tmp_path / "a")
+    parsed: list[str] = []
+    parse = build_module.table_records
+    monkeypatch.setattr(build_module, "table_records", lambda release: parsed.append("rows") or parse(release))
+    statement = corpus / "data/statements/synthetic-00002/statement.ttl"
+    statement.write_text(statement.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    export(corpus, cache, tmp_path / "b")
+    assert parsed == []
+    assert files(tmp_path / "b")["html/index.html"] == files(tmp_path / "a")["html/index.html"]
+    edit(statement, "(2)\" ;", "(2), revised\" ;")
+    export(corpus, cache, tmp_path / "c")
+    assert parsed == ["rows"]
+    assert b"(2), revised" in files(tmp_path / "c")["html/index.html"]
+    shutil.rmtree(cache)
+    export(corpus, cache, tmp_path / "d")  # made from nothing cached: the same page
+    assert files(tmp_path / "d")["html/index.html"] == files(tmp_path / "c")["html/index.html"]
 
 
 @pytest.mark.parametrize("fail", [False, True])

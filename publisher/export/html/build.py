@@ -32,10 +32,11 @@ from publisher.export.html.site import Page, Site
 from publisher.export.html.store import INDEX_FILE
 from publisher.export.network import CACHE_KIND as NETWORK_KIND
 from publisher.export.network import NETWORK_FILE, network_key, release_co_signatures
-from publisher.export.tables import METADATA_FILE, TABLE_ROWS, TABLES, table_records
+from publisher.export.tables import METADATA_FILE, TABLE_ROWS, TABLES, rows_digests, table_records
 from publisher.jobs import fork_map, workers
 
 TEXT_KIND = "html-text"  # a source page's text, packed with the pages
+INDEX_KIND = "html-index"  # the index page (`index_page`)
 
 
 FEW_MISSING = 20  # below one page in this many to render, pages compact their JSON-LD themselves
@@ -201,17 +202,32 @@ def search_entries(rows: dict[str, list[list[str]]]) -> Markup:
 
 def write_index(release: Release, root: Path, titles: list[tuple[str, str]], version: str) -> list[Path]:
     """The index (the downloads, the example queries, the overview, a search, and a list of every
-    page) and the network page with the script it draws with, rendered each time."""
-    listed = [Page(path, "", title) for path, title in titles]
-    rows = release.product(TABLE_ROWS, lambda: table_records(release))  # shared with the tables
-    context = {**index_context(listed), **downloads(release), "search": search_entries(rows),
-               **overview(release, rows)}
-    index = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
-                 context=context)
+    page) and the network page with the script it draws with."""
     env = environment()
-    return [release.write(root / INDEX_PAGE, render(env, index, version, None)),
+    return [release.write(root / INDEX_PAGE, index_page(release, titles, env, version)),
             release.write(root / NETWORK_PAGE, network_page(release, env, version)),
             release.write(root / CYTOSCAPE, (STATIC / Path(CYTOSCAPE).name).read_bytes())]
+
+
+def index_page(release: Release, titles: list[tuple[str, str]], env: Environment, version: str) -> bytes:
+    """The index page, kept in the build cache under everything it shows: the pages' titles, the
+    downloads and queries, the ontology's labels and the tables' rows (by `rows_digests`, unparsed).
+    An edit that changes no row and no title does not parse every row again to render it (0.25 s
+    at a million triples)."""
+    digests = rows_digests(release)
+    listing = downloads(release)
+    key = content_key(INDEX_KIND, [code_version(), version, release.ontology_digest,
+                                   json.dumps([titles, listing]), *(digests[table.name] for table in TABLES)])
+    data = release.cache.get(INDEX_KIND, key)
+    if data is None:
+        rows = release.product(TABLE_ROWS, lambda: table_records(release))  # shared with the network
+        context = {**index_context([Page(path, "", title) for path, title in titles]), **listing,
+                   "search": search_entries(rows), **overview(release, rows)}
+        page = Page(INDEX_PAGE, "index.html", "nida: joint statements of civil-society organizations",
+                    context=context)
+        data = render(env, page, version, None)
+        release.cache.put(INDEX_KIND, key, data)
+    return data
 
 
 def draw_network_page(release: Release, version: str) -> bool:
