@@ -105,10 +105,13 @@ class KnownFiles:
         self.changed = True
 
     def save(self) -> None:
-        """Write what is known, if anything was learnt (atomically: two publishes at once each
-        leave a whole file; a folder that cannot be written only costs the next run time)."""
+        """Write what is known, if anything was learnt, without the files that are gone
+        (atomically: two publishes at once each leave a whole file; a folder that cannot be
+        written only costs the next run time)."""
         if not self.changed or self.path is None:
             return
+        for key in [key for key in self.entries if key not in self._facts and not os.path.exists(key)]:
+            del self.entries[key]  # a file gone (a statement removed or renamed): forgotten
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".files-", dir=self.path.parent)

@@ -68,6 +68,18 @@ def test_a_file_written_lately_is_not_remembered(tmp_path: Path) -> None:
     assert not (tmp_path / "cache" / KNOWN_FILE).exists()  # nothing was learnt to keep
 
 
+def test_files_that_are_gone_are_forgotten(tmp_path: Path, settled: None) -> None:
+    kept, gone = tmp_path / "kept.ttl", tmp_path / "gone.ttl"
+    for path in (kept, gone):
+        path.write_bytes(b"<a> <b> <c> .\n")
+        remembered(tmp_path / "cache", path)
+    gone.unlink()
+    learnt = tmp_path / "new.ttl"
+    learnt.write_bytes(b"<a> <b> <d> .\n")
+    remembered(tmp_path / "cache", learnt)
+    assert sorted(json.loads((tmp_path / "cache" / KNOWN_FILE).read_text())) == [str(kept), str(learnt)]
+
+
 def test_a_damaged_record_is_ignored(tmp_path: Path, settled: None) -> None:
     path = tmp_path / "statement.ttl"
     path.write_bytes(b"<a> <owl:imports> <c> .\n")
