@@ -56,9 +56,24 @@ def same_as_first_read(path: Path, digest: str, root: Path) -> None:
 
 def read_bytes(path: Path, root: Path) -> bytes:
     """A file's bytes; what keeps it from being read, as an input error naming it."""
+    data = _read(path, root)
+    if _FIRST_READS is not None:
+        same_as_first_read(path, hashlib.sha256(data).hexdigest(), root)
+    return data
+
+
+def read_digested(path: Path, root: Path) -> tuple[bytes, str]:
+    """`read_bytes`, with the bytes' SHA-256 (hashed once, for the caller and `consistent_inputs`)."""
+    data = _read(path, root)
+    digest = hashlib.sha256(data).hexdigest()
+    same_as_first_read(path, digest, root)
+    return data, digest
+
+
+def _read(path: Path, root: Path) -> bytes:
     shown = display_path(path, root)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", shown) from None
     except IsADirectoryError:
@@ -67,9 +82,6 @@ def read_bytes(path: Path, root: Path) -> bytes:
         raise InputError("cannot read the file (permission denied); fix its permissions", shown) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", shown) from None
-    if _FIRST_READS is not None:
-        same_as_first_read(path, hashlib.sha256(data).hexdigest(), root)
-    return data
 
 
 def read_text(path: Path, root: Path) -> str:

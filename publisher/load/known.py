@@ -12,7 +12,6 @@ of its bytes, their length, and whether it may name another document (`may_refer
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import time
@@ -22,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from publisher.load.files import read_bytes, same_as_first_read
+from publisher.load.files import read_digested, same_as_first_read
 
 #: the file, in the cache folder, that holds what is known (by absolute path)
 KNOWN_FILE = "files.json"
@@ -87,8 +86,8 @@ class KnownFiles:
             found = Facts(str(entry[5]), int(entry[6]), bool(entry[7]))
             same_as_first_read(path, found.digest, root)
         else:
-            data = read_bytes(path, root)
-            found = Facts(hashlib.sha256(data).hexdigest(), len(data), may_reference(data))
+            data, digest = read_digested(path, root)
+            found = Facts(digest, len(data), may_reference(data))
             self._remember(key, path, status, found)
         self._facts[key] = found
         return found
