@@ -157,16 +157,18 @@ class NetworkExporter(Exporter):
     def write(self, release: Release, folder: Path) -> list[Path]:
         key = network_key(CACHE_KIND, release)
         data = release.cache.get(CACHE_KIND, key)
+        digest: str | None = None  # the GraphML's SHA-256, where it is known
         if data is None:
             try:
                 data = graphml_bytes(release_co_signatures(release))
             except NotXml as refused:
                 raise unwritable(release, refused) from None
+            digest = hashlib.sha256(data).hexdigest()
             release.cache.put(CACHE_KIND, key, data)
-            release.cache.put(CACHE_KIND, digest_key(key), hashlib.sha256(data).hexdigest().encode("ascii"))
-        digest = release.cache.get(CACHE_KIND, digest_key(key))
-        known = digest.decode("ascii") if digest is not None else None
-        return [release.place(folder / NETWORK_FILE, data, folder, known)]
+            release.cache.put(CACHE_KIND, digest_key(key), digest.encode("ascii"))
+        elif (stored := release.cache.get(CACHE_KIND, digest_key(key))) is not None:
+            digest = stored.decode("ascii")
+        return [release.place(folder / NETWORK_FILE, data, folder, digest)]
 
 
 def digest_key(key: str) -> str:
