@@ -18,7 +18,7 @@ from publisher.load.dataset import Location as SubjectLocation
 from publisher.load.dataset import Locations
 from publisher.validation.parts import ox_triples_any
 from publisher.validation.report import SH
-from publisher.validation.shards import Graphs, Row, Shard, Summary
+from publisher.validation.shards import Graphs, Row, Shard, Summary, triples_digest
 
 CACHE_FORMAT = "nida-validation-cache/1"
 VALIDATION_FOLDER = "validation"
@@ -48,8 +48,7 @@ def cache_version() -> str:
 
 
 def graph_digest(graph: Graph) -> str:
-    lines = sorted(str(t) for t in ox_triples_any(graph))
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return triples_digest(ox_triples_any(graph)).hex()
 
 
 def shard_key(shard: Shard, graphs: Graphs, common: str, part_digests: dict[str, bytes]) -> str:
@@ -58,7 +57,7 @@ def shard_key(shard: Shard, graphs: Graphs, common: str, part_digests: dict[str,
     digest.update(shard.name.encode("utf-8") + b"\n")
     for part in sorted(shard.parts):
         digest.update(part.encode("utf-8") + b" " + part_digests[part] + b"\n")
-    # what other graphs state about each node reached: each part's digest, in no fixed order
+    # what other graphs state about each node reached (`About.digest`), in no fixed order
     reached = b"".join(sorted(about.digest for about in shard.reached_from))
     digest.update(b"reached " + hashlib.sha256(reached).digest())
     return digest.hexdigest()

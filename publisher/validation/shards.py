@@ -33,9 +33,14 @@ class About:
 
     @classmethod
     def of(cls, triples: list[ox.Triple]) -> About:
-        lines = sorted(map(str, triples))  # a triple's text is its N-Triples line
         return cls(triples, [t.object for t in triples if isinstance(t.object, ox.NamedNode | ox.BlankNode)],
-                   hashlib.sha256("\n".join(lines).encode("utf-8")).digest())
+                   triples_digest(triples))
+
+
+def triples_digest(triples: Iterable[ox.Triple]) -> bytes:
+    """SHA-256 of the triples' N-Triples lines, sorted (a triple's text is its line): the same for
+    the same triples in any order."""
+    return hashlib.sha256("\n".join(sorted(map(str, triples))).encode("utf-8")).digest()
 
 
 @dataclass
