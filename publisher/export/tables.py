@@ -241,14 +241,14 @@ class TablesExporter(Exporter):
 
     def write(self, release: Release, folder: Path) -> list[Path]:
         found = records(release.mapped_pieces(TABLES_CSV_SPEC))
-        parsed: list[dict[str, list[list[str]]]] = []  # the rows, where two share a key
+        parsed: dict[str, list[list[str]]] | None = None  # the rows, where two share a key
         written = []
         for table in TABLES:
             header = csv_text([[table.key, *(column.name for column in table.columns)]]).encode()
             rows = table_span(found, table.name)
             if any(one[0] == other[0] for one, other in itertools.pairwise(rows.spans)):
-                parsed = parsed or [table_records(release)]
-                body = csv_text(parsed[0].get(table.name, [])).encode()
+                parsed = table_records(release) if parsed is None else parsed
+                body = csv_text(parsed.get(table.name, [])).encode()
                 chunks: list[bytes | memoryview] = [header, body]
             else:
                 chunks = [header, *joined(rows)]
